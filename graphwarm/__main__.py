@@ -1,0 +1,3 @@
+from graphwarm.cli import main
+
+main(prog_name="graphwarm")

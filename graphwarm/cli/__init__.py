@@ -1,0 +1,8 @@
+"""The ``graphwarm`` command line: thin click wrappers over the library."""
+
+from __future__ import annotations
+
+from . import demo, workspace  # noqa: F401  (registers the commands)
+from ._common import main
+
+__all__ = ["main"]

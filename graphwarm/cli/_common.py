@@ -1,0 +1,83 @@
+"""What every command shares: the ``graphwarm`` group, ``--db``, and turning errors into
+one ``Error: …`` line with a non-zero exit (the traceback only with ``-v``)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import GraphwarmError
+from ..store import Workspace, default_db_path
+
+__all__ = ["main", "open_workspace", "pass_workspace"]
+
+_EPILOG = "Example: graphwarm demo   (builds a workspace from the bundled samples)"
+
+
+class _Group(click.Group):
+    """Catches library errors at the boundary: a clear message, exit 1, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraphwarmError as err:
+            if ctx.obj and ctx.obj.get("verbose"):
+                logging.getLogger("graphwarm").exception("details")
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was changed.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="GRAPHWARM_DB",
+    show_envvar=True,
+    help="Workspace file.  [default: ./graphwarm.db]",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show details (and tracebacks) of errors.")
+@click.version_option(package_name="graphwarm")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, verbose: bool) -> None:
+    """graphwarm: the warmest introduction path from your sales team to every target account.
+
+    Import your team's LinkedIn exports and CRM files into a workspace, then ask who can get
+    you a meeting where.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db or default_db_path()
+    ctx.obj["verbose"] = verbose
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def open_workspace(ctx: click.Context, *, create: bool = False) -> Workspace:
+    """The workspace named by ``--db``; closed when the command ends."""
+    ws = Workspace(ctx.obj["db"], create=create)
+    ctx.call_on_close(ws.close)
+    return ws
+
+
+def pass_workspace(create: bool = False) -> Callable:
+    """Decorator: give the command the open workspace as its first argument."""
+
+    def decorate(func: Callable) -> Callable:
+        @click.pass_context
+        @functools.wraps(func)
+        def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+            return func(open_workspace(ctx, create=create), *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,224 @@
+"""Commands that fill and inspect the workspace: import, status, forget."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..forget import forget_member, forget_person
+from ..imports import import_accounts, import_linkedin, import_people, import_ties
+from ..records import ImportReport
+from ..store import Workspace
+from ._common import main, pass_workspace
+
+__all__ = ["echo_reports", "echo_status"]
+
+
+def _columns(values: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for value in values:
+        field, eq, header = value.partition("=")
+        if not eq or not field.strip() or not header.strip():
+            raise InputError(
+                f"--column {value!r} is not FIELD=HEADER", hint='e.g. --column name="Full Name"'
+            )
+        mapping[field.strip().lower()] = header.strip()
+    return mapping
+
+
+_column_option = click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Read FIELD from the column HEADER (repeatable).",
+)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import LinkedIn exports and CRM files into the workspace."""
+
+
+@import_group.command("linkedin")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--member", help="Whose export this is (when it has no Profile.csv).")
+@pass_workspace(create=True)
+def linkedin_command(ws: Workspace, paths: tuple[Path, ...], member: str | None) -> None:
+    """Import LinkedIn data exports: .zip files, unpacked folders, or single files from one.
+
+    Several members' exports can be imported in one go; each is named by its Profile.csv.
+    Importing the same export again changes nothing; a member's newer export replaces the
+    older one.
+
+    \b
+    Example:
+      graphwarm import linkedin exports/*.zip
+      graphwarm import linkedin Connections.csv messages.csv --member "Lina Ahl"
+    """
+    with _progress() as progress:
+        reports = import_linkedin(ws, list(paths), member=member, progress=progress)
+    echo_reports(reports)
+
+
+@import_group.command("people")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--target", is_flag=True, help="Mark everyone in the file as a target (a named buyer)."
+)
+@_column_option
+@pass_workspace(create=True)
+def people_command(ws: Workspace, file: Path, target: bool, columns: tuple[str, ...]) -> None:
+    """Import contacts from a CRM or address-book export (HubSpot, Salesforce, Pipedrive,
+    Google, Outlook, or any CSV). Fields: name, first_name, last_name, company, title, email,
+    url.
+
+    \b
+    Example:
+      graphwarm import people hubspot_contacts.csv --target
+      graphwarm import people leads.csv --column name="Full Name" --column company=Employer
+    """
+    echo_reports([import_people(ws, file, target=target, columns=_columns(columns))])
+
+
+@import_group.command("accounts")
+@click.argument("file", type=click.Path(path_type=Path))
+@_column_option
+@pass_workspace(create=True)
+def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
+    """Import target accounts. Fields: name, domain, tier, value.
+
+    \b
+    Example:
+      graphwarm import accounts hubspot_companies.csv
+    """
+    echo_reports([import_accounts(ws, file, columns=_columns(columns))])
+
+
+@import_group.command("ties")
+@click.argument("file", type=click.Path(path_type=Path))
+@_column_option
+@pass_workspace(create=True)
+def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
+    """Import relationships the team knows about. Fields: a_name, a_company, a_email, a_url,
+    b_name, b_company, b_email, b_url, kind, strength (0..1).
+
+    \b
+    Example:
+      graphwarm import ties relationships.csv
+    """
+    echo_reports([import_ties(ws, file, columns=_columns(columns))])
+
+
+@main.command("status")
+@pass_workspace()
+def status_command(ws: Workspace) -> None:
+    """Show members, people, accounts, ties by kind, and every import with its counts.
+
+    \b
+    Example:
+      graphwarm status
+    """
+    echo_status(ws)
+
+
+@main.command("forget")
+@click.option("--member", help="Erase this member's imported LinkedIn data.")
+@click.option("--person", help="Erase this person (name, LinkedIn URL or e-mail) and every tie.")
+@pass_workspace()
+def forget_command(ws: Workspace, member: str | None, person: str | None) -> None:
+    """Erase a member's imported data, or a person and every tie to them, in one transaction.
+
+    \b
+    Example:
+      graphwarm forget --person per.moberg@example.com
+      graphwarm forget --member "Lina Ahl"
+    """
+    if bool(member) == bool(person):
+        raise click.UsageError("give exactly one of --member or --person")
+    if member:
+        report = forget_member(ws, member)
+        click.echo(
+            f"Forgot member {report.who}: {report.imports} imports, "
+            f"{report.people} people, {report.ties} ties."
+        )
+    else:
+        report = forget_person(ws, person or "")
+        click.echo(f"Forgot {report.who} and {report.ties} ties.")
+
+
+def echo_reports(reports: list[ImportReport]) -> None:
+    """One line per imported file, then its skipped rows (at most 5 shown) and notes."""
+    for r in reports:
+        who = f" ({r.member})" if r.member else ""
+        if r.unchanged:
+            click.echo(f"{r.file}{who}: already imported, nothing changed")
+            continue
+        verb = "replaced the older import; " if r.replaced else ""
+        click.echo(
+            f"{r.file}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} rows imported"
+            f", {r.rows_skipped:,} skipped"
+        )
+        for line, reason in r.skipped[:5]:
+            click.echo(f"  line {line}: {reason}")
+        if r.rows_skipped > 5:
+            click.echo(f"  … and {r.rows_skipped - 5:,} more (graphwarm status lists them)")
+        for note in r.notes:
+            click.echo(f"  note: {note}")
+
+
+def echo_status(ws: Workspace) -> None:
+    s = ws.status()
+    click.echo(f"Workspace {s.path}")
+    click.echo(
+        f"  members:  {len(s.members)}" + (f" ({', '.join(s.members)})" if s.members else "")
+    )
+    click.echo(f"  people:   {s.people:,} ({s.targets:,} named targets)")
+    click.echo(f"  accounts: {s.accounts:,} ({s.target_accounts:,} target accounts)")
+    ties = ", ".join(f"{k} {v:,}" for k, v in s.ties_by_kind.items()) or "none"
+    click.echo(f"  ties:     {sum(s.ties_by_kind.values()):,} ({ties})")
+    click.echo(f"  people seen by more than one source (merged): {s.merged:,}")
+    if s.imports:
+        click.echo("Imports:")
+    for imp in s.imports:
+        who = f" ({imp['member']})" if imp["member"] else ""
+        click.echo(
+            f"  {imp['id']:>3} {imp['kind']:<32} {imp['file']}{who}: "
+            f"{imp['rows_imported']:,}/{imp['rows_read']:,} rows, "
+            f"{imp['rows_skipped']:,} skipped"
+        )
+        for skip in imp["skipped_examples"]:  # type: ignore[attr-defined]
+            click.echo(f"        line {skip['line']}: {skip['reason']}")
+
+
+class _progress:
+    """A rich progress display on a terminal; nothing when output is piped or in tests."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self._bar.start()
+        tasks: dict[str, int] = {}
+
+        def update(label: str, done: int) -> None:
+            if label not in tasks:
+                tasks[label] = self._bar.add_task(label, total=None)
+            self._bar.update(tasks[label], completed=done)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self, "_bar"):
+            self._bar.stop()

@@ -1,0 +1,457 @@
+"""Importing files into a workspace: each command here is one all-or-nothing transaction.
+
+The readers (:mod:`graphwarm.linkedin`, :mod:`graphwarm.crm`) stream records; this module
+resolves them to stored people (:mod:`graphwarm.resolve`) and writes sightings and tie
+signals in batches, with the import they came from. The same file imported again changes
+nothing; a newer export of the same member replaces what the older one brought.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import crm, linkedin
+from .errors import InputError
+from .identity import name_key
+from .records import ImportReport, PersonRecord, PositionRecord, TieRecord
+from .store import Workspace
+
+__all__ = [
+    "Progress",
+    "import_accounts",
+    "import_linkedin",
+    "import_people",
+    "import_ties",
+]
+
+Progress = Callable[[str, int], None]
+"""Called as ``progress(label, rows_done)`` while a part is read; for progress bars."""
+
+_BATCH = 20_000
+
+_UPSERT_SIGHTING = """
+INSERT INTO sightings (person_id, import_id, line, name, url, email, company, title, is_target)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (person_id, import_id) DO UPDATE SET
+    name = coalesce(name, excluded.name), url = coalesce(url, excluded.url),
+    email = coalesce(email, excluded.email), company = coalesce(company, excluded.company),
+    title = coalesce(title, excluded.title), is_target = max(is_target, excluded.is_target)
+"""
+_UPSERT_SIGNAL = """
+INSERT INTO signals (a, b, import_id, connected_on, msgs_ab, msgs_ba, first_msg, last_msg,
+                     endorse_ab, endorse_ba, recs_ab, recs_ba, kind, strength)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (a, b, import_id) DO UPDATE SET
+    connected_on = coalesce(min(connected_on, excluded.connected_on), connected_on,
+                            excluded.connected_on),
+    msgs_ab = msgs_ab + excluded.msgs_ab, msgs_ba = msgs_ba + excluded.msgs_ba,
+    first_msg = coalesce(min(first_msg, excluded.first_msg), first_msg, excluded.first_msg),
+    last_msg = coalesce(max(last_msg, excluded.last_msg), last_msg, excluded.last_msg),
+    endorse_ab = endorse_ab + excluded.endorse_ab, endorse_ba = endorse_ba + excluded.endorse_ba,
+    recs_ab = recs_ab + excluded.recs_ab, recs_ba = recs_ba + excluded.recs_ba,
+    kind = coalesce(kind, excluded.kind), strength = max(strength, excluded.strength)
+"""
+
+
+class _Writer:
+    """Resolves the records of one import and writes them in batches."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        import_id: int,
+        member_id: int | None,
+        report: ImportReport,
+        team_accounts: set[int],
+    ) -> None:
+        self.ws = ws
+        self.resolver = ws.resolver
+        self.import_id = import_id
+        self.member_id = member_id
+        self.report = report
+        self.team_accounts = team_accounts
+        self.sightings: list[tuple] = []
+        self.signals: list[tuple] = []
+        self.touched: set[int] = set()
+        self.new: set[int] = set()
+
+    def person(self, rec: PersonRecord) -> int:
+        pid = self.resolver.match(rec, team_accounts=self.team_accounts)
+        if pid is None:
+            pid = self.resolver.add_person(rec)
+            self.new.add(pid)
+        else:
+            self.resolver.add_email(pid, rec.email)
+            self.resolver.note_url(pid, rec.url)
+            self.touched.add(pid)
+        self.sightings.append(
+            (
+                pid,
+                self.import_id,
+                rec.line,
+                rec.name,
+                rec.url,
+                rec.email,
+                rec.company,
+                rec.title,
+                int(rec.is_target),
+            )
+        )
+        return pid
+
+    def tie(self, tie: TieRecord) -> bool:
+        a = self.member_id if tie.a is None else self.person(tie.a)
+        b = self.person(tie.b)
+        if a is None or a == b:
+            self.report.skipped.append((tie.line or 0, "both ends are the same person"))
+            return False
+        fwd = a < b
+        lo, hi = (a, b) if fwd else (b, a)
+        ab, ba = (tie.msgs_ab, tie.msgs_ba) if fwd else (tie.msgs_ba, tie.msgs_ab)
+        eab, eba = (tie.endorse_ab, tie.endorse_ba) if fwd else (tie.endorse_ba, tie.endorse_ab)
+        rab, rba = (tie.recs_ab, tie.recs_ba) if fwd else (tie.recs_ba, tie.recs_ab)
+        self.signals.append(
+            (
+                lo,
+                hi,
+                self.import_id,
+                tie.connected_on,
+                ab,
+                ba,
+                tie.first_msg,
+                tie.last_msg,
+                eab,
+                eba,
+                rab,
+                rba,
+                tie.kind,
+                tie.strength,
+            )
+        )
+        return True
+
+    def position(self, pos: PositionRecord) -> None:
+        account = self.resolver.account_for(pos.company)
+        self.ws.conn.execute(
+            "INSERT INTO positions (person_id, import_id, account_id, company, title, started,"
+            " finished) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.member_id,
+                self.import_id,
+                account,
+                pos.company,
+                pos.title,
+                pos.started,
+                pos.finished,
+            ),
+        )
+
+    def flush(self) -> None:
+        conn = self.ws.conn
+        if self.sightings:
+            conn.executemany(_UPSERT_SIGHTING, self.sightings)
+            self.sightings.clear()
+        if self.signals:
+            conn.executemany(_UPSERT_SIGNAL, self.signals)
+            self.signals.clear()
+
+    def write(
+        self, records: Iterable[PersonRecord | TieRecord], progress: Progress | None, label: str
+    ) -> None:
+        done = 0
+        for rec in records:
+            if isinstance(rec, TieRecord):
+                self.report.rows_imported += int(self.tie(rec))
+            else:
+                self.person(rec)
+                self.report.rows_imported += 1
+            done += 1
+            if done % _BATCH == 0:
+                self.flush()
+                if progress:
+                    progress(label, done)
+        self.flush()
+        if progress:
+            progress(label, done)
+
+    def finish(self) -> None:
+        """Refresh the people this import saw again, and record its counts."""
+        self.flush()
+        self.resolver.refresh_people(self.touched - self.new)
+        report = self.report
+        report.merged = _merged_count(self.ws, self.import_id)
+        self.ws.finish_import(
+            self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
+        )
+
+
+def _merged_count(ws: Workspace, import_id: int) -> int:
+    """People this import saw that another source (member export or CRM file) saw too."""
+    return ws.conn.execute(
+        "SELECT count(DISTINCT s.person_id) FROM sightings s"
+        " JOIN sightings o ON o.person_id = s.person_id AND o.import_id != s.import_id"
+        " JOIN imports i ON i.id = s.import_id JOIN imports j ON j.id = o.import_id"
+        " WHERE s.import_id = ? AND coalesce('m' || i.member_id, 'i' || i.id)"
+        " != coalesce('m' || j.member_id, 'i' || j.id)",
+        (import_id,),
+    ).fetchone()[0]
+
+
+def _team_accounts(ws: Workspace) -> set[int]:
+    return {
+        r[0]
+        for r in ws.conn.execute(
+            "SELECT DISTINCT account_id FROM people WHERE is_member AND account_id IS NOT NULL"
+        )
+    }
+
+
+# -- LinkedIn -------------------------------------------------------------------------------
+
+
+def import_linkedin(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportReport]:
+    """Import LinkedIn exports (zips, folders, or loose files from one export).
+
+    Several exports may be given at once; each names its member through its Profile.csv, or
+    ``member`` names the one member whose export this is. All of it lands, or none of it.
+    """
+    exports = linkedin.find_exports(paths)
+    if member and len(exports) > 1:
+        raise InputError(
+            f"--member names one member, but {len(exports)} exports were given",
+            hint="import each member's export in its own command",
+        )
+    reports: list[ImportReport] = []
+    with ws.transaction():
+        for export in exports:
+            reports.extend(_import_export(ws, export, member, progress))
+    return reports
+
+
+def _import_export(
+    ws: Workspace, export: linkedin.Export, member: str | None, progress: Progress | None
+) -> list[ImportReport]:
+    name = (member or "").strip() or export.member_name()
+    if not name:
+        raise InputError(
+            "has no Profile.csv to tell whose export it is",
+            file=export.label,
+            hint='name the member: --member "Full Name"',
+        )
+    notes: list[str] = []
+    owner_url = None
+    connections = None
+    if "connections" in export.parts:
+        connections = linkedin.ConnectionsReader(export.parts["connections"])
+    messages = None
+    if "messages" in export.parts:
+        messages = linkedin.MessagesReader(export.parts["messages"], connections)
+    if "invitations" in export.parts:
+        owner_url, rows = linkedin.invitation_owner_url(export.parts["invitations"])
+        notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
+    for ignored in export.ignored:
+        notes.append(f"not used: {ignored}")
+
+    position = export.member_position()
+    me = PersonRecord(
+        name=name,
+        url=owner_url,
+        company=position.company if position else None,
+        title=position.title if position else None,
+    )
+    team = _team_accounts(ws)
+    if me.company:
+        team.add(ws.resolver.account_for(me.company))  # type: ignore[arg-type]
+    parts = [
+        export.parts[k]
+        for k in linkedin.PARTS
+        if k in export.parts and k not in ("invitations", "profile")
+    ]
+    unchanged = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
+    member_id = _member_id(ws, me, team)
+
+    reports = []
+    for part in parts:
+        kind = part.kind
+        report = ImportReport(file=part.source.name, kind=f"linkedin:{kind}", member=name)
+        reports.append(report)
+        if kind in unchanged:
+            report.unchanged = True
+            if kind == "connections":  # messages still need the names it holds
+                for _ in connections:  # type: ignore[union-attr]
+                    pass
+            continue
+        report.replaced = kind in unchanged.get("_replaced", ())
+        import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
+        writer = _Writer(ws, import_id, member_id, report, team)
+        writer.sightings.append(
+            (member_id, import_id, None, me.name, me.url, None, me.company, me.title, 0)
+        )
+        if kind == "positions":
+            for pos in export.positions():
+                writer.position(pos)
+                report.rows_read += 1
+                report.rows_imported += 1
+        else:
+            reader = (
+                messages
+                if kind == "messages"
+                else connections
+                if kind == "connections"
+                else linkedin.READERS[kind](part)
+            )
+            writer.write(reader, progress, f"{name}: {kind}")  # type: ignore[arg-type]
+            report.rows_read = reader.rows_read  # type: ignore[union-attr]
+            report.skipped = reader.skipped + report.skipped  # type: ignore[union-attr]
+            report.notes.extend(reader.notes)  # type: ignore[union-attr]
+            if kind == "messages" and messages and messages.owner_url and not me.url:
+                me.url = f"https://www.linkedin.com/{messages.owner_url}"
+                _learn_member_url(ws, member_id, me.url)
+        writer.finish()
+    if reports:
+        reports[0].notes.extend(notes)
+    return reports
+
+
+def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
+    """The member's person id: an existing person when one matches, else a new one."""
+    resolver = ws.resolver
+    pid = resolver.match(me, team_accounts=team)
+    if pid is None:
+        pid = resolver.add_person(me, is_member=True)
+    ws.conn.execute("UPDATE people SET is_member = 1 WHERE id = ?", (pid,))
+    resolver.member_by_name[name_key(me.name) or ""] = pid
+    return pid
+
+
+def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
+    from .identity import url_key
+
+    key = url_key(url)
+    other = ws.resolver.by_url.get(key or "")
+    if key and other is None:
+        ws.resolver.note_url(member_id, url)
+        ws.conn.execute(
+            "UPDATE people SET url = coalesce(url, ?), url_key = coalesce(url_key, ?) WHERE id = ?",
+            (url, key, member_id),
+        )
+
+
+def _drop_replaced(
+    ws: Workspace, member_id: int | None, parts: list[linkedin.Part]
+) -> dict[str, object]:
+    """Which parts were imported before unchanged; delete the older imports of the others.
+
+    Returns the unchanged kinds as keys, plus ``"_replaced"``: the kinds that replace data.
+    """
+    result: dict[str, object] = {}
+    if member_id is None:
+        return result
+    replaced: list[str] = []
+    older: list[int] = []
+    for part in parts:
+        kind = f"linkedin:{part.kind}"
+        if ws.find_import(kind, part.sha256, "", member_id) is not None:
+            result[part.kind] = True
+            continue
+        ids = [
+            r[0]
+            for r in ws.conn.execute(
+                "SELECT id FROM imports WHERE kind = ? AND member_id = ?", (kind, member_id)
+            )
+        ]
+        if ids:
+            older += ids
+            replaced.append(part.kind)
+    ws.delete_imports(older)
+    result["_replaced"] = replaced
+    return result
+
+
+# -- CRM and other CSV files ------------------------------------------------------------------
+
+
+def import_people(
+    ws: Workspace, path: str | Path, *, target: bool = False, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import CRM or address-book contacts; ``target`` marks them all as named buyers."""
+    reader = crm.PeopleReader(path, columns=columns, target=target)
+    return _import_table(ws, reader, "people", {"target": target, "columns": columns or {}})
+
+
+def import_ties(
+    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import relationships the team knows about (a relationships file)."""
+    reader = crm.TiesReader(path, columns=columns)
+    return _import_table(ws, reader, "ties", {"columns": columns or {}})
+
+
+def import_accounts(
+    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import target accounts (name, domain, tier, value)."""
+    reader = crm.AccountsReader(path, columns=columns)
+    options = json.dumps({"columns": columns or {}}, sort_keys=True)
+    report = ImportReport(file=str(path), kind="accounts")
+    with ws.transaction():
+        if _unchanged(ws, report, reader.sha256, options):
+            return report
+        import_id = ws.add_import("accounts", str(path), reader.sha256, options)
+        resolver = ws.resolver
+        seen: set[int] = set()
+        for acc in reader:
+            aid = resolver.account_for(acc.name)
+            if aid is None:
+                report.skipped.append((acc.line, "no account name"))
+                continue
+            if aid in seen:
+                report.skipped.append((acc.line, f"{acc.name!r} is listed twice"))
+                continue
+            seen.add(aid)
+            resolver.set_account_domain(aid, acc.domain)
+            ws.conn.execute(
+                "INSERT INTO account_targets (account_id, import_id, name, domain, tier, value,"
+                " line) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (aid, import_id, acc.name, acc.domain, acc.tier, acc.value, acc.line),
+            )
+            ws.conn.execute("UPDATE accounts SET name = ? WHERE id = ?", (acc.name, aid))
+            report.rows_imported += 1
+        report.rows_read = reader.rows_read
+        report.skipped = sorted(reader.skipped + report.skipped)
+        report.notes.extend(reader.notes)
+        ws.finish_import(import_id, report.rows_read, report.rows_imported, report.skipped, 0)
+    return report
+
+
+def _unchanged(ws: Workspace, report: ImportReport, sha256: str, options: str) -> bool:
+    if ws.find_import(report.kind, sha256, options, None) is not None:
+        report.unchanged = True
+        return True
+    return False
+
+
+def _import_table(
+    ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict
+) -> ImportReport:
+    options = json.dumps(options_dict, sort_keys=True)
+    report = ImportReport(file=str(reader.path), kind=kind)
+    with ws.transaction():
+        if _unchanged(ws, report, reader.sha256, options):
+            return report
+        import_id = ws.add_import(kind, str(reader.path), reader.sha256, options)
+        writer = _Writer(ws, import_id, None, report, _team_accounts(ws))
+        writer.write(reader, None, kind)
+        report.rows_read = reader.rows_read
+        report.skipped = sorted(reader.skipped + report.skipped)
+        report.notes.extend(reader.notes)
+        writer.finish()
+    return report

@@ -1,0 +1,580 @@
+"""Readers for LinkedIn's "Get a copy of your data" exports.
+
+An export is a ``.zip``, the folder it unpacks to, or loose files from one. Each file is
+recognised by its header (file names vary in case across years), read with the real CSV
+reader of :mod:`graphwarm._csvfile`, and turned into :mod:`graphwarm.records`. Message
+*content* and subjects are never kept: only counts and dates per pair.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._csvfile import Source, Table, read_table
+from ._dates import parse_date, parse_month
+from .errors import InputError
+from .identity import name_key, url_key
+from .records import PersonRecord, PositionRecord, TieRecord
+
+__all__ = [
+    "PARTS",
+    "Export",
+    "Part",
+    "classify_header",
+    "find_exports",
+]
+
+# Part kinds, in the order they are imported (connections first: later parts look people up
+# in them).
+PARTS = (
+    "profile",
+    "positions",
+    "connections",
+    "messages",
+    "endorsements_received",
+    "endorsements_given",
+    "recommendations_received",
+    "recommendations_given",
+    "invitations",
+)
+_FILE_NAMES = {
+    "profile.csv": "profile",
+    "positions.csv": "positions",
+    "connections.csv": "connections",
+    "messages.csv": "messages",
+    "invitations.csv": "invitations",
+    "endorsement_received_info.csv": "endorsements_received",
+    "endorsement_given_info.csv": "endorsements_given",
+    "recommendations_received.csv": "recommendations_received",
+    "recommendations_given.csv": "recommendations_given",
+}
+_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("connections", frozenset({"first name", "last name", "connected on"})),
+    ("messages", frozenset({"conversation id", "from", "sender profile url", "date"})),
+    ("messages", frozenset({"from", "to", "date", "content", "direction"})),
+    ("invitations", frozenset({"from", "to", "sent at", "direction"})),
+    ("endorsements_received", frozenset({"endorser first name", "endorser last name"})),
+    ("endorsements_given", frozenset({"endorsee first name", "endorsee last name"})),
+    ("recommendations", frozenset({"first name", "last name", "creation date", "status"})),
+    ("positions", frozenset({"company name", "title", "started on"})),
+    ("profile", frozenset({"first name", "last name", "headline"})),
+)
+_KNOWN_FILES = (
+    "Connections.csv, messages.csv, Invitations.csv, Endorsement_*_Info.csv, "
+    "Recommendations_*.csv, Profile.csv, Positions.csv"
+)
+
+
+def classify_header(header: list[str]) -> str | None:
+    """Which LinkedIn file a header belongs to (``recommendations`` has no direction yet)."""
+    names = {h.strip().lower() for h in header}
+    for kind, needed in _SIGNATURES:
+        if needed <= names:
+            return kind
+    return None
+
+
+@dataclass
+class Part:
+    """One file of an export, recognised, with its content hash."""
+
+    kind: str
+    source: Source
+    sha256: str
+
+
+@dataclass
+class Export:
+    """One member's export: its files by kind, and the files that were not used."""
+
+    label: str
+    parts: dict[str, Part] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+    def member_name(self) -> str | None:
+        """The owner's name from Profile.csv, if the export has one."""
+        part = self.parts.get("profile")
+        if part is None:
+            return None
+        table = _table(part.source, "profile")
+        col = _Columns(table)
+        for row in table.rows():
+            name = _full_name(col.get(row.fields, "first name"), col.get(row.fields, "last name"))
+            if name:
+                return name
+        return None
+
+    def member_position(self) -> PositionRecord | None:
+        """The member's current position (the newest one without an end date)."""
+        current = [p for p in self.positions() if not p.finished]
+        return max(current, key=lambda p: p.started or "", default=None)
+
+    def positions(self) -> list[PositionRecord]:
+        part = self.parts.get("positions")
+        if part is None:
+            return []
+        table = _table(part.source, "positions")
+        col = _Columns(table)
+        out = []
+        for row in table.rows():
+            company = col.get(row.fields, "company name")
+            if not company:
+                continue
+            out.append(
+                PositionRecord(
+                    company=company,
+                    title=col.get(row.fields, "title") or None,
+                    started=_month(col.get(row.fields, "started on")),
+                    finished=_month(col.get(row.fields, "finished on")),
+                    line=row.line,
+                )
+            )
+        return out
+
+
+def find_exports(paths: list[str | Path]) -> list[Export]:
+    """Group the paths a user gave into exports: each zip or folder is one, loose files one.
+
+    Raises :class:`InputError` for a missing path, a zip or folder with no LinkedIn file in it,
+    or a file whose name and content disagree.
+    """
+    exports: list[Export] = []
+    loose = Export(label="")
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError("no such file or folder", file=path, hint="check the path")
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            sources = [Source(name=str(path / p.relative_to(path)), open=_opener(p)) for p in files]
+            exports.append(_export_of(str(path), sources, strict_names=True))
+        elif zipfile.is_zipfile(path):
+            exports.append(_export_of(str(path), _zip_sources(path), strict_names=True))
+        else:
+            source = Source.from_path(path)
+            kind = _kind_of_loose(source)
+            if kind in loose.parts:
+                raise InputError(
+                    f"two {kind} files given for one export "
+                    f"({loose.parts[kind].source.name} and {path})",
+                    file=path,
+                    hint="import each member's export in its own command, with --member",
+                )
+            loose.parts[kind] = Part(kind, source, source.sha256())
+            loose.label = f"{loose.label} + {path}" if loose.label else str(path)
+    if loose.parts:
+        exports.append(loose)
+    return exports
+
+
+def _opener(path: Path) -> Callable:
+    return lambda: path.open("rb")
+
+
+def _zip_sources(path: Path) -> list[Source]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(
+            f"is a damaged zip archive ({err})", file=path, hint="download the export again"
+        ) from err
+
+    def opener(member: str) -> Callable:
+        def open_member():  # type: ignore[no-untyped-def]
+            archive = zipfile.ZipFile(path)
+            return archive.open(member)
+
+        return open_member
+
+    return [Source(name=f"{path}:{n}", open=opener(n)) for n in names]
+
+
+def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
+    export = Export(label=label)
+    for source in sources:
+        base = source.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
+        kind = _FILE_NAMES.get(base)
+        if kind is None:
+            export.ignored.append(source.name)
+            continue
+        table = _table(source, kind)  # checks that the header fits the name
+        del table
+        if kind in export.parts:
+            export.ignored.append(source.name)
+            continue
+        export.parts[kind] = Part(kind, source, source.sha256())
+    if not export.parts:
+        raise InputError(
+            "holds no LinkedIn export file",
+            file=label,
+            hint=f"expected some of {_KNOWN_FILES}",
+        )
+    return export
+
+
+def _kind_of_loose(source: Source) -> str:
+    table = read_table(source, looks_like_header=lambda h: classify_header(h) is not None)
+    kind = classify_header(table.header)
+    if kind is None:  # pragma: no cover - read_table only returns matching headers
+        raise InputError("is not a LinkedIn export file", file=source.name)
+    if kind == "recommendations":
+        lower = source.name.lower()
+        if "given" in lower:
+            return "recommendations_given"
+        if "received" in lower:
+            return "recommendations_received"
+        raise InputError(
+            "is a recommendations file, but its name does not say given or received",
+            file=source.name,
+            hint="keep LinkedIn's name: Recommendations_Given.csv or Recommendations_Received.csv",
+        )
+    return kind
+
+
+def _table(source: Source, kind: str) -> Table:
+    """Open one part, checking its header is the kind its name says."""
+    wanted = "recommendations" if kind.startswith("recommendations") else kind
+
+    def fits(header: list[str]) -> bool:
+        return classify_header(header) is not None
+
+    try:
+        table = read_table(source, looks_like_header=fits)
+    except InputError as err:
+        if "header" in err.message:
+            raise InputError(
+                f"does not look like LinkedIn's {_display(kind)}",
+                file=source.name,
+                hint=f"its header should hold {', '.join(sorted(_needed(wanted)))}",
+            ) from err
+        raise
+    found = classify_header(table.header)
+    if found != wanted:
+        raise InputError(
+            f"is named like {_display(kind)} but holds {_display(found or 'something else')}"
+            f" (header: {', '.join(table.header[:6])})",
+            file=source.name,
+            hint="check you gave the right file",
+        )
+    return table
+
+
+def _needed(kind: str) -> frozenset[str]:
+    return next(needed for k, needed in _SIGNATURES if k == kind)
+
+
+def _display(kind: str) -> str:
+    names = {v: k for k, v in _FILE_NAMES.items()}
+    names["recommendations"] = "Recommendations_*.csv"
+    names["messages"] = "messages.csv"
+    return (
+        names.get(kind, kind)
+        .replace("connections", "Connections")
+        .replace("profile", "Profile")
+        .replace("positions", "Positions")
+        .replace("invitations", "Invitations")
+    )
+
+
+class _Columns:
+    """Column positions by lower-case header name."""
+
+    def __init__(self, table: Table) -> None:
+        self.index = {h.strip().lower(): i for i, h in enumerate(table.header)}
+
+    def get(self, fields: list[str], name: str) -> str:
+        i = self.index.get(name)
+        return fields[i] if i is not None and i < len(fields) else ""
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+
+def _full_name(first: str, last: str) -> str:
+    return " ".join(p for p in (first.strip(), last.strip()) if p)
+
+
+def _month(text: str) -> str | None:
+    try:
+        return parse_month(text)
+    except ValueError:
+        return None
+
+
+# -- the parts that give ties ---------------------------------------------------------------
+
+
+class PartReader:
+    """Streams the records of one part; counts and skipped rows are known once exhausted."""
+
+    def __init__(self, part: Part) -> None:
+        self.part = part
+        self.rows_read = 0
+        self.skipped: list[tuple[int, str]] = []
+        self.notes: list[str] = []
+        self._table = _table(part.source, part.kind)
+        self._cols = _Columns(self._table)
+
+    def finish(self) -> None:
+        self.skipped = sorted(self._table.skipped + self.skipped)
+        self.rows_read += len(self._table.skipped)
+        if self._table.repaired_lines:
+            self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
+
+
+class ConnectionsReader(PartReader):
+    """Connections.csv: one tie per row, member → contact, with the date connected."""
+
+    def __init__(self, part: Part) -> None:
+        super().__init__(part)
+        self.by_url: dict[str, PersonRecord] = {}
+        self.by_name: dict[str, PersonRecord | None] = {}
+        self.bad_dates: list[tuple[int, str]] = []
+
+    def __iter__(self) -> Iterator[TieRecord]:
+        col = self._cols
+        for row in self._table.rows():
+            self.rows_read += 1
+            f = row.fields
+            name = _full_name(col.get(f, "first name"), col.get(f, "last name"))
+            url = col.get(f, "url")
+            if not name and not url:
+                reason = (
+                    "hidden account: only a date"
+                    if col.get(f, "connected on")
+                    else "no name and no URL"
+                )
+                self.skipped.append((row.line, reason))
+                continue
+            when = col.get(f, "connected on")
+            try:
+                connected = parse_date(when)
+            except ValueError:
+                connected = None
+                self.bad_dates.append((row.line, when))
+            person = PersonRecord(
+                name=name or None,
+                url=url or None,
+                email=col.get(f, "email address") or None,
+                company=col.get(f, "company") or None,
+                title=col.get(f, "position") or None,
+                line=row.line,
+            )
+            ukey = url_key(person.url)
+            if ukey:
+                self.by_url[ukey] = person
+            nkey = name_key(name)
+            if nkey:  # a name shared by two connections identifies neither
+                self.by_name[nkey] = None if nkey in self.by_name else person
+            yield TieRecord(a=None, b=person, connected_on=connected, line=row.line)
+        self.finish()
+        if self.bad_dates:
+            line, text = self.bad_dates[0]
+            self.notes.append(
+                f"{len(self.bad_dates)} rows have an unreadable Connected On (first: line "
+                f"{line}, {text!r}); imported without a date"
+            )
+
+
+class MessagesReader(PartReader):
+    """messages.csv: counts and first/last dates per pair, never content or subjects.
+
+    Direction comes from the sender's profile URL compared with the owner's (the URL on
+    most conversations); 2018 exports say it in a Direction column and name people only.
+    """
+
+    def __init__(self, part: Part, connections: ConnectionsReader | None) -> None:
+        super().__init__(part)
+        self.connections = connections
+        self.owner_url: str | None = None
+
+    def __iter__(self) -> Iterator[TieRecord]:
+        col = self._cols
+        legacy = not col.has("sender profile url")
+        pairs: dict[str, list] = {}  # key → [person, out, in, first, last]
+        raw: list[tuple[int, str, str, list[tuple[str, str]], str | None]] = []
+        conversations: dict[str, set[str]] = {}
+        for row in self._table.rows():
+            self.rows_read += 1
+            f = row.fields
+            try:
+                date = parse_date(col.get(f, "date"))
+            except ValueError:
+                self.skipped.append((row.line, f"DATE {col.get(f, 'date')!r} is not a date"))
+                continue
+            if legacy:
+                direction = col.get(f, "direction").upper()
+                other = col.get(f, "to") if direction.startswith("OUT") else col.get(f, "from")
+                if not other:
+                    self.skipped.append((row.line, "no sender or recipient name"))
+                    continue
+                outgoing = direction.startswith("OUT")
+                for name in _split_names(other):
+                    self._count(pairs, self._person_by_name(name), outgoing, date)
+                continue
+            sender_url = col.get(f, "sender profile url")
+            if not url_key(sender_url):
+                self.skipped.append(
+                    (row.line, "sender has no profile URL (LinkedIn Member or sponsored)")
+                )
+                continue
+            recipients = _recipients(col.get(f, "to"), col.get(f, "recipient profile urls"))
+            conv = col.get(f, "conversation id") or str(row.line)
+            seen = conversations.setdefault(conv, set())
+            seen.add(url_key(sender_url) or "")
+            seen.update(url_key(u) or "" for _, u in recipients)
+            raw.append((row.line, col.get(f, "from"), sender_url, recipients, date))
+        if not legacy:
+            self._owner_from(conversations)
+            owner = self.owner_url
+            for _line, sender_name, sender_url, recipients, date in raw:
+                if url_key(sender_url) == owner:
+                    for name, url in recipients:
+                        if url_key(url) != owner:
+                            self._count(pairs, self._person(name, url), True, date)
+                else:
+                    self._count(pairs, self._person(sender_name, sender_url), False, date)
+        self.finish()
+        for person, out, inc, first, last in pairs.values():
+            if person is not None:
+                yield TieRecord(
+                    a=None,
+                    b=person,
+                    msgs_ab=out,
+                    msgs_ba=inc,
+                    first_msg=first,
+                    last_msg=last,
+                    line=person.line,
+                )
+
+    def _owner_from(self, conversations: dict[str, set[str]]) -> None:
+        counts: Counter[str] = Counter()
+        for urls in conversations.values():
+            counts.update(u for u in urls if u)
+        if counts:
+            self.owner_url = counts.most_common(1)[0][0]
+
+    def _person(self, name: str, url: str) -> PersonRecord:
+        ukey = url_key(url)
+        known = self.connections.by_url.get(ukey) if self.connections and ukey else None
+        return known or PersonRecord(name=name or None, url=url or None)
+
+    def _person_by_name(self, name: str) -> PersonRecord | None:
+        nkey = name_key(name)
+        if self.connections and nkey in self.connections.by_name:
+            return self.connections.by_name[nkey]
+        return PersonRecord(name=name) if nkey else None
+
+    @staticmethod
+    def _count(
+        pairs: dict[str, list], person: PersonRecord | None, outgoing: bool, date: str | None
+    ) -> None:
+        if person is None:
+            return
+        key = url_key(person.url) or f"name:{name_key(person.name)}"
+        entry = pairs.setdefault(key, [person, 0, 0, date, date])
+        entry[1 if outgoing else 2] += 1
+        if date:
+            entry[3] = min(entry[3] or date, date)
+            entry[4] = max(entry[4] or date, date)
+
+
+def _recipients(names: str, urls: str) -> list[tuple[str, str]]:
+    url_list = [u.strip() for u in urls.split(",") if u.strip()] if urls else []
+    name_list = [n.strip() for n in names.split(", ")] if names else []
+    if len(name_list) != len(url_list):
+        name_list = [""] * len(url_list) if len(url_list) != 1 else [names.strip()]
+    return list(zip(name_list, url_list, strict=True))
+
+
+def _split_names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(", ") if n.strip()]
+
+
+class EndorsementsReader(PartReader):
+    """Endorsement_Received_Info.csv / Endorsement_Given_Info.csv: one count per endorsement."""
+
+    def __iter__(self) -> Iterator[TieRecord]:
+        col = self._cols
+        who = "endorser" if self.part.kind == "endorsements_received" else "endorsee"
+        pairs: dict[str, TieRecord] = {}
+        for row in self._table.rows():
+            self.rows_read += 1
+            f = row.fields
+            status = col.get(f, "endorsement status").upper()
+            if status in ("REJECTED", "HIDDEN", "DELETED"):
+                self.skipped.append((row.line, f"endorsement status {status}"))
+                continue
+            name = _full_name(col.get(f, f"{who} first name"), col.get(f, f"{who} last name"))
+            url = col.get(f, f"{who} public url")
+            if not name and not url:
+                self.skipped.append((row.line, "no name and no URL"))
+                continue
+            key = url_key(url) or f"name:{name_key(name)}"
+            tie = pairs.get(key)
+            if tie is None:
+                tie = pairs[key] = TieRecord(
+                    a=None,
+                    b=PersonRecord(name=name or None, url=url or None, line=row.line),
+                    line=row.line,
+                )
+            if who == "endorser":
+                tie.endorse_ba += 1
+            else:
+                tie.endorse_ab += 1
+        self.finish()
+        yield from pairs.values()
+
+
+class RecommendationsReader(PartReader):
+    """Recommendations_Received.csv / _Given.csv: the text is never read into the store."""
+
+    def __iter__(self) -> Iterator[TieRecord]:
+        col = self._cols
+        received = self.part.kind == "recommendations_received"
+        for row in self._table.rows():
+            self.rows_read += 1
+            f = row.fields
+            name = _full_name(col.get(f, "first name"), col.get(f, "last name"))
+            if not name:
+                self.skipped.append((row.line, "no name"))
+                continue
+            person = PersonRecord(
+                name=name,
+                company=col.get(f, "company") or None,
+                title=col.get(f, "job title") or None,
+                line=row.line,
+            )
+            yield TieRecord(
+                a=None, b=person, recs_ba=int(received), recs_ab=int(not received), line=row.line
+            )
+        self.finish()
+
+
+def invitation_owner_url(part: Part) -> tuple[str | None, int]:
+    """The owner's profile URL as Invitations.csv shows it, and the rows read."""
+    table = _table(part.source, "invitations")
+    col = _Columns(table)
+    counts: Counter[str] = Counter()
+    rows = 0
+    for row in table.rows():
+        rows += 1
+        outgoing = col.get(row.fields, "direction").upper().startswith("OUT")
+        url = col.get(row.fields, "inviterprofileurl" if outgoing else "inviteeprofileurl")
+        if url_key(url):
+            counts[url_key(url)] += 1  # type: ignore[index]
+    return (counts.most_common(1)[0][0] if counts else None), rows
+
+
+READERS: dict[str, type[PartReader]] = {
+    "connections": ConnectionsReader,
+    "endorsements_received": EndorsementsReader,
+    "endorsements_given": EndorsementsReader,
+    "recommendations_received": RecommendationsReader,
+    "recommendations_given": RecommendationsReader,
+}

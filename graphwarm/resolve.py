@@ -1,0 +1,285 @@
+"""Identity resolution: one stored person per real person, one account per organisation.
+
+A record is matched, in order, on its normalised LinkedIn URL, then its e-mail, then its name
+at the same account, and a team member's name at the team's own account. Two records with
+different LinkedIn URLs are never merged. Indexes live in memory while a command runs, so a
+1 M-row import does not ask SQLite for each row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from .identity import (
+    better_display,
+    company_key,
+    domain_key,
+    email_domain,
+    email_key,
+    name_key,
+    url_key,
+)
+from .records import PersonRecord
+from .settings import Settings
+
+__all__ = ["Resolver"]
+
+_CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+class Resolver:
+    """Matches records to stored people and accounts, creating what is new."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
+        self.conn = conn
+        self.aliases: dict[str, str] = {}
+        for canonical, names in settings.aliases.items():
+            target = company_key(canonical)
+            for alias in names:
+                key = company_key(alias)
+                if key and target and key != target:
+                    self.aliases[key] = target
+        q = conn.execute
+        self.account_by_key: dict[str, int] = dict(q("SELECT key, id FROM accounts"))
+        self.account_by_domain: dict[str, int] = dict(
+            q("SELECT domain, account_id FROM account_domains")
+        )
+        self.by_url: dict[str, int] = {}
+        self.url_of: dict[int, str] = {}
+        self.by_name_account: dict[tuple[str, int], int] = {}
+        self.member_by_name: dict[str, int] = {}
+        self.account_of: dict[int, int | None] = {}
+        for pid, nkey, ukey, aid, is_member in q(
+            "SELECT id, name_key, url_key, account_id, is_member FROM people"
+        ):
+            self._index(pid, nkey, ukey, aid, bool(is_member))
+        self.by_email: dict[str, int] = dict(q("SELECT email, person_id FROM emails"))
+
+    def _index(
+        self, pid: int, nkey: str | None, ukey: str | None, aid: int | None, is_member: bool
+    ) -> None:
+        self.account_of[pid] = aid
+        if ukey:
+            self.by_url[ukey] = pid
+            self.url_of[pid] = ukey
+        if nkey and aid is not None:
+            self.by_name_account.setdefault((nkey, aid), pid)
+        if nkey and is_member:
+            self.member_by_name[nkey] = pid
+
+    # -- accounts -----------------------------------------------------------------------------
+
+    def account_key(self, company: str | None) -> str | None:
+        key = company_key(company)
+        return self.aliases.get(key, key) if key else None
+
+    def account_for(self, company: str | None, email: str | None = None) -> int | None:
+        """The account a company name (or, failing that, an e-mail domain) belongs to."""
+        key = self.account_key(company)
+        if key:
+            aid = self.account_by_key.get(key)
+            if aid is None:
+                cur = self.conn.execute(
+                    "INSERT INTO accounts (key, name) VALUES (?, ?)", (key, company.strip())
+                )
+                aid = int(cur.lastrowid or 0)
+                self.account_by_key[key] = aid
+            return aid
+        domain = email_domain(email)
+        return self.account_by_domain.get(domain) if domain else None
+
+    def set_account_domain(self, account_id: int, domain: str | None) -> None:
+        key = domain_key(domain)
+        if key and key not in self.account_by_domain:
+            self.account_by_domain[key] = account_id
+            self.conn.execute(
+                "INSERT OR IGNORE INTO account_domains (domain, account_id) VALUES (?, ?)",
+                (key, account_id),
+            )
+            self.conn.execute(
+                "UPDATE accounts SET domain = coalesce(domain, ?) WHERE id = ?", (key, account_id)
+            )
+
+    # -- people -------------------------------------------------------------------------------
+
+    def match(self, rec: PersonRecord, *, team_accounts: Iterable[int] = ()) -> int | None:
+        """The stored person this record is, or ``None`` when it is someone new."""
+        ukey = url_key(rec.url)
+        if ukey and ukey in self.by_url:
+            return self.by_url[ukey]
+
+        def compatible(pid: int) -> bool:
+            known = self.url_of.get(pid)
+            return not (ukey and known and known != ukey)
+
+        ekey = email_key(rec.email)
+        if ekey and ekey in self.by_email and compatible(self.by_email[ekey]):
+            return self.by_email[ekey]
+        nkey = name_key(rec.name)
+        if not nkey:
+            return None
+        aid = self.account_for(rec.company, rec.email)
+        if aid is not None:
+            pid = self.by_name_account.get((nkey, aid))
+            if pid is not None and compatible(pid):
+                return pid
+        member = self.member_by_name.get(nkey)
+        if member is not None and compatible(member):
+            member_account = self.account_of.get(member)
+            same_team = aid is None or aid in team_accounts
+            if same_team and (member_account is None or member_account == aid or aid is None):
+                return member
+        return None
+
+    def add_person(self, rec: PersonRecord, *, is_member: bool = False) -> int:
+        """Store a new person from one record and index them."""
+        ukey = url_key(rec.url)
+        nkey = name_key(rec.name)
+        aid = self.account_for(rec.company, rec.email)
+        name = (rec.name or "").strip() or _name_from_email(rec.email) or "(no name)"
+        cur = self.conn.execute(
+            "INSERT INTO people (name, name_key, url, url_key, company, account_id, title,"
+            " is_member, is_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                nkey,
+                rec.url if ukey else None,
+                ukey,
+                _clean(rec.company),
+                aid,
+                _clean(rec.title),
+                int(is_member),
+                int(rec.is_target),
+            ),
+        )
+        pid = int(cur.lastrowid or 0)
+        self._index(pid, nkey, ukey, aid, is_member)
+        self.add_email(pid, rec.email)
+        return pid
+
+    def add_email(self, pid: int, email: str | None) -> None:
+        ekey = email_key(email)
+        if ekey and ekey not in self.by_email:
+            self.by_email[ekey] = pid
+            self.conn.execute(
+                "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", (ekey, pid)
+            )
+
+    def note_url(self, pid: int, url: str | None) -> None:
+        """Index a URL learnt for an existing person (kept in the store by refresh)."""
+        ukey = url_key(url)
+        if ukey and pid not in self.url_of and ukey not in self.by_url:
+            self.by_url[ukey] = pid
+            self.url_of[pid] = ukey
+
+    def people_of_imports(self, import_ids: list[int]) -> set[int]:
+        """Everyone an import saw or tied, so they can be refreshed after it is removed."""
+        marks = ",".join("?" * len(import_ids))
+        q = self.conn.execute
+        touched = {
+            r[0]
+            for r in q(f"SELECT person_id FROM sightings WHERE import_id IN ({marks})", import_ids)
+        }
+        touched |= {
+            r[0]
+            for r in q(
+                f"SELECT member_id FROM imports WHERE id IN ({marks}) AND member_id IS NOT NULL",
+                import_ids,
+            )
+        }
+        return touched
+
+    def refresh_people(self, pids: Iterable[int]) -> None:
+        """Recompute each person's shown fields from what their remaining sightings say.
+
+        The newest sighting wins a changed company or title; spellings of the same value keep
+        their best form. People no import sees any more are deleted with their ties.
+        """
+        pids = sorted(set(pids))
+        q = self.conn.execute
+        for start in range(0, len(pids), _CHUNK):
+            chunk = pids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            seen: dict[int, list[tuple]] = {pid: [] for pid in chunk}
+            for row in q(
+                "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
+                f" WHERE person_id IN ({marks}) ORDER BY person_id, import_id",
+                chunk,
+            ):
+                seen[row[0]].append(row[1:])
+            members = {
+                r[0]
+                for r in q(
+                    f"SELECT DISTINCT member_id FROM imports WHERE member_id IN ({marks})", chunk
+                )
+            }
+            gone = [pid for pid, rows in seen.items() if not rows and pid not in members]
+            if gone:
+                q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
+            for pid, rows in seen.items():
+                if pid in gone:
+                    continue
+                self._refresh_one(pid, rows, pid in members)
+        self._drop_orphan_accounts()
+
+    def _refresh_one(self, pid: int, rows: list[tuple], is_member: bool) -> None:
+        name = company = title = url = None
+        emails: list[str] = []
+        is_target = False
+        for s_name, s_url, s_email, s_company, s_title, s_target in rows:
+            if s_name:
+                same = name_key(s_name) == name_key(name)
+                name = better_display(name, s_name) if same else s_name.strip()
+            if s_company:
+                same = self.account_key(s_company) == self.account_key(company)
+                company = better_display(company, s_company) if same else s_company.strip()
+            title = _clean(s_title) or title
+            url = s_url if url_key(s_url) else url
+            if email_key(s_email):
+                emails.append(email_key(s_email))
+            is_target = is_target or bool(s_target)
+        if name is None:
+            row = self.conn.execute("SELECT name FROM people WHERE id = ?", (pid,)).fetchone()
+            name = row[0] if row else "(no name)"
+        aid = self.account_for(company, emails[0] if emails else None)
+        ukey = url_key(url)
+        self.conn.execute(
+            "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
+            " account_id = ?, title = ?, is_member = ?, is_target = ? WHERE id = ?",
+            (
+                name,
+                name_key(name),
+                url,
+                ukey,
+                company,
+                aid,
+                title,
+                int(is_member),
+                int(is_target),
+                pid,
+            ),
+        )
+        self.conn.execute("DELETE FROM emails WHERE person_id = ?", (pid,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)",
+            [(e, pid) for e in dict.fromkeys(emails)],
+        )
+        self._index(pid, name_key(name), ukey, aid, is_member)
+
+    def _drop_orphan_accounts(self) -> None:
+        self.conn.execute(
+            "DELETE FROM accounts WHERE id NOT IN (SELECT account_id FROM people"
+            " WHERE account_id IS NOT NULL) AND id NOT IN (SELECT account_id FROM account_targets)"
+            " AND id NOT IN (SELECT account_id FROM positions WHERE account_id IS NOT NULL)"
+        )
+
+
+def _clean(text: str | None) -> str | None:
+    text = " ".join(text.split()) if text else None
+    return text or None
+
+
+def _name_from_email(email: str | None) -> str | None:
+    key = email_key(email)
+    return key.split("@", 1)[0] if key else None

@@ -1,0 +1,266 @@
+"""Settings: every constant of the model, read from ``graphwarm.toml`` beside the workspace.
+
+The file is optional; each key left out keeps its built-in default. An unknown key or a value
+out of range is an error that names the key and its line, so a typo never goes unnoticed.
+
+Example ``graphwarm.toml``::
+
+    max_hops = 3
+    buyer_titles = ["CFO", "Ekonomichef", "Head of Procurement"]
+
+    [probability]
+    p_connect = 0.30          # fewer people pick up the phone these days
+
+    [aliases]
+    "International Business Machines" = ["IBM"]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+__all__ = [
+    "DEFAULT_BUYER_TITLES",
+    "ProbabilitySettings",
+    "Settings",
+    "StrengthSettings",
+    "load_settings",
+    "settings_path_for",
+]
+
+DEFAULT_BUYER_TITLES = (
+    "CEO",
+    "CFO",
+    "COO",
+    "CIO",
+    "CTO",
+    "Chief * Officer",
+    "VD",
+    "Verkställande direktör",
+    "Ekonomichef",
+    "Finanschef",
+    "Inköpschef",
+    "IT-chef",
+    "Head of Procurement",
+    "Head of Purchasing",
+    "Head of Finance",
+    "Head of IT",
+    "Procurement Director",
+    "Purchasing Manager",
+    "Finance Director",
+    "Administrerende direktør",
+    "Økonomisjef",
+    "Toimitusjohtaja",
+)
+
+
+@dataclass(frozen=True)
+class ProbabilitySettings:
+    """The meeting-probability model of DESIGN.md; see docs for where each figure comes from."""
+
+    f_min: float = 0.20
+    f_max: float = 0.75
+    p_internal: float = 0.84
+    p_external: float = 0.44
+    p_cold: float = 0.20
+    p_connect: float = 0.40
+    p_direct_max: float = 0.90
+    beta: float = 2.0
+    s_ref: float = 0.5
+
+
+@dataclass(frozen=True)
+class StrengthSettings:
+    """Weights of the tie-strength components and their saturation points."""
+
+    recency: float = 0.25
+    volume: float = 0.20
+    reciprocity: float = 0.15
+    shared_employer: float = 0.15
+    endorsements: float = 0.15
+    duration: float = 0.10
+    half_life_days: float = 180.0
+    volume_saturation: int = 50
+    duration_saturation_years: float = 5.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; build with :func:`load_settings` or directly with keyword overrides."""
+
+    as_of: dt.date | None = None
+    max_hops: int = 3
+    margin: float = 0.10
+    buyer_titles: tuple[str, ...] = DEFAULT_BUYER_TITLES
+    exclude: tuple[str, ...] = ()
+    max_asks_per_introducer: int = 3
+    plan_template: str | None = None
+    probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
+    strength: StrengthSettings = field(default_factory=StrengthSettings)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def today(self) -> dt.date:
+        """The date recency and duration are measured at: ``as_of`` or today."""
+        return self.as_of or dt.date.today()
+
+
+# (low, high, inclusive-low) per numeric key; probabilities stay strictly below 1 so no edge
+# ever costs 0 in the search.
+_RANGES: dict[str, tuple[float, float]] = {
+    "max_hops": (1, 10),
+    "margin": (0.0, 10.0),
+    "max_asks_per_introducer": (1, 1000),
+    "f_min": (0.0, 0.999),
+    "f_max": (0.0, 0.999),
+    "p_internal": (0.001, 0.999),
+    "p_external": (0.001, 0.999),
+    "p_cold": (0.001, 0.999),
+    "p_connect": (0.001, 1.0),
+    "p_direct_max": (0.001, 0.999),
+    "beta": (0.0, 20.0),
+    "s_ref": (0.0, 1.0),
+    "recency": (0.0, 1.0),
+    "volume": (0.0, 1.0),
+    "reciprocity": (0.0, 1.0),
+    "shared_employer": (0.0, 1.0),
+    "endorsements": (0.0, 1.0),
+    "duration": (0.0, 1.0),
+    "half_life_days": (1.0, 36500.0),
+    "volume_saturation": (1, 100000),
+    "duration_saturation_years": (0.1, 100.0),
+}
+
+
+def settings_path_for(db_path: str | Path) -> Path:
+    """``graphwarm.toml`` in the workspace's folder."""
+    return Path(db_path).resolve().parent / "graphwarm.toml"
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """Read settings from a TOML file; a missing file gives the defaults.
+
+    >>> load_settings(None).max_hops
+    3
+    """
+    if path is None or not Path(path).exists():
+        return Settings()
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None)
+        raise SettingsError(
+            f"is not valid TOML ({getattr(err, 'msg', err)})", file=path, line=line
+        ) from err
+    return _parse(data, path, text)
+
+
+def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
+    def fail(key: str, message: str, hint: str | None = None) -> SettingsError:
+        return SettingsError(message, file=path, line=_line_of(text, key), column=key, hint=hint)
+
+    top: dict[str, Any] = {}
+    sections = {"probability": ProbabilitySettings, "strength": StrengthSettings}
+    nested: dict[str, Any] = {}
+    simple = {f.name for f in dataclasses.fields(Settings)} - set(sections) - {"aliases"}
+    for key, value in data.items():
+        if key in sections:
+            if not isinstance(value, dict):
+                raise fail(key, f"[{key}] must be a table")
+            nested[key] = _section(sections[key], value, fail)
+        elif key == "aliases":
+            top["aliases"] = _aliases(value, fail)
+        elif key in simple:
+            top[key] = _simple_value(key, value, fail)
+        else:
+            raise fail(key, f"unknown setting {key!r}", _suggest(key, simple | set(sections)))
+    settings = Settings(**top, **nested)
+    p = settings.probability
+    if p.f_min > p.f_max:
+        raise fail("f_min", "f_min must not exceed f_max")
+    return settings
+
+
+def _section(cls: type, values: dict[str, Any], fail: Any) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            raise fail(key, f"unknown setting {key!r}", _suggest(key, set(known)))
+        kwargs[key] = _number(key, value, fail, integer=known[key].type == "int")
+    return cls(**kwargs)
+
+
+def _simple_value(key: str, value: Any, fail: Any) -> Any:
+    if key == "as_of":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise fail(key, f"as_of must be a date like 2026-11-01, not {value!r}")
+    if key in ("buyer_titles", "exclude"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(key, f"{key} must be a list of strings")
+        return tuple(v.strip() for v in value if v.strip())
+    if key == "plan_template":
+        if not isinstance(value, str):
+            raise fail(key, "plan_template must be a file path")
+        return value
+    return _number(key, value, fail, integer=key in ("max_hops", "max_asks_per_introducer"))
+
+
+def _number(key: str, value: Any, fail: Any, *, integer: bool) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise fail(key, f"{key} must be a number, not {value!r}")
+    if integer and not float(value).is_integer():
+        raise fail(key, f"{key} must be a whole number, not {value!r}")
+    low, high = _RANGES[key]
+    if not low <= value <= high:
+        raise fail(key, f"{key} = {value} is out of range", f"use a value from {low} to {high}")
+    return int(value) if integer else float(value)
+
+
+def _aliases(value: Any, fail: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise fail("aliases", '[aliases] must be a table: "Canonical Name" = ["Alias", ...]')
+    out: dict[str, tuple[str, ...]] = {}
+    for name, names in value.items():
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise fail(name, f"alias {name!r} must map to a name or a list of names")
+        out[name] = tuple(names)
+    return out
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(
+        rf'^\s*(?:"{re.escape(key)}"|{re.escape(key)})\s*=|^\s*\[{re.escape(key)}\]'
+    )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _suggest(key: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known settings: " + ", ".join(sorted(known))
