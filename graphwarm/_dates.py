@@ -7,6 +7,7 @@ Only the shapes seen in real files are accepted, and slashed dates are always mo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 __all__ = ["parse_date", "parse_month"]
@@ -33,6 +34,7 @@ _last = [0]
 _ZONE = re.compile(r"(\.\d+)?(Z|[+-]\d\d:?\d\d)$")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(text: str | None) -> str | None:
     """``'08 Feb 2023'`` → ``'2023-02-08'``; ``None`` for empty text; ``ValueError`` otherwise.
 

@@ -70,9 +70,21 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 _PUBL = re.compile(r"\(\s*publ\s*\)", re.IGNORECASE)
 # Legal forms that stand before the name in Nordic usage ("Oy Karl Fazer Ab", "AB Volvo").
 _LEADING_FORM = re.compile(r"^(?:oy|oyj|ab|aktiebolaget|as|a/s)\s+(?=\S)", re.IGNORECASE)
-_PROFILE_PATH = re.compile(r"^/(in|pub)/([^/?#]+)")
+_PROFILE_PATH = re.compile(r"^/(in|pub)/([^?#]+)")
+# Nordic legal forms spelled out, or ones cleanco does not know ("Nordvik Aktiebolag").
+_TRAILING_FORM = re.compile(
+    r"\s+(?:aktiebolag|aktieselskab|aksjeselskap|allmennaksjeselskap|osakeyhtiö|abp)$",
+    re.IGNORECASE,
+)
 
 
+_FAST_URL = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/(in|pub)/([^/?#%\s]+)/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=65_536)
 def url_key(url: str | None) -> str | None:
     """The LinkedIn profile a URL points to, as ``in/<slug>``; ``None`` for anything else.
 
@@ -84,6 +96,9 @@ def url_key(url: str | None) -> str | None:
     text = url.strip()
     if not text:
         return None
+    fast = _FAST_URL.match(text)
+    if fast and fast.group(2).isascii():
+        return f"{fast.group(1).lower()}/{fast.group(2).lower()}"
     if "://" not in text:
         text = "https://" + text
     try:
@@ -96,8 +111,14 @@ def url_key(url: str | None) -> str | None:
     match = _PROFILE_PATH.match(parts.path)
     if not match:
         return None
-    slug = unicodedata.normalize("NFC", unquote(match.group(2))).casefold().strip()
-    return f"{match.group(1)}/{slug}" if slug else None
+    kind, rest = match.groups()
+    segments = [s for s in rest.split("/") if s]
+    if not segments:
+        return None
+    # /in/<slug> names one person; a legacy /pub/<name>/<a>/<b>/<c> needs its numeric tail.
+    path = "/".join(segments) if kind == "pub" else segments[0]
+    slug = unicodedata.normalize("NFC", unquote(path)).casefold().strip()
+    return f"{kind}/{slug}" if slug else None
 
 
 def email_key(email: str | None) -> str | None:
@@ -135,19 +156,20 @@ def domain_key(domain: str | None) -> str | None:
     return host if "." in host else None
 
 
+# Accents that only decorate a letter (é → e) are dropped; the ring and diaeresis that make
+# å, ä, ö, ü letters of their own in Nordic names are kept.
+_DECORATION = re.compile("[\u0300-\u0307\u0309\u030b-\u036f]")
+
+
 def _fold(text: str) -> str:
-    """Case-fold and drop accents that only decorate a letter (é → e); keep å, ä, ö, ø, æ."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    out = []
-    for char in text:
-        if char in "åäöøæü":
-            out.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return "".join(out)
+    """Case-fold and drop decorating accents; keep å, ä, ö, ø, æ, ü."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", _DECORATION.sub("", decomposed))
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(name: str | None) -> str | None:
     """A person's name for matching: folded case, no punctuation, single spaces."""
     if not name:
@@ -168,7 +190,7 @@ def company_key(name: str | None) -> str | None:
     text = _SPACE.sub(" ", _PUBL.sub(" ", name.replace("\u00a0", " "))).strip(" .,;")
     if not text:
         return None
-    stripped = basename(text).strip(" .,;")
+    stripped = _TRAILING_FORM.sub("", basename(text).strip(" .,;")).strip(" .,;")
     stripped = _LEADING_FORM.sub("", stripped).strip(" .,;") or stripped
     if len(stripped) < 2:  # "AB", "Oy": nothing left but the legal form
         stripped = text
@@ -177,11 +199,13 @@ def company_key(name: str | None) -> str | None:
     return key or None
 
 
-def _display_rank(text: str) -> tuple[int, int]:
-    """Prefer mixed case over ALL CAPS or all lower case, then the fuller form."""
+def _display_rank(text: str) -> tuple[int, int, int]:
+    """Prefer mixed case over ALL CAPS or all lower case, no stray end punctuation, then the
+    fuller form."""
     letters = [c for c in text if c.isalpha()]
     mixed = bool(letters) and not (text.isupper() or text.islower())
-    return (1 if mixed else 0, len(text.strip()))
+    tidy = not text.rstrip().endswith((".", ",", ";"))
+    return (int(mixed), int(tidy), len(text.strip()))
 
 
 def better_display(current: str | None, candidate: str | None) -> str | None:

@@ -30,6 +30,7 @@ Progress = Callable[[str, int], None]
 """Called as ``progress(label, rows_done)`` while a part is read; for progress bars."""
 
 _BATCH = 20_000
+_ROW_PER_TIE = ("connections", "recommendations_received", "recommendations_given")
 
 _UPSERT_SIGHTING = """
 INSERT INTO sightings (person_id, import_id, line, name, url, email, company, title, is_target)
@@ -150,6 +151,7 @@ class _Writer:
 
     def flush(self) -> None:
         conn = self.ws.conn
+        self.resolver.flush()
         if self.sightings:
             conn.executemany(_UPSERT_SIGHTING, self.sightings)
             self.sightings.clear()
@@ -312,6 +314,9 @@ def _import_export(
             report.rows_read = reader.rows_read  # type: ignore[union-attr]
             report.skipped = reader.skipped + report.skipped  # type: ignore[union-attr]
             report.notes.extend(reader.notes)  # type: ignore[union-attr]
+            if kind not in _ROW_PER_TIE:  # counted per person: say how many rows were used
+                report.notes.append(f"{report.rows_imported:,} people in these rows")
+                report.rows_imported = report.rows_read - len(report.skipped)
             if kind == "messages" and messages and messages.owner_url and not me.url:
                 me.url = f"https://www.linkedin.com/{messages.owner_url}"
                 _learn_member_url(ws, member_id, me.url)
@@ -325,6 +330,16 @@ def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
     """The member's person id: an existing person when one matches, else a new one."""
     resolver = ws.resolver
     pid = resolver.match(me, team_accounts=team)
+    nkey = name_key(me.name)
+    if pid is None and nkey and not me.company:  # a colleague's connection at the team's company
+        pid = next(
+            (
+                resolver.by_name_account[(nkey, a)]
+                for a in sorted(team)
+                if (nkey, a) in resolver.by_name_account
+            ),
+            None,
+        )
     if pid is None:
         pid = resolver.add_person(me, is_member=True)
     ws.conn.execute("UPDATE people SET is_member = 1 WHERE id = ?", (pid,))

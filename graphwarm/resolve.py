@@ -55,6 +55,24 @@ class Resolver:
         ):
             self._index(pid, nkey, ukey, aid, bool(is_member))
         self.by_email: dict[str, int] = dict(q("SELECT email, person_id FROM emails"))
+        self.next_id = (q("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
+        self._new_people: list[tuple] = []
+        self._new_emails: list[tuple[str, int]] = []
+
+    def flush(self) -> None:
+        """Write the people and e-mails created since the last flush (in batches: fast)."""
+        if self._new_people:
+            self.conn.executemany(
+                "INSERT INTO people (id, name, name_key, url, url_key, company, account_id, title,"
+                " is_member, is_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._new_people,
+            )
+            self._new_people.clear()
+        if self._new_emails:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", self._new_emails
+            )
+            self._new_emails.clear()
 
     def _index(
         self, pid: int, nkey: str | None, ukey: str | None, aid: int | None, is_member: bool
@@ -138,10 +156,11 @@ class Resolver:
         nkey = name_key(rec.name)
         aid = self.account_for(rec.company, rec.email)
         name = (rec.name or "").strip() or _name_from_email(rec.email) or "(no name)"
-        cur = self.conn.execute(
-            "INSERT INTO people (name, name_key, url, url_key, company, account_id, title,"
-            " is_member, is_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        pid = self.next_id
+        self.next_id += 1
+        self._new_people.append(
             (
+                pid,
                 name,
                 nkey,
                 rec.url if ukey else None,
@@ -151,20 +170,19 @@ class Resolver:
                 _clean(rec.title),
                 int(is_member),
                 int(rec.is_target),
-            ),
+            )
         )
-        pid = int(cur.lastrowid or 0)
         self._index(pid, nkey, ukey, aid, is_member)
         self.add_email(pid, rec.email)
+        if is_member:
+            self.flush()
         return pid
 
     def add_email(self, pid: int, email: str | None) -> None:
         ekey = email_key(email)
         if ekey and ekey not in self.by_email:
             self.by_email[ekey] = pid
-            self.conn.execute(
-                "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", (ekey, pid)
-            )
+            self._new_emails.append((ekey, pid))
 
     def note_url(self, pid: int, url: str | None) -> None:
         """Index a URL learnt for an existing person (kept in the store by refresh)."""
@@ -175,6 +193,7 @@ class Resolver:
 
     def people_of_imports(self, import_ids: list[int]) -> set[int]:
         """Everyone an import saw or tied, so they can be refreshed after it is removed."""
+        self.flush()
         marks = ",".join("?" * len(import_ids))
         q = self.conn.execute
         touched = {
@@ -196,6 +215,7 @@ class Resolver:
         The newest sighting wins a changed company or title; spellings of the same value keep
         their best form. People no import sees any more are deleted with their ties.
         """
+        self.flush()
         pids = sorted(set(pids))
         q = self.conn.execute
         for start in range(0, len(pids), _CHUNK):
