@@ -255,7 +255,7 @@ def _import_export(
         connections = linkedin.ConnectionsReader(export.parts["connections"])
     messages = None
     if "messages" in export.parts:
-        messages = linkedin.MessagesReader(export.parts["messages"], connections)
+        messages = linkedin.MessagesReader(export.parts["messages"], connections, name)
     if "invitations" in export.parts:
         owner_url, rows = linkedin.invitation_owner_url(export.parts["invitations"])
         notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
@@ -357,6 +357,11 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
         ws.conn.execute(
             "UPDATE people SET url = coalesce(url, ?), url_key = coalesce(url_key, ?) WHERE id = ?",
             (url, key, member_id),
+        )
+        ws.conn.execute(  # so that a later refresh from sightings keeps it
+            "UPDATE sightings SET url = ? WHERE person_id = ? AND url IS NULL AND import_id IN"
+            " (SELECT id FROM imports WHERE member_id = ?)",
+            (url, member_id, member_id),
         )
 
 

@@ -1,7 +1,8 @@
 """Identity resolution: one stored person per real person, one account per organisation.
 
 A record is matched, in order, on its normalised LinkedIn URL, then its e-mail, then its name
-at the same account, and a team member's name at the team's own account. Two records with
+at the same account; a record with only a name matches the one person of that name who has no
+company either; and a team member's name at the team's own account is that member. Two records with
 different LinkedIn URLs are never merged. Indexes live in memory while a command runs, so a
 1 M-row import does not ask SQLite for each row.
 """
@@ -26,6 +27,7 @@ from .settings import Settings
 __all__ = ["Resolver"]
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
+_AMBIGUOUS = -1
 
 
 class Resolver:
@@ -48,6 +50,7 @@ class Resolver:
         self.by_url: dict[str, int] = {}
         self.url_of: dict[int, str] = {}
         self.by_name_account: dict[tuple[str, int], int] = {}
+        self.by_name_only: dict[str, int] = {}
         self.member_by_name: dict[str, int] = {}
         self.account_of: dict[int, int | None] = {}
         for pid, nkey, ukey, aid, is_member in q(
@@ -83,6 +86,9 @@ class Resolver:
             self.url_of[pid] = ukey
         if nkey and aid is not None:
             self.by_name_account.setdefault((nkey, aid), pid)
+        elif nkey:  # a name alone identifies someone only while no one else has it
+            known = self.by_name_only.get(nkey)
+            self.by_name_only[nkey] = pid if known in (None, pid) else _AMBIGUOUS
         if nkey and is_member:
             self.member_by_name[nkey] = pid
 
@@ -141,6 +147,10 @@ class Resolver:
         if aid is not None:
             pid = self.by_name_account.get((nkey, aid))
             if pid is not None and compatible(pid):
+                return pid
+        if aid is None and not ukey:  # a name (and an unknown e-mail): one without a company
+            pid = self.by_name_only.get(nkey)
+            if pid is not None and pid != _AMBIGUOUS:
                 return pid
         member = self.member_by_name.get(nkey)
         if member is not None and compatible(member):
@@ -237,13 +247,25 @@ class Resolver:
             gone = [pid for pid, rows in seen.items() if not rows and pid not in members]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
+            updates, emails = [], []
             for pid, rows in seen.items():
-                if pid in gone:
-                    continue
-                self._refresh_one(pid, rows, pid in members)
+                if pid not in gone:
+                    update = self._refreshed(pid, rows, pid in members)
+                    updates.append(update[:-1])
+                    emails += [(e, pid) for e in update[-1]]
+            self.conn.executemany(
+                "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
+                " account_id = ?, title = ?, is_member = ?, is_target = ? WHERE id = ?",
+                updates,
+            )
+            q(f"DELETE FROM emails WHERE person_id IN ({marks})", chunk)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
+            )
         self._drop_orphan_accounts()
 
-    def _refresh_one(self, pid: int, rows: list[tuple], is_member: bool) -> None:
+    def _refreshed(self, pid: int, rows: list[tuple], is_member: bool) -> tuple:
+        """The people row (and e-mails, last) that one person's sightings add up to."""
         name = company = title = url = None
         emails: list[str] = []
         is_target = False
@@ -256,36 +278,29 @@ class Resolver:
                 company = better_display(company, s_company) if same else s_company.strip()
             title = _clean(s_title) or title
             url = s_url if url_key(s_url) else url
-            if email_key(s_email):
-                emails.append(email_key(s_email))
+            ekey = email_key(s_email)
+            if ekey:
+                emails.append(ekey)
             is_target = is_target or bool(s_target)
         if name is None:
             row = self.conn.execute("SELECT name FROM people WHERE id = ?", (pid,)).fetchone()
             name = row[0] if row else "(no name)"
         aid = self.account_for(company, emails[0] if emails else None)
         ukey = url_key(url)
-        self.conn.execute(
-            "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
-            " account_id = ?, title = ?, is_member = ?, is_target = ? WHERE id = ?",
-            (
-                name,
-                name_key(name),
-                url,
-                ukey,
-                company,
-                aid,
-                title,
-                int(is_member),
-                int(is_target),
-                pid,
-            ),
-        )
-        self.conn.execute("DELETE FROM emails WHERE person_id = ?", (pid,))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)",
-            [(e, pid) for e in dict.fromkeys(emails)],
-        )
         self._index(pid, name_key(name), ukey, aid, is_member)
+        return (
+            name,
+            name_key(name),
+            url,
+            ukey,
+            company,
+            aid,
+            title,
+            int(is_member),
+            int(is_target),
+            pid,
+            list(dict.fromkeys(emails)),
+        )
 
     def _drop_orphan_accounts(self) -> None:
         self.conn.execute(
