@@ -199,13 +199,14 @@ def company_key(name: str | None) -> str | None:
     return key or None
 
 
-def _display_rank(text: str) -> tuple[int, int, int]:
+def _display_rank(text: str) -> tuple[bool, bool, int]:
     """Prefer mixed case over ALL CAPS or all lower case, no stray end punctuation, then the
     fuller form."""
-    letters = [c for c in text if c.isalpha()]
-    mixed = bool(letters) and not (text.isupper() or text.islower())
-    tidy = not text.rstrip().endswith((".", ",", ";"))
-    return (int(mixed), int(tidy), len(text.strip()))
+    return (
+        not (text.isupper() or text.islower()),
+        not text.endswith((".", ",", ";")),
+        len(text),
+    )
 
 
 def better_display(current: str | None, candidate: str | None) -> str | None:
@@ -214,7 +215,9 @@ def better_display(current: str | None, candidate: str | None) -> str | None:
     >>> better_display("NORDVIK TRANSPORT", "Nordvik Transport AB")
     'Nordvik Transport AB'
     """
-    candidate = _SPACE.sub(" ", candidate).strip() if candidate else None
+    if candidate == current or not candidate:
+        return current
+    candidate = _SPACE.sub(" ", candidate).strip()
     if not candidate:
         return current
     if not current:

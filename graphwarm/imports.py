@@ -202,12 +202,10 @@ def _merged_count(ws: Workspace, import_id: int) -> int:
 
 
 def _team_accounts(ws: Workspace) -> set[int]:
-    return {
-        r[0]
-        for r in ws.conn.execute(
-            "SELECT DISTINCT account_id FROM people WHERE is_member AND account_id IS NOT NULL"
-        )
-    }
+    """The accounts the team's members work at (from the resolver's memory: no table scan)."""
+    resolver = ws.resolver
+    accounts = {resolver.account_of.get(pid) for pid in resolver.member_by_name.values()}
+    return {a for a in accounts if a is not None}
 
 
 # -- LinkedIn -------------------------------------------------------------------------------
@@ -259,6 +257,8 @@ def _import_export(
     if "invitations" in export.parts:
         owner_url, rows = linkedin.invitation_owner_url(export.parts["invitations"])
         notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
+    if owner_url is None and messages is not None:
+        owner_url = messages.find_owner()
     for ignored in export.ignored:
         notes.append(f"not used: {ignored}")
 

@@ -218,6 +218,10 @@ def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Expo
 
 
 def _kind_of_loose(source: Source) -> str:
+    named = _FILE_NAMES.get(Path(source.name).name.lower())
+    if named is not None:  # LinkedIn's own name: its content must agree
+        _table(source, named)
+        return named
     table = read_table(source, looks_like_header=lambda h: classify_header(h) is not None)
     kind = classify_header(table.header)
     if kind is None:  # pragma: no cover - read_table only returns matching headers
@@ -388,10 +392,38 @@ class MessagesReader(PartReader):
     most conversations); 2018 exports say it in a Direction column and name people only.
     """
 
-    def __init__(self, part: Part, connections: ConnectionsReader | None) -> None:
+    def __init__(
+        self, part: Part, connections: ConnectionsReader | None, owner_name: str | None = None
+    ) -> None:
         super().__init__(part)
         self.connections = connections
+        self.owner_name = name_key(owner_name)
+        """Breaks a tie between URLs on equally many conversations (small exports)."""
         self.owner_url: str | None = None
+
+    def find_owner(self) -> str | None:
+        """The owner's profile URL, read ahead of the import so the member can be matched by
+        it (a colleague's connections may already hold them)."""
+        table = _table(self.part.source, self.part.kind)
+        col = _Columns(table)
+        if not col.has("sender profile url"):
+            return None
+        conversations: dict[str, set[str]] = {}
+        sender_names: dict[str, str | None] = {}
+        for row in table.rows():
+            f = row.fields
+            sender = url_key(col.get(f, "sender profile url"))
+            if not sender:
+                continue
+            seen = conversations.setdefault(col.get(f, "conversation id") or str(row.line), set())
+            seen.add(sender)
+            seen.update(
+                url_key(u) or ""
+                for _, u in _recipients(col.get(f, "to"), col.get(f, "recipient profile urls"))
+            )
+            sender_names.setdefault(sender, name_key(col.get(f, "from")))
+        self._owner_from(conversations, sender_names)
+        return f"https://www.linkedin.com/{self.owner_url}" if self.owner_url else None
 
     def __iter__(self) -> Iterator[TieRecord]:
         col = self._cols
@@ -399,6 +431,7 @@ class MessagesReader(PartReader):
         pairs: dict[str, list] = {}  # key → [person, out, in, first, last]
         raw: list[tuple[int, str, str, list[tuple[str, str]], str | None]] = []
         conversations: dict[str, set[str]] = {}
+        sender_names: dict[str, str | None] = {}  # url key → the name it sends as
         for row in self._table.rows():
             self.rows_read += 1
             f = row.fields
@@ -428,14 +461,24 @@ class MessagesReader(PartReader):
             seen = conversations.setdefault(conv, set())
             seen.add(url_key(sender_url) or "")
             seen.update(url_key(u) or "" for _, u in recipients)
+            sender_names.setdefault(url_key(sender_url) or "", name_key(col.get(f, "from")))
             raw.append((row.line, col.get(f, "from"), sender_url, recipients, date))
         if not legacy:
-            self._owner_from(conversations)
+            self._owner_from(conversations, sender_names)
             owner = self.owner_url
+            # 2021-22 exports name recipients only: a name that sends from one URL is that URL.
+            url_of_name: dict[str | None, str | None] = {}
+            for ukey, nkey in sender_names.items():
+                url_of_name[nkey] = None if nkey in url_of_name else ukey
             for _line, sender_name, sender_url, recipients, date in raw:
                 if url_key(sender_url) == owner:
                     for name, url in recipients:
-                        if url_key(url) != owner:
+                        if not url:
+                            known = url_of_name.get(name_key(name))
+                            url = f"https://www.linkedin.com/{known}" if known else ""
+                        if url_key(url) != owner and not (
+                            not url and self.owner_name and name_key(name) == self.owner_name
+                        ):
                             self._count(pairs, self._person(name, url), True, date)
                 else:
                     self._count(pairs, self._person(sender_name, sender_url), False, date)
@@ -452,17 +495,43 @@ class MessagesReader(PartReader):
                     line=person.line,
                 )
 
-    def _owner_from(self, conversations: dict[str, set[str]]) -> None:
+    def _owner_from(
+        self, conversations: dict[str, set[str]], sender_names: dict[str, str | None]
+    ) -> None:
+        """The URL on most conversations; a tie goes to the one sending as the owner's name,
+        then to the first in sort order (never to set order, which varies between runs)."""
         counts: Counter[str] = Counter()
         for urls in conversations.values():
             counts.update(u for u in urls if u)
         if counts:
-            self.owner_url = counts.most_common(1)[0][0]
+            top = max(counts.values())
+            tied = sorted(u for u, n in counts.items() if n == top)
+            named = [u for u in tied if self.owner_name and sender_names.get(u) == self.owner_name]
+            self.owner_url = (named or tied)[0]
 
-    def _person(self, name: str, url: str) -> PersonRecord:
+    def _person(self, name: str, url: str) -> PersonRecord | None:
+        """The connection a sender or recipient is: by URL, else by a name only one connection
+        has (2018-2022 Connections.csv has no URLs; 2021-22 messages name recipients only)."""
         ukey = url_key(url)
         known = self.connections.by_url.get(ukey) if self.connections and ukey else None
-        return known or PersonRecord(name=name or None, url=url or None)
+        if known is not None:
+            return known
+        nkey = name_key(name)
+        by_name = self.connections.by_name.get(nkey) if self.connections and nkey else None
+        if by_name is not None and not ukey:
+            return by_name
+        if by_name is not None and not url_key(by_name.url):
+            return PersonRecord(
+                name=by_name.name,
+                url=url or None,
+                email=by_name.email,
+                company=by_name.company,
+                title=by_name.title,
+                line=by_name.line,
+            )
+        if not nkey and not ukey:
+            return None
+        return PersonRecord(name=name or None, url=url or None)
 
     def _person_by_name(self, name: str) -> PersonRecord | None:
         nkey = name_key(name)
@@ -487,6 +556,8 @@ class MessagesReader(PartReader):
 def _recipients(names: str, urls: str) -> list[tuple[str, str]]:
     url_list = [u.strip() for u in urls.split(",") if u.strip()] if urls else []
     name_list = [n.strip() for n in names.split(", ")] if names else []
+    if not url_list:  # 2021-22 exports: recipients by name only
+        return [(n, "") for n in name_list if n]
     if len(name_list) != len(url_list):
         name_list = [""] * len(url_list) if len(url_list) != 1 else [names.strip()]
     return list(zip(name_list, url_list, strict=True))
@@ -568,7 +639,9 @@ def invitation_owner_url(part: Part) -> tuple[str | None, int]:
         url = col.get(row.fields, "inviterprofileurl" if outgoing else "inviteeprofileurl")
         if url_key(url):
             counts[url_key(url)] += 1  # type: ignore[index]
-    return (counts.most_common(1)[0][0] if counts else None), rows
+    if not counts:
+        return None, rows
+    return f"https://www.linkedin.com/{counts.most_common(1)[0][0]}", rows
 
 
 READERS: dict[str, type[PartReader]] = {

@@ -227,6 +227,7 @@ class Resolver:
         """
         self.flush()
         pids = sorted(set(pids))
+        before = {self.account_of.get(pid) for pid in pids} - {None}
         q = self.conn.execute
         for start in range(0, len(pids), _CHUNK):
             chunk = pids[start : start + _CHUNK]
@@ -262,7 +263,7 @@ class Resolver:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
             )
-        self._drop_orphan_accounts()
+        self._drop_orphan_accounts(before)
 
     def _refreshed(self, pid: int, rows: list[tuple], is_member: bool) -> tuple:
         """The people row (and e-mails, last) that one person's sightings add up to."""
@@ -302,12 +303,24 @@ class Resolver:
             list(dict.fromkeys(emails)),
         )
 
-    def _drop_orphan_accounts(self) -> None:
-        self.conn.execute(
-            "DELETE FROM accounts WHERE id NOT IN (SELECT account_id FROM people"
-            " WHERE account_id IS NOT NULL) AND id NOT IN (SELECT account_id FROM account_targets)"
-            " AND id NOT IN (SELECT account_id FROM positions WHERE account_id IS NOT NULL)"
-        )
+    def _drop_orphan_accounts(self, candidates: set[int]) -> None:
+        """Delete those of these accounts that no person, target list or position names."""
+        ids = sorted(candidates)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            gone = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM accounts a WHERE id IN ({','.join('?' * len(chunk))})"
+                    " AND NOT EXISTS (SELECT 1 FROM people WHERE account_id = a.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM account_targets WHERE account_id = a.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM positions WHERE account_id = a.id)",
+                    chunk,
+                )
+            ]
+            for aid in gone:
+                self.conn.execute("DELETE FROM accounts WHERE id = ?", (aid,))
+            self.account_by_key = {k: v for k, v in self.account_by_key.items() if v not in gone}
 
 
 def _clean(text: str | None) -> str | None:

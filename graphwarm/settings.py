@@ -157,10 +157,11 @@ def load_settings(path: str | Path | None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        line = getattr(err, "lineno", None)
-        raise SettingsError(
-            f"is not valid TOML ({getattr(err, 'msg', err)})", file=path, line=line
-        ) from err
+        # Python < 3.14 has no err.lineno: the place is only in the text, "(at line 2, ...)".
+        where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(err))
+        line = getattr(err, "lineno", None) or (int(where.group(1)) if where else None)
+        message = getattr(err, "msg", None) or str(err)[: where.start() if where else None]
+        raise SettingsError(f"is not valid TOML ({message})", file=path, line=line) from err
     return _parse(data, path, text)
 
 

@@ -118,6 +118,7 @@ CREATE TABLE positions (
     finished   TEXT    -- YYYY-MM, NULL while current
 );
 CREATE INDEX positions_person ON positions(person_id);
+CREATE INDEX positions_account ON positions(account_id);
 -- The evidence one import gives about one pair (a < b); directional fields read a→b, b→a.
 CREATE TABLE signals (
     a            INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
@@ -205,11 +206,11 @@ class Workspace:
     def _connect(self) -> sqlite3.Connection:
         if self.path.exists() and self.path.is_dir():
             raise WorkspaceError("is a folder, not a workspace file", file=self.path)
+        conn = None
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA secure_delete = ON")  # erased people leave no bytes behind
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -217,7 +218,6 @@ class Workspace:
                     raise WorkspaceError(
                         "is an SQLite file but not a graphwarm workspace", file=self.path
                     )
-                conn.executescript(f"BEGIN;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
             elif version > SCHEMA_VERSION:
                 raise WorkspaceError(
                     f"was written by a newer graphwarm (schema {version}, this one reads "
@@ -225,12 +225,23 @@ class Workspace:
                     file=self.path,
                     hint="upgrade graphwarm: pip install -U graphwarm",
                 )
+            # Only now that the file is ours: WAL mode is written into the file itself.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: big imports hit random pages
+            if version == 0:
+                conn.executescript(f"BEGIN;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
         except sqlite3.DatabaseError as err:
+            if conn is not None:
+                conn.close()
             raise WorkspaceError(
                 f"cannot be opened as a workspace ({err})",
                 file=self.path,
                 hint="is it a graphwarm.db? Use --db to pick another file",
             ) from err
+        except WorkspaceError:
+            conn.close()  # type: ignore[union-attr]
+            raise
         return conn
 
     def close(self) -> None:

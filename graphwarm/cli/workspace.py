@@ -40,7 +40,13 @@ _column_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports and CRM files into the workspace."""
+    """Import LinkedIn exports and CRM files into the workspace.
+
+    \b
+    Example:
+      graphwarm import linkedin exports/*.zip
+      graphwarm import accounts target_accounts.csv
+    """
 
 
 @import_group.command("linkedin")

@@ -1,0 +1,210 @@
+"""Tests for graphwarm.settings: defaults, every constant overridable, clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from graphwarm.errors import SettingsError
+from graphwarm.settings import (
+    DEFAULT_BUYER_TITLES,
+    ProbabilitySettings,
+    Settings,
+    StrengthSettings,
+    load_settings,
+    settings_path_for,
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "graphwarm.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def settings_error(tmp_path: Path, text: str) -> SettingsError:
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, text))
+    return info.value
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    assert load_settings(None) == Settings()
+    assert load_settings(tmp_path / "missing.toml") == Settings()
+    s = Settings()
+    assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (3, 0.10, 3)
+    assert s.buyer_titles == DEFAULT_BUYER_TITLES and s.exclude == () and s.aliases == {}
+    assert s.as_of is None and s.plan_template is None
+    p = s.probability
+    assert (p.f_min, p.f_max, p.p_internal, p.p_external, p.p_cold) == (
+        0.20,
+        0.75,
+        0.84,
+        0.44,
+        0.20,
+    )
+    assert (p.p_connect, p.p_direct_max, p.beta, p.s_ref) == (0.40, 0.90, 2.0, 0.5)
+    st = s.strength
+    assert st.recency + st.volume + st.reciprocity == pytest.approx(0.60)
+    assert st.shared_employer + st.endorsements + st.duration == pytest.approx(0.40)
+    assert (st.half_life_days, st.volume_saturation, st.duration_saturation_years) == (
+        180.0,
+        50,
+        5.0,
+    )
+
+
+def test_empty_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, "# nothing set\n")) == Settings()
+
+
+def test_settings_file_sits_beside_the_workspace(tmp_path: Path) -> None:
+    assert settings_path_for(tmp_path / "w.db") == tmp_path.resolve() / "graphwarm.toml"
+
+
+def _changed(value: object) -> object:
+    if isinstance(value, bool):
+        raise AssertionError("no boolean settings expected")
+    if isinstance(value, int):
+        return value + 1
+    return round(float(value) * 0.9, 6) if value else 0.05
+
+
+@pytest.mark.parametrize(
+    ("section", "cls"), [("probability", ProbabilitySettings), ("strength", StrengthSettings)]
+)
+def test_every_section_constant_is_overridable(tmp_path: Path, section: str, cls: type) -> None:
+    defaults = cls()
+    for f in dataclasses.fields(cls):
+        value = _changed(getattr(defaults, f.name))
+        got = getattr(load_settings(write(tmp_path, f"[{section}]\n{f.name} = {value}\n")), section)
+        assert getattr(got, f.name) == value, f.name
+        others = {g.name for g in dataclasses.fields(cls)} - {f.name}
+        assert all(getattr(got, o) == getattr(defaults, o) for o in others), f.name
+
+
+def test_every_top_level_setting_is_overridable(tmp_path: Path) -> None:
+    s = load_settings(
+        write(
+            tmp_path,
+            """
+as_of = 2026-11-01
+max_hops = 4
+margin = 0.25
+buyer_titles = ["CFO", " Inköpschef ", ""]
+exclude = ["Konkurrent AB"]
+max_asks_per_introducer = 5
+plan_template = "plan.md.j2"
+""",
+        )
+    )
+    assert s.as_of == dt.date(2026, 11, 1)
+    assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (4, 0.25, 5)
+    assert s.buyer_titles == ("CFO", "Inköpschef")
+    assert s.exclude == ("Konkurrent AB",)
+    assert s.plan_template == "plan.md.j2"
+    assert s.today() == dt.date(2026, 11, 1)
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert fields == {
+        "as_of",
+        "max_hops",
+        "margin",
+        "buyer_titles",
+        "exclude",
+        "max_asks_per_introducer",
+        "plan_template",
+        "probability",
+        "strength",
+        "aliases",
+    }, "a new setting needs a test here"
+
+
+def test_as_of_as_a_string(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, 'as_of = "2026-01-31"\n')).as_of == dt.date(2026, 1, 31)
+
+
+def test_aliases(tmp_path: Path) -> None:
+    s = load_settings(
+        write(
+            tmp_path,
+            """
+[aliases]
+"International Business Machines" = ["IBM", "I.B.M."]
+"Nordvik Transport" = "NVT"
+""",
+        )
+    )
+    assert s.aliases == {
+        "International Business Machines": ("IBM", "I.B.M."),
+        "Nordvik Transport": ("NVT",),
+    }
+
+
+def test_unknown_key_names_key_and_line(tmp_path: Path) -> None:
+    err = settings_error(tmp_path, "max_hops = 3\nmax_hop = 4\n")
+    assert err.column == "max_hop" and err.line == 2
+    assert "unknown setting 'max_hop'" in str(err)
+    assert "did you mean 'max_hops'?" in str(err)
+    assert str(err).startswith(str(tmp_path / "graphwarm.toml"))
+
+
+def test_unknown_key_in_a_section(tmp_path: Path) -> None:
+    err = settings_error(tmp_path, "[probability]\np_cold = 0.2\np_colt = 0.3\n")
+    assert err.column == "p_colt" and err.line == 3
+    assert "did you mean 'p_cold'?" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        ("max_hops = 0\n", "max_hops", 1),
+        ("margin = -1\n", "margin", 1),
+        ("\n[probability]\np_internal = 1.0\n", "p_internal", 3),
+        ("[probability]\nf_min = 1.5\n", "f_min", 2),
+        ("[strength]\nrecency = 2\n", "recency", 2),
+        ("[strength]\nhalf_life_days = 0\n", "half_life_days", 2),
+    ],
+)
+def test_out_of_range_names_key_and_line(tmp_path: Path, text: str, key: str, line: int) -> None:
+    err = settings_error(tmp_path, text)
+    assert err.column == key and err.line == line
+    assert f"{key} = " in str(err) and "is out of range" in str(err)
+    assert "use a value from" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        ('max_hops = "three"\n', "max_hops", "must be a number"),
+        ("max_hops = 2.5\n", "max_hops", "must be a whole number"),
+        ("max_hops = true\n", "max_hops", "must be a number"),
+        ('buyer_titles = "CFO"\n', "buyer_titles", "must be a list of strings"),
+        ('as_of = "yesterday"\n', "as_of", "as_of must be a date"),
+        ("probability = 3\n", "probability", "must be a table"),
+        ('aliases = "IBM"\n', "aliases", "[aliases] must be a table"),
+        ("[strength]\nvolume_saturation = 10.5\n", "volume_saturation", "whole number"),
+    ],
+)
+def test_wrong_types(tmp_path: Path, text: str, key: str, message: str) -> None:
+    err = settings_error(tmp_path, text)
+    assert err.column == key and message in str(err)
+    assert err.line is not None
+
+
+def test_f_min_above_f_max(tmp_path: Path) -> None:
+    err = settings_error(tmp_path, "[probability]\nf_min = 0.8\nf_max = 0.5\n")
+    assert err.column == "f_min" and err.line == 2 and "must not exceed f_max" in str(err)
+
+
+def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
+    err = settings_error(tmp_path, "max_hops = 3\nmargin = = 2\n")
+    assert err.line == 2 and "is not valid TOML" in str(err)
+
+
+def test_a_settings_file_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "graphwarm.toml"
+    path.write_bytes("\ufeffmax_hops = 5\n".encode())
+    assert load_settings(path).max_hops == 5
