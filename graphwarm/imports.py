@@ -75,32 +75,23 @@ class _Writer:
         self.team_accounts = team_accounts
         self.sightings: list[tuple] = []
         self.signals: list[tuple] = []
-        self.touched: set[int] = set()
-        self.new: set[int] = set()
+        self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
 
     def person(self, rec: PersonRecord) -> int:
         pid = self.resolver.match(rec, team_accounts=self.team_accounts)
         if pid is None:
             pid = self.resolver.add_person(rec)
-            self.new.add(pid)
         else:
             self.resolver.add_email(pid, rec.email)
             self.resolver.note_url(pid, rec.url)
-            self.touched.add(pid)
-        self.sightings.append(
-            (
-                pid,
-                self.import_id,
-                rec.line,
-                rec.name,
-                rec.url,
-                rec.email,
-                rec.company,
-                rec.title,
-                int(rec.is_target),
-            )
-        )
+        self.sight(pid, rec)
         return pid
+
+    def sight(self, pid: int, rec: PersonRecord) -> None:
+        """Record that this import saw ``pid`` as ``rec`` (the first sighting counts)."""
+        fields = (rec.name, rec.url, rec.email, rec.company, rec.title, int(rec.is_target))
+        self.sightings.append((pid, self.import_id, rec.line, *fields))
+        self.touched.setdefault(pid, fields)
 
     def tie(self, tie: TieRecord) -> bool:
         a = self.member_id if tie.a is None else self.person(tie.a)
@@ -181,7 +172,7 @@ class _Writer:
     def finish(self) -> None:
         """Refresh the people this import saw again, and record its counts."""
         self.flush()
-        self.resolver.refresh_people(self.touched - self.new)
+        self.resolver.absorb(self.touched)
         report = self.report
         report.merged = _merged_count(self.ws, self.import_id)
         self.ws.finish_import(
@@ -294,9 +285,7 @@ def _import_export(
         report.replaced = kind in unchanged.get("_replaced", ())
         import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
         writer = _Writer(ws, import_id, member_id, report, team)
-        writer.sightings.append(
-            (member_id, import_id, None, me.name, me.url, None, me.company, me.title, 0)
-        )
+        writer.sight(member_id, me)
         if kind == "positions":
             for pos in export.positions():
                 writer.position(pos)

@@ -265,24 +265,32 @@ class Resolver:
             )
         self._drop_orphan_accounts(before)
 
+    def _fold(self, state: list, sighting: tuple) -> None:
+        """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.
+
+        The newest sighting wins a changed name, company or title; spellings of the same value
+        keep their best form.
+        """
+        s_name, s_url, _email, s_company, s_title, s_target = sighting
+        name, company = state[0], state[1]
+        if s_name:
+            same = name_key(s_name) == name_key(name)
+            state[0] = better_display(name, s_name) if same else s_name.strip()
+        if s_company:
+            same = self.account_key(s_company) == self.account_key(company)
+            state[1] = better_display(company, s_company) if same else s_company.strip()
+        state[2] = _clean(s_title) or state[2]
+        if s_url and url_key(s_url):
+            state[3] = s_url
+        state[4] = state[4] or bool(s_target)
+
     def _refreshed(self, pid: int, rows: list[tuple], is_member: bool) -> tuple:
         """The people row (and e-mails, last) that one person's sightings add up to."""
-        name = company = title = url = None
-        emails: list[str] = []
-        is_target = False
-        for s_name, s_url, s_email, s_company, s_title, s_target in rows:
-            if s_name:
-                same = name_key(s_name) == name_key(name)
-                name = better_display(name, s_name) if same else s_name.strip()
-            if s_company:
-                same = self.account_key(s_company) == self.account_key(company)
-                company = better_display(company, s_company) if same else s_company.strip()
-            title = _clean(s_title) or title
-            url = s_url if url_key(s_url) else url
-            ekey = email_key(s_email)
-            if ekey:
-                emails.append(ekey)
-            is_target = is_target or bool(s_target)
+        state: list = [None, None, None, None, False]
+        for sighting in rows:
+            self._fold(state, sighting)
+        name, company, title, url, is_target = state
+        emails = list(dict.fromkeys(e for e in (email_key(r[2]) for r in rows) if e))
         if name is None:
             row = self.conn.execute("SELECT name FROM people WHERE id = ?", (pid,)).fetchone()
             name = row[0] if row else "(no name)"
@@ -300,8 +308,53 @@ class Resolver:
             int(is_member),
             int(is_target),
             pid,
-            list(dict.fromkeys(emails)),
+            emails,
         )
+
+    def absorb(self, newest: dict[int, tuple]) -> None:
+        """Fold one new sighting per person into their stored row (an import's fast path).
+
+        Equal to :meth:`refresh_people` when ``newest`` is the latest sighting of each: the
+        stored row already is the fold of the older ones.
+        """
+        self.flush()
+        pids = sorted(newest)
+        q = self.conn.execute
+        for start in range(0, len(pids), _CHUNK):
+            chunk = pids[start : start + _CHUNK]
+            updates = []
+            for pid, name, company, title, url, is_target, aid, is_member in q(
+                "SELECT id, name, company, title, url, is_target, account_id, is_member"
+                f" FROM people WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                sighting = newest[pid]
+                state = [name, company, title, url, bool(is_target)]
+                self._fold(state, sighting)
+                if state == [name, company, title, url, bool(is_target)]:
+                    continue
+                if state[1] != company:
+                    aid = self.account_for(state[1], sighting[2])
+                ukey = url_key(state[3])
+                self._index(pid, name_key(state[0]), ukey, aid, bool(is_member))
+                updates.append(
+                    (
+                        state[0],
+                        name_key(state[0]),
+                        state[3],
+                        ukey,
+                        state[1],
+                        aid,
+                        state[2],
+                        int(state[4]),
+                        pid,
+                    )
+                )
+            self.conn.executemany(
+                "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
+                " account_id = ?, title = ?, is_target = ? WHERE id = ?",
+                updates,
+            )
 
     def _drop_orphan_accounts(self, candidates: set[int]) -> None:
         """Delete those of these accounts that no person, target list or position names."""

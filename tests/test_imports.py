@@ -158,13 +158,13 @@ def test_interrupted_multi_export_import_leaves_the_workspace_as_before(
 def test_interrupt_inside_the_resolver(ws: Workspace, db_path: Path, karin_export, monkeypatch):
     _seeded(ws)
     before = dump(db_path)
-    real = resolve_module.Resolver.refresh_people
+    real = resolve_module.Resolver.absorb
 
-    def interrupted(self, pids) -> None:
-        real(self, pids)
+    def interrupted(self, newest) -> None:
+        real(self, newest)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(resolve_module.Resolver, "refresh_people", interrupted)
+    monkeypatch.setattr(resolve_module.Resolver, "absorb", interrupted)
     with pytest.raises(KeyboardInterrupt):
         import_linkedin(ws, [karin_export()])
     assert dump(db_path) == before

@@ -160,3 +160,16 @@ def test_company_spellings_are_one_account(ws: Workspace) -> None:
         "SELECT count(*) FROM people WHERE account_id = ?", (nordvik[0][0],)
     ).fetchone()[0]
     assert count == 1  # Åsa, once
+
+
+def test_fast_path_equals_a_full_refresh(tmp_path) -> None:
+    """What imports fold in person by person equals recomputing everyone from sightings."""
+    from graphwarm.demo import build_demo
+
+    ws, _ = build_demo(tmp_path)
+    query = "SELECT id, name, url, company, account_id, title, is_member, is_target FROM people"
+    before = sorted(ws.conn.execute(query))
+    with ws.transaction():
+        ws.resolver.refresh_people([row[0] for row in before])
+    assert sorted(ws.conn.execute(query)) == before
+    ws.close()
