@@ -17,8 +17,38 @@ from pathlib import Path
 
 from graphwarm import Workspace, import_linkedin
 
-_FIRST = "Anna Erik Lina Per Sofia Johan Maja Oskar Åsa Jörg Kari Ola Mette Jens Aino Mikko".split()
-_LAST = "Ahl Berg Holm Lind Moberg Nyberg Wall Sandberg Lindqvist Müller Hansen Virtanen".split()
+_FIRST = [
+    "Anna",
+    "Erik",
+    "Lina",
+    "Per",
+    "Sofia",
+    "Johan",
+    "Maja",
+    "Oskar",
+    "Åsa",
+    "Jörg",
+    "Kari",
+    "Ola",
+    "Mette",
+    "Jens",
+    "Aino",
+    "Mikko",
+]
+_LAST = [
+    "Ahl",
+    "Berg",
+    "Holm",
+    "Lind",
+    "Moberg",
+    "Nyberg",
+    "Wall",
+    "Sandberg",
+    "Lindqvist",
+    "Müller",
+    "Hansen",
+    "Virtanen",
+]
 _PREAMBLE = (
     'Notes:\n"When exporting your connection data, you may notice that some of the email '
     'addresses are missing."\n\n'
@@ -30,15 +60,18 @@ def _person(i: int) -> str:
     rng = random.Random(i)
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     company = f"Company {int(rng.paretovariate(1.2)) % 20000} AB"
-    return (f"{first},{last},https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i},,"
-            f"{company},Manager,{rng.randint(1, 28):02d} Feb 20{rng.randint(10, 25)}")
+    return (
+        f"{first},{last},https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i},,"
+        f"{company},Manager,{rng.randint(1, 28):02d} Feb 20{rng.randint(10, 25)}"
+    )
 
 
 def write_export(folder: Path, member: str, contacts: list[int]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     first, last = member.split(" ", 1)
     (folder / "Profile.csv").write_text(
-        f"First Name,Last Name,Maiden Name,Headline\n{first},{last},,Seller\n", encoding="utf-8")
+        f"First Name,Last Name,Maiden Name,Headline\n{first},{last},,Seller\n", encoding="utf-8"
+    )
     with (folder / "Connections.csv").open("w", encoding="utf-8") as out:
         out.write(_PREAMBLE + _HEADER)
         out.write("\n".join(_person(i) for i in contacts))
@@ -84,8 +117,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         single = bench_single(tmp, args.rows, args.repeat)
-        print(f"{args.rows:,}-row Connections.csv: median {statistics.median(single):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in single)})")
+        print(
+            f"{args.rows:,}-row Connections.csv: median {statistics.median(single):.2f} s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in single)})"
+        )
         seconds, ties = bench_team(tmp, args.members, args.per_member, args.pool)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{args.members} exports, {ties:,} ties: {seconds:.1f} s, peak RSS {peak:.0f} MiB")

@@ -341,21 +341,30 @@ class ConnectionsReader(PartReader):
         self.bad_dates: list[tuple[int, str]] = []
 
     def __iter__(self) -> Iterator[TieRecord]:
-        col = self._cols
+        # Rows of the wrong width never reach here (the reader skips them), so plain indexing
+        # is safe; a column the era lacks reads as "".
+        index = self._cols.index
+        columns = (
+            "first name",
+            "last name",
+            "url",
+            "email address",
+            "company",
+            "position",
+            "connected on",
+        )
+        picks = [index.get(c) for c in columns]
         for row in self._table.rows():
             self.rows_read += 1
             f = row.fields
-            name = _full_name(col.get(f, "first name"), col.get(f, "last name"))
-            url = col.get(f, "url")
+            first, last, url, email, company, position, when = (
+                f[i] if i is not None else "" for i in picks
+            )
+            name = f"{first} {last}" if first and last else first or last
             if not name and not url:
-                reason = (
-                    "hidden account: only a date"
-                    if col.get(f, "connected on")
-                    else "no name and no URL"
-                )
+                reason = "hidden account: only a date" if when else "no name and no URL"
                 self.skipped.append((row.line, reason))
                 continue
-            when = col.get(f, "connected on")
             try:
                 connected = parse_date(when)
             except ValueError:
@@ -364,9 +373,9 @@ class ConnectionsReader(PartReader):
             person = PersonRecord(
                 name=name or None,
                 url=url or None,
-                email=col.get(f, "email address") or None,
-                company=col.get(f, "company") or None,
-                title=col.get(f, "position") or None,
+                email=email or None,
+                company=company or None,
+                title=position or None,
                 line=row.line,
             )
             ukey = url_key(person.url)

@@ -1,0 +1,912 @@
+"""Reach: the best introduction path from the team to every target, its label and its chance.
+
+The model is DESIGN.md's. A path ``member = v0 → … → v(k-1) = introducer → vk = target``
+succeeds with ``P = Π f(s_i) × p_last``: each ask before the last edge passes with
+``f(s) = f_min + (f_max - f_min) s``; the target agrees with ``p_last``, from the label's
+anchor shifted by the last tie's strength (``logit p = logit p_label + beta (s - s_ref)``;
+direct: ``p_cold + (p_direct_max - p_cold) s``). The label is *direct* for ``k = 1``,
+*internal* when the introducer is an insider of the target's account, *external* otherwise,
+and *cold* when no path has at most ``max_hops`` edges or the best ``P`` does not beat a cold
+call (``p_connect × p_cold``) by ``margin``; a cold target's probability is the cold call's.
+
+Hops
+    ``hops`` counts ties (edges) from the member to the target; a colleague tie is one hop and
+    the account hub behind it none. ``max_hops = 3`` is LinkedIn's third degree.
+
+Search
+    Edge cost ``-log f(s)``. The hop bound makes plain Dijkstra inexact (the best path within 3
+    edges is not always the best path), so the search runs ``max_hops - 1`` rounds of
+    vectorised Bellman–Ford relaxation over the arcs (numpy), each round relaxing only the arcs
+    out of nodes that improved in the round before, plus one colleague step through every
+    account hub: the best insider of an account reaches every other insider for ``-log
+    f(s_ref)``. After round ``r`` every node holds its best cost over paths of at most ``r``
+    edges and its predecessor in that round, so paths are rebuilt exactly. A target is then
+    scored over its neighbours ``I``: ``exp(-cost(I)) × p_last(I, target)``.
+
+    Members are sources only: arcs *into* members are left out, so no path passes through a
+    teammate. Excluded people (``people.excluded`` or ``settings.exclude``) have no arcs at all.
+
+Alternatives
+    The best path through each of the top ``n_introducers`` distinct introducers, and the
+    best path of each member (one search per member; the same rounds from one source).
+    ``p_any = 1 - Π (1 - P)`` over those distinct paths is the chance at least one works *if
+    the attempts were independent*; paths that share a person or a tie fail together, so it
+    is an upper bound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, NotFoundError, SettingsError
+from .graph import ReferralGraph
+from .identity import company_key, name_key
+from .settings import Settings
+
+__all__ = [
+    "LABELS",
+    "PathExplanation",
+    "Route",
+    "TargetReach",
+    "best_paths_to",
+    "cold_probability",
+    "cold_threshold",
+    "explain_path",
+    "reach",
+    "reach_record",
+    "route_record",
+]
+
+LABELS = ("direct", "internal", "external", "cold")
+_DIRECT, _INTERNAL, _EXTERNAL, _COLD = 0, 1, 2, 3
+_LABEL_TEXT = {
+    "direct": "direct",
+    "internal": "internal referral",
+    "external": "external referral",
+    "cold": "cold call",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One path from a member to a target, with its chance split into its two parts.
+
+    ``path`` holds public node ids (``people.id``; ``-accounts.id`` for an account's buyer),
+    member first, target last. ``introducer`` is the node before the target (the member itself
+    for a direct path). ``probability = p_intro × p_meeting_if_intro``.
+    """
+
+    path: tuple[int, ...]
+    label: str
+    probability: float
+    p_intro: float
+    p_meeting_if_intro: float
+    hops: int
+
+    @property
+    def member(self) -> int:
+        return self.path[0]
+
+    @property
+    def introducer(self) -> int:
+        return self.path[-2]
+
+    @property
+    def target(self) -> int:
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class TargetReach:
+    """The result for one target: its label, chance, best path and alternatives.
+
+    For a *cold* target ``path`` is empty, ``member``/``introducer`` are ``None``,
+    ``probability = p_connect × p_cold`` with ``p_intro = p_connect`` (they pick up) and
+    ``p_meeting_if_intro = p_cold``; warm paths that were too weak still show in
+    ``alternatives``. ``reason`` says in a few words why a target is cold.
+    """
+
+    target: int
+    account_id: int | None
+    label: str
+    probability: float
+    p_intro: float
+    p_meeting_if_intro: float
+    member: int | None
+    introducer: int | None
+    hops: int
+    path: tuple[int, ...]
+    by_introducer: tuple[Route, ...] = ()
+    by_member: tuple[Route, ...] = ()
+    p_any: float = 0.0
+    reason: str = ""
+
+    @property
+    def best(self) -> Route | None:
+        """The best path, or ``None`` for a cold target."""
+        if self.label == "cold":
+            return None
+        return self.by_introducer[0] if self.by_introducer else None
+
+    @property
+    def alternatives(self) -> tuple[Route, ...]:
+        """Paths through the top introducers, then each member's best; each path once."""
+        return _distinct(self.by_introducer + self.by_member)
+
+
+@dataclass(frozen=True)
+class PathExplanation:
+    """A path told hop by hop (``text``) and the same as JSON-able ``data``."""
+
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def cold_probability(settings: Settings) -> float:
+    """A cold call's chance per attempt: ``p_connect × p_cold``."""
+    p = settings.probability
+    return p.p_connect * p.p_cold
+
+
+def cold_threshold(settings: Settings) -> float:
+    """The chance a path must reach not to be cold: the cold call's × ``(1 + margin)``."""
+    return cold_probability(settings) * (1.0 + settings.margin)
+
+
+# -- public functions -------------------------------------------------------------------------
+
+
+def reach(
+    rg: ReferralGraph,
+    settings: Settings | None = None,
+    *,
+    accounts: Iterable[int | str] | None = None,
+    members: Iterable[int | str] | None = None,
+    n_introducers: int = 3,
+    per_member: bool = True,
+) -> list[TargetReach]:
+    """Label every target of ``rg`` (or of the given ``accounts``) from the team's network.
+
+    ``accounts``: ``accounts.id`` values or names; an account named here that has no target
+    is reached as "the buyer there". ``members``: member ids or names to search from (all by
+    default). ``per_member``: also find each member's own best path (one extra search per
+    member). Results are sorted by account, best first within each account.
+    """
+    settings = settings or rg.settings
+    _check_settings(settings)
+    spec = _target_spec(rg, accounts)
+    sources = _sources(rg, members)
+    results = _run(rg, settings, spec, sources, n_introducers, per_member)
+    names = {
+        int(i): name.casefold() for i, name in zip(rg.account_id, rg.account_name, strict=True)
+    }
+
+    def order(tr: TargetReach) -> tuple[str, float, str]:
+        account = names.get(tr.account_id, "\uffff") if tr.account_id is not None else "\uffff"
+        return (account, -tr.probability, _name(rg, tr.target).casefold())
+
+    return sorted(results, key=order)
+
+
+def best_paths_to(
+    rg: ReferralGraph,
+    settings: Settings | None,
+    node: int,
+    n_alternatives: int = 3,
+    *,
+    members: Iterable[int | str] | None = None,
+) -> TargetReach:
+    """The best paths to one person (``people.id``) or account (``-accounts.id``).
+
+    An account stands for "the buyer there", reached from each of its insiders by an
+    inferred colleague tie, whether or not it is a target account. Alternatives: the top
+    ``n_alternatives`` introducers and every member's own best path.
+    """
+    settings = settings or rg.settings
+    _check_settings(settings)
+    if node < 0:
+        spec = _Spec(
+            node=np.array([-1]),
+            acc=np.array([rg.account_index(-node)]),
+            public=np.array([node]),
+        )
+    else:
+        i = rg.index_of(node)
+        if rg.is_member[i]:
+            raise InputError(
+                f"{rg.name_of(i)} is a member of the team, not someone to reach",
+                hint="ask for a contact or an account",
+            )
+        if rg.excluded[i]:
+            raise InputError(
+                f"{rg.name_of(i)} is on the do-not-contact list",
+                hint="remove them from exclude in graphwarm.toml to plan a path",
+            )
+        spec = _Spec(
+            node=np.array([i]), acc=np.array([rg.node_account(i)]), public=np.array([node])
+        )
+    sources = _sources(rg, members)
+    return _run(rg, settings, spec, sources, n_alternatives, True)[0]
+
+
+def explain_path(
+    rg: ReferralGraph, settings: Settings | None, route: Route | TargetReach
+) -> PathExplanation:
+    """Tell a path hop by hop: who asks whom, why each tie counts, and the chances.
+
+    ``Lina Ahl → Per Moberg (strong: 31 messages both ways, last 3 days ago) → Sofia Wall
+    (colleague at Nordvik Transport AB) — internal referral: 84 % if made, 47 % overall``
+    """
+    settings = settings or rg.settings
+    if isinstance(route, TargetReach):
+        best = route.best
+        if best is None:
+            why = f" ({route.reason})" if route.reason else ""
+            text = f"{_name(rg, route.target)}: cold call{why} — {_pct(route.probability)} per call"
+            data = {
+                "target": _person(rg, route.target),
+                "label": "cold",
+                "probability": route.probability,
+                "p_intro": route.p_intro,
+                "p_meeting_if_intro": route.p_meeting_if_intro,
+                "reason": route.reason,
+                "path": [],
+                "ties": [],
+            }
+            return PathExplanation(text, data)
+        route = best
+    parts = [_name(rg, route.path[0])]
+    ties = []
+    for i, j in itertools.pairwise(route.path):
+        why, s = _tie_reason(rg, i, j)
+        parts.append(f"{_name(rg, j)} ({why})")
+        ties.append({"from": _name(rg, i), "to": _name(rg, j), "strength": s, "why": why})
+    if route.label == "direct":
+        tail = f"direct: {_pct(route.probability)} meeting"
+    else:
+        tail = (
+            f"{_LABEL_TEXT[route.label]}: {_pct(route.p_meeting_if_intro)} if made, "
+            f"{_pct(route.probability)} overall"
+        )
+    text = " → ".join(parts) + " — " + tail
+    data = route_record(rg, route)
+    data["ties"] = ties
+    return PathExplanation(text, data)
+
+
+def route_record(rg: ReferralGraph, route: Route) -> dict[str, Any]:
+    """A path as JSON-able data; ``path`` is a list of ``{name, company}``."""
+    return {
+        "label": route.label,
+        "probability": route.probability,
+        "p_intro": route.p_intro,
+        "p_meeting_if_intro": route.p_meeting_if_intro,
+        "member": _name(rg, route.member),
+        "introducer": _name(rg, route.introducer),
+        "hops": route.hops,
+        "path": [_person(rg, x) for x in route.path],
+    }
+
+
+def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
+    """One target as the JSON row of ``graphwarm reach --format json``."""
+    t = rg.info(tr.target)
+    a = t["account"]
+    best = tr.best
+    record: dict[str, Any] = {
+        "account": rg.account_name[a] if a >= 0 else t["company"],
+        "target": t["name"],
+        "title": t["title"],
+        "label": tr.label,
+        "probability": tr.probability,
+        "p_intro": tr.p_intro,
+        "p_meeting_if_intro": tr.p_meeting_if_intro,
+        "member": _name(rg, tr.member) if tr.member is not None else None,
+        "introducer": _name(rg, tr.introducer) if tr.introducer is not None else None,
+        "hops": tr.hops,
+        "path": route_record(rg, best)["path"] if best is not None else [],
+        "p_any": tr.p_any,
+        "reason": tr.reason,
+        "alternatives": [route_record(rg, r) for r in tr.alternatives],
+    }
+    return record
+
+
+# -- the search -------------------------------------------------------------------------------
+
+
+class _Net:
+    """Arrays the search runs on, for one graph and one ``f_min``/``f_max``.
+
+    ``adj_*``: every tie in both directions (no excluded person), grouped by first node, for
+    scoring targets. ``arc_*``: the same without arcs into members, grouped by source, costs
+    ``-log f(s)``. ``hub_*``: non-excluded people grouped by account (the hubs);
+    ``nm_*``/``mem_*``: the same split into non-members and members.
+    """
+
+    def __init__(self, rg: ReferralGraph, settings: Settings) -> None:
+        p = settings.probability
+        n = rg.n_people
+        self.n = n
+        self.n_acc = rg.n_accounts
+        self.member = rg.is_member
+        self.account = rg.account.astype(np.int64)
+        ok = ~rg.excluded[rg.edge_u] & ~rg.excluded[rg.edge_v]
+        u, v, s = rg.edge_u[ok], rg.edge_v[ok], rg.edge_s[ok]
+        src = np.concatenate([u, v]).astype(np.int64)
+        dst = np.concatenate([v, u]).astype(np.int64)
+        s2 = np.concatenate([s, s])
+        order = np.argsort(src, kind="stable")
+        src, dst, s2 = src[order], dst[order], s2[order]
+        self.adj_ptr = _ptr(src, n)
+        self.adj_nbr = dst
+        self.adj_s = s2
+        into_member = rg.is_member[dst]
+        keep = ~into_member
+        self.arc_ptr = _ptr(src[keep], n)
+        self.arc_dst = dst[keep]
+        with np.errstate(divide="ignore"):
+            self.arc_w = -np.log(p.f_min + (p.f_max - p.f_min) * s2[keep])
+        with np.errstate(divide="ignore"):
+            self.c_col = float(-math.log(p.f_min + (p.f_max - p.f_min) * p.s_ref))
+        in_hub = (self.account >= 0) & ~rg.excluded
+        people = np.flatnonzero(in_hub)
+        people = people[np.argsort(self.account[people], kind="stable")]
+        self.hub_ptr = _ptr(self.account[people], self.n_acc)
+        self.hub_list = people
+        nm = people[~rg.is_member[people]]
+        self.nm_ptr = _ptr(self.account[nm], self.n_acc)
+        self.nm_list = nm
+        mem = people[rg.is_member[people]]
+        self.mem_ptr = _ptr(self.account[mem], self.n_acc)
+        self.mem_list = mem
+        self.receiver = ~rg.is_member & ~rg.excluded
+
+
+def _net(rg: ReferralGraph, settings: Settings) -> _Net:
+    p = settings.probability
+    key = ("net", p.f_min, p.f_max, p.s_ref)
+    net = rg._cache.get(key)
+    if net is None:
+        for old in [k for k in rg._cache if isinstance(k, tuple) and k[0] == "net"]:
+            del rg._cache[old]
+        net = rg._cache[key] = _Net(rg, settings)
+    return net
+
+
+def _ptr(keys: np.ndarray, size: int) -> np.ndarray:
+    """CSR pointer of a sorted key array: ``keys[ptr[k]:ptr[k+1]] == k``."""
+    return np.searchsorted(keys, np.arange(size + 1)).astype(np.int64)
+
+
+def _ranges(ptr: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``ptr[x]..ptr[x+1]`` for every ``x`` in ``nodes``, and which ``x`` each is."""
+    starts = ptr[nodes]
+    counts = ptr[nodes + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(nodes.shape[0]), counts)
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(total), owner
+
+
+def _search(
+    net: _Net, sources: np.ndarray, rounds: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best cost, hop count and per-round predecessors over paths of at most ``rounds`` edges.
+
+    ``preds[r, v]`` is ``v``'s predecessor if ``v`` improved in round ``r + 1``, else ``-1``.
+    """
+    n = net.n
+    dist = np.full(n, np.inf)
+    dist[sources] = 0.0
+    hops = np.zeros(n, dtype=np.int16)
+    preds = np.full((rounds, n), -1, dtype=np.int32)
+    frontier = np.unique(sources)
+    hub_best = np.full(net.n_acc, np.inf)
+    hub_arg = np.full(net.n_acc, -1, dtype=np.int64)
+    for r in range(rounds):
+        if frontier.size == 0:
+            break
+        new = dist.copy()
+        # observed ties out of the nodes that improved last round
+        pos, owner = _ranges(net.arc_ptr, frontier)
+        a_src = frontier[owner]
+        a_dst = net.arc_dst[pos]
+        cand = dist[a_src] + net.arc_w[pos]
+        np.minimum.at(new, a_dst, cand)
+        # colleague ties: frontier insiders → hub → every other insider
+        fa = net.account[frontier]
+        hf = frontier[fa >= 0]
+        rec = np.zeros(0, dtype=np.int64)
+        if hf.size:
+            fa = net.account[hf]
+            fd = dist[hf]
+            np.minimum.at(hub_best, fa, fd)
+            eq = fd == hub_best[fa]
+            hub_arg[fa[eq]] = hf[eq]
+            touched = np.unique(fa)
+            hpos, _ = _ranges(net.nm_ptr, touched)
+            rec = net.nm_list[hpos]
+            ccand = hub_best[net.account[rec]] + net.c_col
+            better = ccand < new[rec]
+            rec = rec[better]
+            new[rec] = ccand[better]
+            hub_best[touched] = np.inf
+        improved = new < dist
+        pred = preds[r]
+        if rec.size:
+            pred[rec] = hub_arg[net.account[rec]]
+        if hf.size:
+            hub_arg[touched] = -1
+        take = improved[a_dst] & (cand == new[a_dst])
+        pred[a_dst[take]] = a_src[take]
+        frontier = np.flatnonzero(improved)
+        hops[frontier] = hops[pred[frontier]] + 1
+        dist = new
+    return dist, hops, preds
+
+
+def _rebuild(preds: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Paths to ``ends`` from their sources, as rows of node indices (``-1`` padded, source
+    first)."""
+    rounds = preds.shape[0]
+    m = ends.shape[0]
+    out = np.full((m, rounds + 1), -1, dtype=np.int64)
+    out[:, 0] = ends
+    cur = ends.astype(np.int64).copy()
+    level = np.full(m, rounds - 1, dtype=np.int64)
+    active = np.ones(m, dtype=bool)
+    for step in range(1, rounds + 1):
+        prev = np.full(m, -1, dtype=np.int64)
+        at = np.full(m, -1, dtype=np.int64)
+        for lv in range(rounds - 1, -1, -1):
+            look = active & (prev < 0) & (level >= lv)
+            if not look.any():
+                continue
+            got = preds[lv, cur[look]]
+            idx = np.flatnonzero(look)
+            prev[idx] = got
+            at[idx[got >= 0]] = lv
+        active &= prev >= 0
+        if not active.any():
+            break
+        cur[active] = prev[active]
+        level[active] = at[active] - 1
+        out[active, step] = prev[active]
+    # reverse each row so the source comes first
+    lengths = (out >= 0).sum(axis=1)
+    cols = np.arange(rounds + 1)
+    src_col = lengths[:, None] - 1 - cols[None, :]
+    rev = np.where(src_col >= 0, np.take_along_axis(out, np.maximum(src_col, 0), 1), -1)
+    return rev
+
+
+# -- scoring targets --------------------------------------------------------------------------
+
+
+@dataclass
+class _Spec:
+    """Targets to score: person index (``-1`` for an account's buyer), account, public id."""
+
+    node: np.ndarray
+    acc: np.ndarray
+    public: np.ndarray
+
+
+def _target_spec(rg: ReferralGraph, accounts: Iterable[int | str] | None) -> _Spec:
+    nodes = rg.targets()
+    acc = rg.node_accounts(nodes)
+    public = rg.node_ids[nodes]
+    person = np.where(nodes < rg.n_people, nodes, -1)
+    if accounts is None:
+        return _Spec(node=person, acc=acc, public=public)
+    wanted = _account_indices(rg, accounts)
+    keep = np.isin(acc, wanted)
+    person, acc, public = person[keep], acc[keep], public[keep]
+    missing = np.setdiff1d(wanted, acc)
+    return _Spec(
+        node=np.concatenate([person, np.full(missing.shape[0], -1)]),
+        acc=np.concatenate([acc, missing]),
+        public=np.concatenate([public, -rg.account_id[missing]]),
+    )
+
+
+def _account_indices(rg: ReferralGraph, accounts: Iterable[int | str]) -> np.ndarray:
+    keys = None
+    out = []
+    for account in accounts:
+        if isinstance(account, str):
+            if keys is None:
+                keys = {}
+                for a, name in enumerate(rg.account_name):
+                    keys.setdefault(company_key(name), []).append(a)
+            hits = keys.get(company_key(account))
+            if not hits:
+                raise NotFoundError(f"no account called {account!r}")
+            out.extend(hits)
+        else:
+            out.append(rg.account_index(int(account)))
+    return np.unique(np.array(out, dtype=np.int64))
+
+
+def _sources(rg: ReferralGraph, members: Iterable[int | str] | None) -> np.ndarray:
+    usable = rg.is_member & ~rg.excluded
+    if members is None:
+        return np.flatnonzero(usable)
+    out = []
+    for m in members:
+        if isinstance(m, str):
+            key = name_key(m)
+            hits = [i for i in np.flatnonzero(usable).tolist() if name_key(rg.name_of(i)) == key]
+            if not hits:
+                raise NotFoundError(f"no member called {m!r}")
+            out.extend(hits)
+        else:
+            i = rg.index_of(int(m))
+            if not usable[i]:
+                raise NotFoundError(f"{rg.name_of(i)} is not a member of the team")
+            out.append(i)
+    return np.unique(np.array(out, dtype=np.int64))
+
+
+class _Table:
+    """What scoring needs that does not depend on the search: each target's neighbours with
+    the last edge's label and ``p_last``, and the insiders of the targets' accounts."""
+
+    def __init__(self, rg: ReferralGraph, net: _Net, settings: Settings, spec: _Spec) -> None:
+        p = settings.probability
+        self.spec = spec
+        self.n_targets = spec.node.shape[0]
+        person_rows = np.flatnonzero(spec.node >= 0)
+        pos, owner = _ranges(net.adj_ptr, spec.node[person_rows])
+        self.obs_g = person_rows[owner]
+        self.obs_i = net.adj_nbr[pos]
+        s = net.adj_s[pos]
+        acc_t = spec.acc[self.obs_g]
+        acc_i = net.account[self.obs_i]
+        label = np.where((acc_i >= 0) & (acc_i == acc_t), _INTERNAL, _EXTERNAL)
+        label = np.where(net.member[self.obs_i], _DIRECT, label)
+        self.obs_label = label.astype(np.int8)
+        self.obs_p = _p_last(label, s, settings)
+        # insiders of each target's account (colleague ties)
+        has = spec.acc >= 0
+        self.accounts = np.unique(spec.acc[has])
+        self.t_slot = np.full(self.n_targets, -1, dtype=np.int64)
+        self.t_slot[has] = np.searchsorted(self.accounts, spec.acc[has])
+        cpos, cown = _ranges(net.nm_ptr, self.accounts)
+        self.col_i = net.nm_list[cpos]
+        self.col_slot = cown
+        # start of each non-empty run of one account in col_i (for reduceat)
+        run = np.ones(cown.shape[0], dtype=bool)
+        run[1:] = cown[1:] != cown[:-1]
+        self.col_starts = np.flatnonzero(run)
+        self.col_run = np.cumsum(run) - 1
+        mpos, mown = _ranges(net.mem_ptr, self.accounts)
+        mem_i = net.mem_list[mpos]
+        # member insiders: a direct path by colleague tie, one row per (target, member)
+        rows_t, rows_m = [], []
+        if mem_i.size:
+            tpos, town = _ranges(_ptr(mown, self.accounts.shape[0]), self.t_slot[has])
+            rows_t.append(np.flatnonzero(has)[town])
+            rows_m.append(mem_i[tpos])
+        self.mcol_g = np.concatenate(rows_t) if rows_t else np.zeros(0, dtype=np.int64)
+        self.mcol_i = np.concatenate(rows_m) if rows_m else np.zeros(0, dtype=np.int64)
+        self.p_internal_ref = float(
+            _p_last(np.array([_INTERNAL]), np.array([p.s_ref]), settings)[0]
+        )
+        self.p_direct_ref = float(_p_last(np.array([_DIRECT]), np.array([p.s_ref]), settings)[0])
+
+
+@dataclass
+class _Rows:
+    """Candidate paths as arrays: target row, introducer, parts of P, label, hops."""
+
+    g: np.ndarray
+    i: np.ndarray
+    p: np.ndarray
+    p_intro: np.ndarray
+    p_last: np.ndarray
+    label: np.ndarray
+    hops: np.ndarray
+
+    def take(self, idx: np.ndarray) -> _Rows:
+        return _Rows(
+            *(getattr(self, f)[idx] for f in ("g", "i", "p", "p_intro", "p_last", "label", "hops"))
+        )
+
+
+def _score(table: _Table, dist: np.ndarray, hops: np.ndarray, k: int) -> _Rows:
+    """The best ``k`` distinct introducers of every target, best first within each target."""
+    parts = []
+    d = dist[table.obs_i]
+    ok = np.isfinite(d)
+    if ok.any():
+        i = table.obs_i[ok]
+        p_in = np.exp(-d[ok])
+        pl = table.obs_p[ok]
+        parts.append(
+            _Rows(table.obs_g[ok], i, p_in * pl, p_in, pl, table.obs_label[ok], hops[i] + 1)
+        )
+    # colleagues: the k + 1 best non-member insiders per account (one may be the target)
+    dc = dist[table.col_i]
+    ok = np.isfinite(dc)
+    if ok.any():
+        ci, cs, cd = _top_per_run(table, dc, k + 1)
+        tptr = _ptr(cs, table.accounts.shape[0])
+        rows = np.flatnonzero(table.t_slot >= 0)
+        pos, own = _ranges(tptr, table.t_slot[rows])
+        g = rows[own]
+        i = ci[pos]
+        not_self = i != table.spec.node[g]
+        g, i, dd = g[not_self], i[not_self], cd[pos][not_self]
+        first = _rank(g) < k
+        g, i, dd = g[first], i[first], dd[first]
+        p_in = np.exp(-dd)
+        pl = np.full(g.shape[0], table.p_internal_ref)
+        lab = np.full(g.shape[0], _INTERNAL, dtype=np.int8)
+        parts.append(_Rows(g, i, p_in * pl, p_in, pl, lab, hops[i] + 1))
+    if table.mcol_i.size:
+        ok = dist[table.mcol_i] == 0.0
+        g, i = table.mcol_g[ok], table.mcol_i[ok]
+        ones = np.ones(g.shape[0])
+        pl = ones * table.p_direct_ref
+        parts.append(
+            _Rows(g, i, pl.copy(), ones, pl, np.full(g.shape[0], _DIRECT, np.int8), hops[i] + 1)
+        )
+    if not parts:
+        z = np.zeros(0, dtype=np.int64)
+        return _Rows(z, z, np.zeros(0), np.zeros(0), np.zeros(0), z.astype(np.int8), z)
+    rows = _Rows(*(np.concatenate([getattr(r, f) for r in parts]) for f in _FIELDS))
+    # one row per (target, introducer): the better of an observed and a colleague tie
+    order = np.lexsort((rows.hops, -rows.p, rows.i, rows.g))
+    rows = rows.take(order)
+    first = np.ones(rows.g.shape[0], dtype=bool)
+    first[1:] = (rows.g[1:] != rows.g[:-1]) | (rows.i[1:] != rows.i[:-1])
+    rows = rows.take(np.flatnonzero(first))
+    order = np.lexsort((rows.i, rows.hops, -rows.p, rows.g))
+    rows = rows.take(order)
+    return rows.take(np.flatnonzero(_rank(rows.g) < k))
+
+
+def _top_per_run(table: _Table, values: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
+    """The ``k`` smallest finite values of each account's run in ``table.col_i``: insider,
+    account slot and value, sorted by slot then value (ties: first in the run)."""
+    values = values.copy()
+    run_of = table.col_run
+    picked = []
+    for _ in range(k):
+        mins = np.minimum.reduceat(values, table.col_starts)
+        hit = np.flatnonzero((values == mins[run_of]) & np.isfinite(values))
+        if hit.size == 0:
+            break
+        first = np.ones(hit.shape[0], dtype=bool)
+        first[1:] = run_of[hit[1:]] != run_of[hit[:-1]]
+        hit = hit[first]
+        picked.append(hit)
+        values_hit = values[hit].copy()
+        values[hit] = np.inf
+        picked.append(values_hit)
+    if not picked:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    pos = np.concatenate(picked[0::2])
+    val = np.concatenate(picked[1::2])
+    order = np.lexsort((val, table.col_slot[pos]))
+    pos, val = pos[order], val[order]
+    return table.col_i[pos], table.col_slot[pos], val
+
+
+_FIELDS = ("g", "i", "p", "p_intro", "p_last", "label", "hops")
+
+
+def _rank(groups: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values in a sorted array."""
+    size = groups.shape[0]
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.ones(size, dtype=bool)
+    start[1:] = groups[1:] != groups[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(size), 0))
+    return np.arange(size) - first
+
+
+def _p_last(label: np.ndarray, s: np.ndarray, settings: Settings) -> np.ndarray:
+    """Meeting chance on the last edge, by label and the last tie's strength."""
+    p = settings.probability
+    s = np.asarray(s, dtype=np.float64)
+    label = np.asarray(label)
+    anchor = np.where(label == _INTERNAL, p.p_internal, p.p_external)
+    logit = np.log(anchor / (1.0 - anchor)) + p.beta * (s - p.s_ref)
+    shifted = np.where(s == p.s_ref, anchor, 1.0 / (1.0 + np.exp(-logit)))
+    direct = p.p_cold + (p.p_direct_max - p.p_cold) * s
+    return np.where(label == _DIRECT, direct, shifted)
+
+
+# -- putting it together ----------------------------------------------------------------------
+
+
+def _run(
+    rg: ReferralGraph,
+    settings: Settings,
+    spec: _Spec,
+    sources: np.ndarray,
+    k: int,
+    per_member: bool,
+) -> list[TargetReach]:
+    net = _net(rg, settings)
+    table = _Table(rg, net, settings, spec)
+    rounds = settings.max_hops - 1
+    ids = rg.person_id
+    dist, hops, preds = _search(net, sources, rounds)
+    k = max(1, k)
+    # one spare candidate per target, in case a path runs through the target itself
+    best = _score(table, dist, hops, k + 1)
+    by_intro = _routes(best, preds, ids, spec, table.n_targets, k)
+    by_member: list[list[Route]] = [[] for _ in range(table.n_targets)]
+    if per_member:
+        for m in sources.tolist():
+            d1, h1, p1 = _search(net, np.array([m]), rounds)
+            rows = _score(table, d1, h1, 2)
+            for g, route in enumerate(_routes(rows, p1, ids, spec, table.n_targets, 1)):
+                if route:
+                    by_member[g].append(route[0])
+    threshold = cold_threshold(settings)
+    cold_p = cold_probability(settings)
+    out = []
+    for g in range(table.n_targets):
+        intro = by_intro[g]
+        mine = tuple(sorted(by_member[g], key=lambda r: (-r.probability, r.hops, r.path)))
+        a = int(spec.acc[g])
+        account_id = int(rg.account_id[a]) if a >= 0 else None
+        routes = _distinct(tuple(intro) + mine)
+        p_any = 1.0 - math.prod(1.0 - r.probability for r in routes) if routes else cold_p
+        top = intro[0] if intro else None
+        if top is None or top.probability < threshold:
+            if top is None:
+                reason = f"no path within {settings.max_hops} hops"
+            else:
+                reason = (
+                    f"best path {_pct(top.probability)} does not beat a cold call "
+                    f"({_pct(cold_p)}) by {_pct(settings.margin)}"
+                )
+            out.append(
+                TargetReach(
+                    target=int(spec.public[g]),
+                    account_id=account_id,
+                    label="cold",
+                    probability=cold_p,
+                    p_intro=settings.probability.p_connect,
+                    p_meeting_if_intro=settings.probability.p_cold,
+                    member=None,
+                    introducer=None,
+                    hops=0,
+                    path=(),
+                    by_introducer=tuple(intro),
+                    by_member=mine,
+                    p_any=p_any,
+                    reason=reason,
+                )
+            )
+            continue
+        out.append(
+            TargetReach(
+                target=int(spec.public[g]),
+                account_id=account_id,
+                label=top.label,
+                probability=top.probability,
+                p_intro=top.p_intro,
+                p_meeting_if_intro=top.p_meeting_if_intro,
+                member=top.member,
+                introducer=top.introducer,
+                hops=top.hops,
+                path=top.path,
+                by_introducer=tuple(intro),
+                by_member=mine,
+                p_any=p_any,
+            )
+        )
+    return out
+
+
+def _routes(
+    rows: _Rows, preds: np.ndarray, ids: np.ndarray, spec: _Spec, n_targets: int, keep: int
+) -> list[list[Route]]:
+    """Turn scored rows into :class:`Route` objects, at most ``keep`` per target row.
+
+    A row whose path to the introducer runs through the target itself is dropped: the target
+    cannot be asked to reach themselves. (That introducer's next-best path is not searched.)
+    """
+    out: list[list[Route]] = [[] for _ in range(n_targets)]
+    if rows.g.shape[0] == 0:
+        return out
+    paths = _rebuild(preds, rows.i)
+    target = spec.node[rows.g]
+    through = (target >= 0) & (paths == target[:, None]).any(axis=1)
+    if through.any():
+        ok = np.flatnonzero(~through)
+        rows, paths = rows.take(ok), paths[ok]
+    first = np.flatnonzero(_rank(rows.g) < keep)
+    rows, paths = rows.take(first), paths[first]
+    id_paths = np.where(paths >= 0, ids[np.maximum(paths, 0)], 0)
+    lengths = (paths >= 0).sum(axis=1).tolist()
+    public = spec.public[rows.g].tolist()
+    for g, row, length, target, label, p, p_in, p_last, h in zip(
+        rows.g.tolist(),
+        id_paths.tolist(),
+        lengths,
+        public,
+        rows.label.tolist(),
+        rows.p.tolist(),
+        rows.p_intro.tolist(),
+        rows.p_last.tolist(),
+        rows.hops.tolist(),
+        strict=True,
+    ):
+        out[g].append(
+            Route(
+                path=(*row[:length], target),
+                label=LABELS[label],
+                probability=p,
+                p_intro=p_in,
+                p_meeting_if_intro=p_last,
+                hops=h,
+            )
+        )
+    return out
+
+
+def _distinct(routes: Sequence[Route]) -> tuple[Route, ...]:
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for r in routes:
+        if r.path not in seen:
+            seen.add(r.path)
+            out.append(r)
+    return tuple(out)
+
+
+def _check_settings(settings: Settings) -> None:
+    p = settings.probability
+    if not 0.0 < p.f_max < 1.0 or not 0.0 <= p.f_min <= p.f_max:
+        raise SettingsError(
+            f"f_min = {p.f_min} and f_max = {p.f_max} must satisfy 0 ≤ f_min ≤ f_max < 1",
+            hint="fix [probability] in graphwarm.toml",
+        )
+
+
+# -- explanations -----------------------------------------------------------------------------
+
+
+def _tie_reason(rg: ReferralGraph, a: int, b: int) -> tuple[str, float]:
+    """Why the tie between public ids ``a → b`` on a path counts, and its strength (the
+    better of an observed and a colleague tie)."""
+    s_ref = rg.settings.probability.s_ref
+    ia, ib = rg.info(a), rg.info(b)
+    colleague = ia["account"] >= 0 and ia["account"] == ib["account"]
+    observed = rg.tie_breakdown(ia["index"], ib["index"]) if a > 0 and b > 0 else None
+    if observed is not None and (not colleague or observed.s >= s_ref):
+        return observed.describe(), observed.s
+    if colleague:
+        return rg.colleague_breakdown(ia["account"]).describe(), s_ref
+    return "tie", float("nan")
+
+
+def _name(rg: ReferralGraph, node_id: int) -> str:
+    return str(rg.info(node_id)["name"])
+
+
+def _person(rg: ReferralGraph, node_id: int) -> dict[str, Any]:
+    info = rg.info(node_id)
+    return {"name": info["name"], "company": info["company"]}
+
+
+def _pct(p: float) -> str:
+    return f"{p * 100:.0f} %"
