@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from ..demo import build_demo
+from ..queries import reach_targets
 from ._common import main
+from .reach import echo_reach_summary
 from .workspace import echo_reports, echo_status
 
 
@@ -23,7 +25,8 @@ from .workspace import echo_reports, echo_status
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the status, not each import.")
 def demo_command(directory: Path, quiet: bool) -> None:
-    """Build a workspace from the bundled samples (an invented Nordic sales team) and show it.
+    """Build a workspace from the bundled samples (an invented Nordic sales team), show it and
+    its reach: counts per label and the ten warmest targets.
 
     \b
     Example:
@@ -35,5 +38,8 @@ def demo_command(directory: Path, quiet: bool) -> None:
             echo_reports(reports)
             click.echo()
         echo_status(ws)
+        click.echo()
+        echo_reach_summary(reach_targets(ws))
+        click.echo(f"\nTry: graphwarm --db {ws.path} reach")
     finally:
         ws.close()

@@ -1,0 +1,243 @@
+"""Commands that answer "who can get us in where": reach, path, exclude."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..queries import (
+    AmbiguousQueryError,
+    ReachResult,
+    exclude_people,
+    excluded_people,
+    find_paths,
+    reach_targets,
+)
+from ..reach import LABELS, reach_record
+from ..store import Workspace
+from ._common import main, pass_workspace
+
+__all__ = ["echo_reach_summary"]
+
+_LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow", "cold": "blue"}
+CSV_COLUMNS = (
+    "account",
+    "target",
+    "title",
+    "label",
+    "probability",
+    "p_intro",
+    "p_meeting_if_intro",
+    "member",
+    "introducer",
+    "hops",
+    "path",
+    "p_any",
+    "reason",
+    "alternatives",
+)
+
+
+def _path_text(path: list[dict[str, Any]]) -> str:
+    return " → ".join(p["name"] for p in path)
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    row = dict(record)
+    row["path"] = _path_text(record["path"])
+    row["alternatives"] = "; ".join(
+        f"{_path_text(a['path'])} ({a['label']}, {a['probability']:.3f})"
+        for a in record["alternatives"]
+    )
+    for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
+        row[key] = f"{row[key]:.4f}"
+    return {c: row.get(c, "") for c in CSV_COLUMNS}
+
+
+def _write(text: str, output: Path | None, *, bom: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+
+
+@main.command("reach")
+@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@click.option(
+    "--label", "labels", multiple=True, type=click.Choice(LABELS), help="Only these labels."
+)
+@click.option("--member", "members", multiple=True, help="Only paths from this member.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)
+@pass_workspace()
+def reach_command(
+    ws: Workspace,
+    accounts: tuple[str, ...],
+    labels: tuple[str, ...],
+    members: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """One row per target: its label (direct, internal, external, cold), the chance of a
+    meeting, and the path that earns it; best first within each account. Accounts without
+    named targets get one row for "the buyer there".
+
+    \b
+    Example:
+      graphwarm reach --account "Nordvik Transport AB"
+      graphwarm reach --label internal --format csv -o warm.csv
+    """
+    result = reach_targets(ws, accounts=list(accounts), labels=list(labels), members=list(members))
+    records = [reach_record(result.graph, t) for t in result.targets]
+    if fmt == "json":
+        _write(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_csv_row(r) for r in records)
+        _write(buffer.getvalue(), output, bom=output is not None)
+    else:
+        _echo_table(records, output)
+
+
+def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for name, kwargs in (
+        ("Account", {"overflow": "fold", "max_width": 28}),
+        ("Target", {"overflow": "fold", "max_width": 24}),
+        ("Title", {"overflow": "fold", "max_width": 20}),
+        ("Label", {}),
+        ("Meeting", {"justify": "right"}),
+        ("Path", {"overflow": "fold"}),
+    ):
+        table.add_column(name, **kwargs)
+    for r in records:
+        style = _LABEL_STYLE.get(r["label"], "")
+        table.add_row(
+            r["account"] or "",
+            r["target"],
+            r["title"] or "",
+            f"[{style}]{r['label']}[/]",
+            f"{r['probability']:.0%}",
+            _path_text(r["path"]) or r["reason"] or "",
+        )
+    if output is None:
+        Console().print(table)
+    else:
+        with output.open("w", encoding="utf-8") as out:
+            Console(file=out, width=160, color_system=None).print(table)
+
+
+@main.command("path")
+@click.argument("query")
+@click.option(
+    "--alternatives",
+    "-n",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="How many other paths to show.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_workspace()
+def path_command(ws: Workspace, query: str, alternatives: int, fmt: str) -> None:
+    """How to reach a person (name, LinkedIn URL or e-mail) or an account: each path hop by
+    hop, why each tie counts, and the chances.
+
+    \b
+    Example:
+      graphwarm path "Sofia Wall"
+      graphwarm path "Nordvik Transport AB" --alternatives 5
+    """
+    try:
+        result = find_paths(ws, query, alternatives=alternatives)
+    except AmbiguousQueryError as err:
+        click.echo(f"Error: {err}", err=True)
+        for candidate in err.candidates:
+            click.echo(f"  {candidate}", err=True)
+        raise SystemExit(1) from None
+    if fmt == "json":
+        data = {
+            "query": query,
+            "target": result.target_name,
+            "label": result.reach.label,
+            "probability": result.reach.probability,
+            "p_any": result.reach.p_any,
+            "paths": [e.data for e in result.explanations],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    tr = result.reach
+    click.echo(f"{result.target_name}: {tr.label}, {tr.probability:.0%} chance of a meeting")
+    for number, explanation in enumerate(result.explanations, start=1):
+        click.echo(f"  {number}. {explanation.text}")
+    if len(result.explanations) > 1:
+        click.echo(
+            f"  At least one of these works: up to {tr.p_any:.0%} "
+            "(an upper bound: it treats the attempts as independent)."
+        )
+
+
+@main.command("exclude")
+@click.argument("people", nargs=-1)
+@click.option("--undo", is_flag=True, help="Take them off the list again.")
+@pass_workspace()
+def exclude_command(ws: Workspace, people: tuple[str, ...], undo: bool) -> None:
+    """Put people on the do-not-contact list (name, LinkedIn URL or e-mail): they are never
+    used on a path. Without names, list who is on it. (graphwarm.toml's `exclude` adds more.)
+
+    \b
+    Example:
+      graphwarm exclude "Per Moberg"
+      graphwarm exclude --undo per.moberg@nordviktransport.se
+    """
+    if not people:
+        listed = excluded_people(ws)
+        for name, company in listed:
+            click.echo(f"{name} ({company or 'no company'})")
+        if not listed:
+            click.echo("No one is excluded.")
+        return
+    names = exclude_people(ws, list(people), undo=undo)
+    verb = "no longer excluded" if undo else "excluded: never used on a path"
+    for name in names:
+        click.echo(f"{name}: {verb}")
+
+
+def echo_reach_summary(result: ReachResult, top: int = 10) -> None:
+    """Counts per label and the warmest targets: the demo's closing lines."""
+    counts = result.counts()
+    click.echo("Reach: " + ", ".join(f"{label} {n}" for label, n in counts.items()))
+    warm = sorted((t for t in result.targets if t.label != "cold"), key=lambda t: -t.probability)[
+        :top
+    ]
+    if warm:
+        click.echo(f"The {len(warm)} warmest targets:")
+    for t in warm:
+        record = reach_record(result.graph, t)
+        click.echo(
+            f"  {t.probability:4.0%}  {record['target']} ({record['account']}), "
+            f"{t.label}: {_path_text(record['path'])}"
+        )

@@ -1,0 +1,151 @@
+"""What the reach commands ask of a workspace: every target's best path, one query's paths,
+and the do-not-contact list. Each function here is what one command calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import NotFoundError
+from .forget import find_people
+from .graph import ReferralGraph, load_graph
+from .identity import company_key
+from .reach import LABELS, PathExplanation, TargetReach, best_paths_to, explain_path, reach
+from .store import Workspace
+
+__all__ = [
+    "AmbiguousQueryError",
+    "PathsResult",
+    "ReachResult",
+    "exclude_people",
+    "excluded_people",
+    "find_paths",
+    "reach_targets",
+]
+
+
+class AmbiguousQueryError(NotFoundError):
+    """A query names more than one person or account; ``candidates`` lists them."""
+
+    def __init__(self, message: str, candidates: list[str], **kwargs: object) -> None:
+        self.candidates = candidates
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class ReachResult:
+    """Every target's reach, with the graph that explains it."""
+
+    graph: ReferralGraph
+    targets: list[TargetReach]
+
+    def counts(self) -> dict[str, int]:
+        """Targets per label, in label order."""
+        counts = dict.fromkeys(LABELS, 0)
+        for t in self.targets:
+            counts[t.label] += 1
+        return counts
+
+
+@dataclass
+class PathsResult:
+    """The paths to one person or account: the reach, and each path explained."""
+
+    graph: ReferralGraph
+    query: str
+    target_name: str
+    reach: TargetReach
+    explanations: list[PathExplanation] = field(default_factory=list)
+
+
+def reach_targets(
+    ws: Workspace,
+    *,
+    accounts: list[str] | None = None,
+    labels: list[str] | None = None,
+    members: list[str] | None = None,
+) -> ReachResult:
+    """The best path and label for every target (of ``accounts``), from (some) ``members``.
+
+    ``labels`` keeps only targets with those labels.
+    """
+    rg = load_graph(ws)
+    results = reach(rg, ws.settings, accounts=accounts or None, members=members or None)
+    if labels:
+        wanted = set(labels)
+        results = [r for r in results if r.label in wanted]
+    return ReachResult(rg, results)
+
+
+def find_paths(ws: Workspace, query: str, *, alternatives: int = 3) -> PathsResult:
+    """The best paths to a person (name, LinkedIn URL or e-mail) or an account (its name).
+
+    Raises :class:`NotFoundError` for an unknown query and :class:`AmbiguousQueryError`
+    listing the candidates when it names several.
+    """
+    node, name = _node_for(ws, query)
+    rg = load_graph(ws)
+    tr = best_paths_to(rg, ws.settings, node, alternatives)
+    routes = [tr.best] if tr.best is not None else []
+    routes += [r for r in tr.alternatives if r not in routes][: max(0, alternatives)]
+    explanations = [explain_path(rg, ws.settings, r) for r in routes]
+    if not explanations:
+        explanations = [explain_path(rg, ws.settings, tr)]
+    return PathsResult(rg, query, name, tr, explanations)
+
+
+def _node_for(ws: Workspace, query: str) -> tuple[int, str]:
+    """A query as a graph node: ``people.id``, or ``-accounts.id`` for an account."""
+    people = [p for p in find_people(ws, query)]
+    key = company_key(query)
+    accounts = (
+        ws.conn.execute("SELECT id, name FROM accounts WHERE key = ?", (key,)).fetchall()
+        if key
+        else []
+    )
+    if len(people) == 1 and not accounts:
+        return people[0][0], people[0][1]
+    if len(accounts) == 1 and not people:
+        return -accounts[0][0], accounts[0][1]
+    if not people and not accounts:
+        raise NotFoundError(
+            f"no person or account {query!r} in the workspace",
+            hint="give a name, LinkedIn URL or e-mail, or an account name (graphwarm status)",
+        )
+    candidates = [f"{name} ({company or 'no company'}): person" for _, name, company in people]
+    candidates += [f"{name}: account" for _, name in accounts]
+    raise AmbiguousQueryError(
+        f"{query!r} matches {len(candidates)} people or accounts",
+        candidates,
+        hint="give a LinkedIn URL or e-mail for a person",
+    )
+
+
+def exclude_people(ws: Workspace, queries: list[str], *, undo: bool = False) -> list[str]:
+    """Put people on (or, with ``undo``, take them off) the do-not-contact list.
+
+    Excluded people are never used on a path. Returns their names. All or nothing.
+    """
+    names = []
+    with ws.transaction():
+        for query in queries:
+            found = find_people(ws, query)
+            if not found:
+                raise NotFoundError(f"no person {query!r} in the workspace")
+            if len(found) > 1:
+                raise AmbiguousQueryError(
+                    f"{query!r} names {len(found)} people",
+                    [f"{n} ({c or 'no company'})" for _, n, c in found],
+                    hint="give their LinkedIn URL or e-mail instead",
+                )
+            pid, name, _ = found[0]
+            ws.conn.execute("UPDATE people SET excluded = ? WHERE id = ?", (int(not undo), pid))
+            names.append(name)
+    return names
+
+
+def excluded_people(ws: Workspace) -> list[tuple[str, str | None]]:
+    """Everyone on the do-not-contact list kept in the workspace (name, company)."""
+    return [
+        (r[0], r[1])
+        for r in ws.conn.execute("SELECT name, company FROM people WHERE excluded ORDER BY name")
+    ]
