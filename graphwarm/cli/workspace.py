@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -156,16 +157,27 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
         click.echo(f"Forgot {report.who} and {report.ties} ties.")
 
 
+def _short(file: str) -> str:
+    """A file as the user would type it: relative to here, or to the bundled samples."""
+    from ..demo import samples_dir
+
+    for base, shown in ((Path.cwd(), ""), (samples_dir(), "samples/")):
+        prefix = f"{base}{os.sep}"
+        if file.startswith(prefix):
+            return shown + file[len(prefix) :]
+    return file
+
+
 def echo_reports(reports: list[ImportReport]) -> None:
     """One line per imported file, then its skipped rows (at most 5 shown) and notes."""
     for r in reports:
         who = f" ({r.member})" if r.member else ""
         if r.unchanged:
-            click.echo(f"{r.file}{who}: already imported, nothing changed")
+            click.echo(f"{_short(r.file)}{who}: already imported, nothing changed")
             continue
         verb = "replaced the older import; " if r.replaced else ""
         click.echo(
-            f"{r.file}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} rows imported"
+            f"{_short(r.file)}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} rows imported"
             f", {r.rows_skipped:,} skipped"
         )
         for line, reason in r.skipped[:5]:
@@ -192,7 +204,7 @@ def echo_status(ws: Workspace) -> None:
     for imp in s.imports:
         who = f" ({imp['member']})" if imp["member"] else ""
         click.echo(
-            f"  {imp['id']:>3} {imp['kind']:<32} {imp['file']}{who}: "
+            f"  {imp['id']:>3} {imp['kind']:<32} {_short(str(imp['file']))}{who}: "
             f"{imp['rows_imported']:,}/{imp['rows_read']:,} rows, "
             f"{imp['rows_skipped']:,} skipped"
         )
