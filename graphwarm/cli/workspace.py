@@ -158,14 +158,11 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
 
 
 def _short(file: str) -> str:
-    """A file as the user would type it: relative to here, or to the bundled samples."""
+    """A file as the user named it; the bundled samples as ``samples/…``."""
     from ..demo import samples_dir
 
-    for base, shown in ((Path.cwd(), ""), (samples_dir(), "samples/")):
-        prefix = f"{base}{os.sep}"
-        if file.startswith(prefix):
-            return shown + file[len(prefix) :]
-    return file
+    prefix = f"{samples_dir()}{os.sep}"
+    return "samples/" + file[len(prefix) :] if file.startswith(prefix) else file
 
 
 def echo_reports(reports: list[ImportReport]) -> None:
