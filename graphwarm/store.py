@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 DEFAULT_DB = "graphwarm.db"
+_LOCK_TIMEOUT = 10.0  # seconds to wait for another command holding the workspace
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -208,7 +209,7 @@ class Workspace:
             raise WorkspaceError("is a folder, not a workspace file", file=self.path)
         conn = None
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=_LOCK_TIMEOUT)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")  # erased people leave no bytes behind
             version = conn.execute("PRAGMA user_version").fetchone()[0]

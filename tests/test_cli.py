@@ -343,3 +343,22 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Usage: graphwarm" in result.stdout and "import" in result.stdout
+
+
+def test_a_locked_workspace_is_a_clear_error(cli, db_path: Path, monkeypatch) -> None:
+    import sqlite3
+
+    import graphwarm.store as store_module
+
+    assert cli("import", "ties", CRM / "ties.csv").exit_code == 0
+    monkeypatch.setattr(store_module, "_LOCK_TIMEOUT", 0.1)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("exclude", "Åsa Öberg")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "database is locked" in result.output and "nothing was changed" in result.output
+    assert "Traceback" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was changed.", err=True)
             sys.exit(130)
+        except sqlite3.Error as err:  # locked by another command, disk full, damaged file
+            if ctx.obj and ctx.obj.get("verbose"):
+                logging.getLogger("graphwarm").exception("details")
+            db = ctx.obj.get("db") if ctx.obj else None
+            click.echo(
+                f"Error: {db}: the workspace could not be used ({err}); nothing was "
+                "changed. If another graphwarm command is running, try again when it "
+                "has finished.",
+                err=True,
+            )
+            sys.exit(1)
 
 
 @click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
