@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import demo, reach, workspace  # noqa: F401  (registers the commands)
+from . import demo, map, plans, reach, workspace  # noqa: F401  (registers the commands)
 from ._common import main
 
 __all__ = ["main"]

@@ -1,0 +1,73 @@
+"""``graphwarm map``: the team's warm paths as one interactive HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..netmap import DEFAULT_MAX_NODES, EVERYONE_MAX_NODES, write_map
+from ..reach import LABELS
+from ..store import Workspace
+from ._common import main, pass_workspace
+
+__all__: list[str] = []
+
+
+@main.command("map")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("map.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@click.option("--member", "members", multiple=True, help="Only paths from this member.")
+@click.option(
+    "--label", "labels", multiple=True, type=click.Choice(LABELS), help="Only these labels."
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1, None),
+    default=None,
+    help=f"Leave out the least probable paths beyond this many nodes "
+    f"[default: {DEFAULT_MAX_NODES:,}; {EVERYONE_MAX_NODES:,} with --everyone].",
+)
+@click.option("--everyone", is_flag=True, help="Draw the whole network, not only warm paths.")
+@pass_workspace()
+def map_command(
+    ws: Workspace,
+    output: Path,
+    accounts: tuple[str, ...],
+    members: tuple[str, ...],
+    labels: tuple[str, ...],
+    max_nodes: int | None,
+    everyone: bool,
+) -> None:
+    """Write an interactive map of who on the team reaches which account, through whom, and
+    how warm it is: one HTML file that opens offline. Search for a person or account, click
+    a target to see its best path and why.
+
+    \b
+    Example:
+      graphwarm map -o map.html
+      graphwarm map --account "Nordvik Transport AB" --label internal -o nordvik.html
+    """
+    view = write_map(
+        ws,
+        output,
+        accounts=list(accounts),
+        members=list(members),
+        labels=list(labels),
+        max_nodes=max_nodes,
+        everyone=everyone,
+    )
+    counts = view.counts()
+    click.echo(
+        f"Wrote {output}: {len(view.targets):,} targets at {counts['account']:,} accounts, "
+        f"{len(view.nodes):,} nodes, {len(view.edges):,} edges."
+    )
+    if view.left_out_note:
+        click.echo(view.left_out_note)

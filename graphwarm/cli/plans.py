@@ -1,0 +1,208 @@
+"""Commands that turn paths into the week's work: plan and forecast."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..forecast import Forecast, forecast
+from ..plans import FORMATS, write_plans
+from ..store import Workspace
+from ._common import main, pass_workspace
+
+__all__ = ["ASK_COLUMNS", "echo_forecast", "forecast_csv"]
+
+ASK_COLUMNS = (
+    "member",
+    "introducer",
+    "target",
+    "title",
+    "account",
+    "label",
+    "probability",
+    "first_contact",
+    "path",
+    "moved",
+)
+
+
+@main.command("plan")
+@click.argument("accounts", nargs=-1)
+@click.option("--all", "all_accounts", is_flag=True, help="A plan for every target account.")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("plans"),
+    show_default=True,
+    help="Folder to write the plans to.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@pass_workspace()
+def plan_command(
+    ws: Workspace, accounts: tuple[str, ...], all_accounts: bool, directory: Path, fmt: str
+) -> None:
+    """Write an account plan per account: label, chances and owner; the people known there;
+    for each target the asks to make in order, two backups and the cold-call odds; a drafted
+    introduction request (from plan_template in graphwarm.toml); and what is missing.
+
+    \b
+    Example:
+      graphwarm plan "Nordvik Transport AB" -o plans
+      graphwarm plan --all --format html
+    """
+    if bool(accounts) == all_accounts:
+        raise InputError(
+            "name one or more accounts, or give --all",
+            hint='e.g. graphwarm plan "Nordvik Transport AB"',
+        )
+    paths = write_plans(ws, None if all_accounts else list(accounts), directory, fmt)
+    if not paths:
+        click.echo("No target accounts: import some with graphwarm import accounts FILE.")
+    for path in paths:
+        click.echo(str(path))
+
+
+@main.command("forecast")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="csv: one row per ask, ready for a CRM task list.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)
+@click.option(
+    "--no-spread",
+    is_flag=True,
+    help="Keep every best path even when an introducer carries too many asks.",
+)
+@pass_workspace()
+def forecast_command(ws: Workspace, fmt: str, output: Path | None, no_spread: bool) -> None:
+    """Expected meetings by label against cold-calling everyone, each member's asks, and the
+    load on each introducer (more than max_asks_per_introducer is flagged and spread across
+    the alternatives, losing the fewest expected meetings).
+
+    \b
+    Example:
+      graphwarm forecast
+      graphwarm forecast --format csv -o asks.csv
+    """
+    result = forecast(ws, spread=not no_spread)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        _write(text, output)
+    elif fmt == "csv":
+        _write(forecast_csv(result), output, bom=output is not None)
+    else:
+        echo_forecast(result, output)
+
+
+def forecast_csv(result: Forecast) -> str:
+    """One row per ask (the spread assignment), cold calls included, for a CRM task list."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ASK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for ask in result.spread:
+        writer.writerow(
+            {
+                "member": ask.member or "",
+                "introducer": ask.introducer or "",
+                "target": ask.target,
+                "title": ask.title or "",
+                "account": ask.account or "",
+                "label": ask.label,
+                "probability": f"{ask.probability:.4f}",
+                "first_contact": ask.first_contact or "",
+                "path": " → ".join(ask.path),
+                "moved": "yes" if ask.moved else "",
+            }
+        )
+    return buffer.getvalue()
+
+
+def _write(text: str, output: Path | None, *, bom: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+
+
+def echo_forecast(result: Forecast, output: Path | None = None) -> None:
+    """The forecast as tables and a few sentences (the demo prints this too)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if output is None:
+        console = Console()
+        out = None
+    else:
+        out = output.open("w", encoding="utf-8")
+        console = Console(file=out, width=120, color_system=None)
+    try:
+        table = Table(title=f"Forecast: {result.targets} targets", header_style="bold")
+        table.add_column("Label")
+        table.add_column("Targets", justify="right")
+        table.add_column("Expected meetings", justify="right")
+        for line in result.by_label:
+            table.add_row(line.label, str(line.targets), f"{line.expected_meetings:.1f}")
+        table.add_row("total", str(result.targets), f"{result.expected_meetings:.1f}")
+        console.print(table)
+        console.print(
+            f"Cold-calling every target instead: {result.all_cold_meetings:.1f} expected "
+            f"meetings from {result.all_cold_dials} dials ({result.cold_probability:.0%} per "
+            f"dial: {result.p_connect:.0%} pick up × {result.p_cold:.0%} agree). Matching "
+            f"the warm plan's {result.expected_meetings:.1f} meetings cold would take about "
+            f"{result.dials_to_match} dials."
+        )
+        members = Table(title="Per member", header_style="bold")
+        members.add_column("Member")
+        members.add_column("Asks", justify="right")
+        members.add_column("Expected meetings", justify="right")
+        members.add_column("Asks whom", overflow="fold")
+        for m in result.members:
+            whom = ", ".join(f"{n} ({c})" if c > 1 else n for n, c in m.to_whom)
+            members.add_row(m.member, str(m.asks), f"{m.expected_meetings:.1f}", whom)
+        console.print(members)
+        limit = result.max_asks_per_introducer
+        if not result.overloaded:
+            console.print(f"Introducer load: no one is asked more than {limit} times.")
+            return
+        console.print(
+            f"[yellow]Warning:[/] {len(result.overloaded)} introducer(s) carry more than "
+            f"{limit} asks (max_asks_per_introducer):"
+        )
+        for warning in result.warnings:
+            console.print(f"  {warning}")
+        if result.moves:
+            console.print(
+                f"Spreading the asks loses {result.spread_loss:.2f} expected meetings "
+                f"({result.expected_meetings:.1f} → {result.spread_meetings:.1f}); "
+                f"{result.method}:"
+            )
+            for move in result.moves:
+                after = move.after
+                new = (
+                    f"{' → '.join(after.path)} ({after.probability:.0%})"
+                    if after.label != "cold"
+                    else f"a cold call ({after.probability:.0%})"
+                )
+                console.print(
+                    f"  {move.target} ({move.account}): instead of {move.before.introducer} "
+                    f"({move.before.probability:.0%}), {new}"
+                )
+    finally:
+        if out is not None:
+            out.close()
