@@ -1,15 +1,20 @@
-"""The demo: a workspace built from the bundled samples of an invented Nordic sales team."""
+"""The demo: the whole job on the bundled samples of an invented Nordic sales team."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .forecast import Forecast, forecast, forecast_csv
 from .imports import import_accounts, import_linkedin, import_people, import_ties
+from .netmap import MapView, write_map
+from .plans import write_plans
+from .queries import ReachResult, reach_csv, reach_targets
 from .records import ImportReport
 from .store import Workspace
 
-__all__ = ["build_demo", "samples_dir"]
+__all__ = ["DemoResult", "build_demo", "run_demo", "samples_dir"]
 
 
 def samples_dir() -> Path:
@@ -39,3 +44,40 @@ def build_demo(directory: str | Path) -> tuple[Workspace, list[ImportReport]]:
     reports.append(import_people(ws, crm / "hubspot_contacts.csv", target=True))
     reports.append(import_ties(ws, crm / "relationships.csv"))
     return ws, reports
+
+
+@dataclass
+class DemoResult:
+    """Everything the demo made, and where it wrote it."""
+
+    workspace: Workspace
+    reports: list[ImportReport]
+    reach: ReachResult
+    forecast: Forecast
+    map_view: MapView
+    files: dict[str, Path] = field(default_factory=dict)
+    plans: list[Path] = field(default_factory=list)
+
+
+def run_demo(directory: str | Path) -> DemoResult:
+    """Build the samples' workspace, then write the reach table, map, plans and forecast.
+
+    Files in ``directory``: ``graphwarm.db``, ``reach.csv``, ``map.html``, ``plans/*.md`` and
+    ``plans/*.html`` (one per target account), ``forecast-asks.csv``.
+    """
+    directory = Path(directory)
+    ws, reports = build_demo(directory)
+    result = reach_targets(ws)
+    files = {
+        "workspace": ws.path,
+        "reach table": directory / "reach.csv",
+        "map": directory / "map.html",
+        "forecast (one row per ask)": directory / "forecast-asks.csv",
+    }
+    files["reach table"].write_text(reach_csv(result), encoding="utf-8-sig")
+    view = write_map(ws, files["map"])
+    plans = write_plans(ws, None, directory / "plans", "md")
+    plans += write_plans(ws, None, directory / "plans", "html")
+    outlook = forecast(ws)
+    files["forecast (one row per ask)"].write_text(forecast_csv(outlook), encoding="utf-8-sig")
+    return DemoResult(ws, reports, result, outlook, view, files, plans)

@@ -20,6 +20,8 @@ Introducer load
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
@@ -35,6 +37,7 @@ from .settings import Settings
 from .store import Workspace
 
 __all__ = [
+    "ASK_COLUMNS",
     "Ask",
     "Forecast",
     "IntroducerLoad",
@@ -43,6 +46,7 @@ __all__ = [
     "Move",
     "assign_asks",
     "forecast",
+    "forecast_csv",
     "forecast_from_reach",
 ]
 
@@ -408,3 +412,40 @@ def assign_asks(
         choice[r] = back[(r, c)]
     total = sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
     return choice, float(total)
+
+
+ASK_COLUMNS = (
+    "member",
+    "introducer",
+    "target",
+    "title",
+    "account",
+    "label",
+    "probability",
+    "first_contact",
+    "path",
+    "moved",
+)
+
+
+def forecast_csv(result: Forecast) -> str:
+    """One row per ask (the spread assignment), cold calls included, for a CRM task list."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ASK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for ask in result.spread:
+        writer.writerow(
+            {
+                "member": ask.member or "",
+                "introducer": ask.introducer or "",
+                "target": ask.target,
+                "title": ask.title or "",
+                "account": ask.account or "",
+                "label": ask.label,
+                "probability": f"{ask.probability:.4f}",
+                "first_contact": ask.first_contact or "",
+                "path": " → ".join(ask.path),
+                "moved": "yes" if ask.moved else "",
+            }
+        )
+    return buffer.getvalue()

@@ -3,22 +3,36 @@ and the do-not-contact list. Each function here is what one command calls."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import NotFoundError
 from .forget import find_people
 from .graph import ReferralGraph, load_graph
 from .identity import company_key
-from .reach import LABELS, PathExplanation, TargetReach, best_paths_to, explain_path, reach
+from .reach import (
+    LABELS,
+    PathExplanation,
+    TargetReach,
+    best_paths_to,
+    explain_path,
+    reach,
+    reach_record,
+)
 from .store import Workspace
 
 __all__ = [
+    "CSV_COLUMNS",
     "AmbiguousQueryError",
     "PathsResult",
     "ReachResult",
     "exclude_people",
     "excluded_people",
     "find_paths",
+    "path_text",
+    "reach_csv",
     "reach_targets",
 ]
 
@@ -37,6 +51,10 @@ class ReachResult:
 
     graph: ReferralGraph
     targets: list[TargetReach]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Each target as the JSON-able record of ``graphwarm reach --format json``."""
+        return [reach_record(self.graph, t) for t in self.targets]
 
     def counts(self) -> dict[str, int]:
         """Targets per label, in label order."""
@@ -149,3 +167,47 @@ def excluded_people(ws: Workspace) -> list[tuple[str, str | None]]:
         (r[0], r[1])
         for r in ws.conn.execute("SELECT name, company FROM people WHERE excluded ORDER BY name")
     ]
+
+
+CSV_COLUMNS = (
+    "account",
+    "target",
+    "title",
+    "label",
+    "probability",
+    "p_intro",
+    "p_meeting_if_intro",
+    "member",
+    "introducer",
+    "hops",
+    "path",
+    "p_any",
+    "reason",
+    "alternatives",
+)
+
+
+def path_text(path: list[dict[str, Any]]) -> str:
+    """``Lina Ahl → Per Moberg → Sofia Wall`` from a record's ``path``."""
+    return " → ".join(p["name"] for p in path)
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    row = dict(record)
+    row["path"] = path_text(record["path"])
+    row["alternatives"] = "; ".join(
+        f"{path_text(a['path'])} ({a['label']}, {a['probability']:.3f})"
+        for a in record["alternatives"]
+    )
+    for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
+        row[key] = f"{row[key]:.4f}"
+    return {c: row.get(c, "") for c in CSV_COLUMNS}
+
+
+def reach_csv(result: ReachResult) -> str:
+    """Every target as one CSV row with every field; alternatives joined in one column."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_csv_row(r) for r in result.records())
+    return buffer.getvalue()

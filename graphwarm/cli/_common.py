@@ -16,7 +16,7 @@ import click
 from ..errors import GraphwarmError
 from ..store import Workspace, default_db_path
 
-__all__ = ["main", "open_workspace", "pass_workspace"]
+__all__ = ["main", "open_workspace", "pass_workspace", "write_output"]
 
 _EPILOG = "Example: graphwarm demo   (builds a workspace from the bundled samples)"
 
@@ -93,3 +93,12 @@ def pass_workspace(create: bool = False) -> Callable:
         return wrapper
 
     return decorate
+
+
+def write_output(text: str, output: Path | None, *, bom: bool = False) -> None:
+    """Print ``text``, or write it to ``output`` as UTF-8 (with a BOM for CSV that Excel
+    opens: without one it shows å, ä, ö as garbage)."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 import click
 
 from ..errors import InputError
-from ..forecast import Forecast, forecast
+from ..forecast import Forecast, forecast, forecast_csv
 from ..plans import FORMATS, write_plans
 from ..store import Workspace
-from ._common import main, pass_workspace
+from ._common import main, pass_workspace, write_output
 
-__all__ = ["ASK_COLUMNS", "echo_forecast", "forecast_csv"]
-
-ASK_COLUMNS = (
-    "member",
-    "introducer",
-    "target",
-    "title",
-    "account",
-    "label",
-    "probability",
-    "first_contact",
-    "path",
-    "moved",
-)
+__all__ = ["echo_forecast"]
 
 
 @main.command("plan")
@@ -103,41 +88,11 @@ def forecast_command(ws: Workspace, fmt: str, output: Path | None, no_spread: bo
     result = forecast(ws, spread=not no_spread)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        _write(text, output)
+        write_output(text, output)
     elif fmt == "csv":
-        _write(forecast_csv(result), output, bom=output is not None)
+        write_output(forecast_csv(result), output, bom=output is not None)
     else:
         echo_forecast(result, output)
-
-
-def forecast_csv(result: Forecast) -> str:
-    """One row per ask (the spread assignment), cold calls included, for a CRM task list."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ASK_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for ask in result.spread:
-        writer.writerow(
-            {
-                "member": ask.member or "",
-                "introducer": ask.introducer or "",
-                "target": ask.target,
-                "title": ask.title or "",
-                "account": ask.account or "",
-                "label": ask.label,
-                "probability": f"{ask.probability:.4f}",
-                "first_contact": ask.first_contact or "",
-                "path": " → ".join(ask.path),
-                "moved": "yes" if ask.moved else "",
-            }
-        )
-    return buffer.getvalue()
-
-
-def _write(text: str, output: Path | None, *, bom: bool = False) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
 
 
 def echo_forecast(result: Forecast, output: Path | None = None) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -16,54 +14,17 @@ from ..queries import (
     exclude_people,
     excluded_people,
     find_paths,
+    path_text,
+    reach_csv,
     reach_targets,
 )
 from ..reach import LABELS, reach_record
 from ..store import Workspace
-from ._common import main, pass_workspace
+from ._common import main, pass_workspace, write_output
 
 __all__ = ["echo_reach_summary"]
 
 _LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow", "cold": "blue"}
-CSV_COLUMNS = (
-    "account",
-    "target",
-    "title",
-    "label",
-    "probability",
-    "p_intro",
-    "p_meeting_if_intro",
-    "member",
-    "introducer",
-    "hops",
-    "path",
-    "p_any",
-    "reason",
-    "alternatives",
-)
-
-
-def _path_text(path: list[dict[str, Any]]) -> str:
-    return " → ".join(p["name"] for p in path)
-
-
-def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = dict(record)
-    row["path"] = _path_text(record["path"])
-    row["alternatives"] = "; ".join(
-        f"{_path_text(a['path'])} ({a['label']}, {a['probability']:.3f})"
-        for a in record["alternatives"]
-    )
-    for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
-        row[key] = f"{row[key]:.4f}"
-    return {c: row.get(c, "") for c in CSV_COLUMNS}
-
-
-def _write(text: str, output: Path | None, *, bom: bool = False) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
 
 
 @main.command("reach")
@@ -104,17 +65,12 @@ def reach_command(
       graphwarm reach --label internal --format csv -o warm.csv
     """
     result = reach_targets(ws, accounts=list(accounts), labels=list(labels), members=list(members))
-    records = [reach_record(result.graph, t) for t in result.targets]
     if fmt == "json":
-        _write(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
+        write_output(json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_csv_row(r) for r in records)
-        _write(buffer.getvalue(), output, bom=output is not None)
+        write_output(reach_csv(result), output, bom=output is not None)
     else:
-        _echo_table(records, output)
+        _echo_table(result.records(), output)
 
 
 def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
@@ -139,7 +95,7 @@ def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
             r["title"] or "",
             f"[{style}]{r['label']}[/]",
             f"{r['probability']:.0%}",
-            _path_text(r["path"]) or r["reason"] or "",
+            path_text(r["path"]) or r["reason"] or "",
         )
     if output is None:
         Console().print(table)
@@ -239,5 +195,5 @@ def echo_reach_summary(result: ReachResult, top: int = 10) -> None:
         record = reach_record(result.graph, t)
         click.echo(
             f"  {t.probability:4.0%}  {record['target']} ({record['account']}), "
-            f"{t.label}: {_path_text(record['path'])}"
+            f"{t.label}: {path_text(record['path'])}"
         )
