@@ -123,7 +123,11 @@ def main() -> None:
         )
         seconds, ties = bench_team(tmp, args.members, args.per_member, args.pool)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{args.members} exports, {ties:,} ties: {seconds:.1f} s, peak RSS {peak:.0f} MiB")
+        worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"{args.members} exports, {ties:,} ties: {seconds:.1f} s, peak RSS {peak:.0f} MiB"
+            f" (read-ahead worker: {worker:.0f} MiB)"
+        )
 
 
 if __name__ == "__main__":

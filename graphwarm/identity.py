@@ -97,8 +97,12 @@ def url_key(url: str | None) -> str | None:
     if not text:
         return None
     fast = _FAST_URL.match(text)
-    if fast and fast.group(2).isascii():
-        return f"{fast.group(1).lower()}/{fast.group(2).lower()}"
+    if fast:  # the common shape: no percent-encoding, nothing after the slug but a query
+        kind, slug = fast.groups()
+        if slug.isascii():
+            return f"{kind.lower()}/{slug.lower()}"
+        slug = unicodedata.normalize("NFC", slug).casefold().strip()
+        return f"{kind.lower()}/{slug}" if slug else None
     if "://" not in text:
         text = "https://" + text
     try:

@@ -8,8 +8,10 @@ nothing; a newer export of the same member replaces what the older one brought.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import Path
 
 from . import crm, linkedin
@@ -30,6 +32,8 @@ Progress = Callable[[str, int], None]
 """Called as ``progress(label, rows_done)`` while a part is read; for progress bars."""
 
 _BATCH = 20_000
+_first = itemgetter(0)
+_first_two = itemgetter(0, 1)
 _ROW_PER_TIE = ("connections", "recommendations_received", "recommendations_given")
 
 _UPSERT_SIGHTING = """
@@ -76,15 +80,18 @@ class _Writer:
         self.sightings: list[tuple] = []
         self.signals: list[tuple] = []
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
+        self.fresh: set[int] = set()  # people this import created, stored as it saw them
 
     def person(self, rec: PersonRecord) -> int:
-        pid = self.resolver.match(rec, team_accounts=self.team_accounts)
-        if pid is None:
-            pid = self.resolver.add_person(rec)
-        else:
-            self.resolver.add_email(pid, rec.email)
-            self.resolver.note_url(pid, rec.url)
-        self.sight(pid, rec)
+        pid, created = self.resolver.resolve(rec, self.team_accounts)
+        name = rec.name
+        row = (pid, self.import_id, rec.line, name, rec.url, rec.email, rec.company, rec.title)
+        row += (int(rec.is_target),)
+        self.sightings.append(row)
+        if pid not in self.touched:
+            self.touched[pid] = row[3:]
+            if created and (not name or name.strip()):
+                self.fresh.add(pid)  # stored from this very sighting: nothing to fold in
         return pid
 
     def sight(self, pid: int, rec: PersonRecord) -> None:
@@ -99,29 +106,41 @@ class _Writer:
         if a is None or a == b:
             self.report.skipped.append((tie.line or 0, "both ends are the same person"))
             return False
-        fwd = a < b
-        lo, hi = (a, b) if fwd else (b, a)
-        ab, ba = (tie.msgs_ab, tie.msgs_ba) if fwd else (tie.msgs_ba, tie.msgs_ab)
-        eab, eba = (tie.endorse_ab, tie.endorse_ba) if fwd else (tie.endorse_ba, tie.endorse_ab)
-        rab, rba = (tie.recs_ab, tie.recs_ba) if fwd else (tie.recs_ba, tie.recs_ab)
-        self.signals.append(
-            (
-                lo,
-                hi,
+        if a < b:
+            row = (
+                a,
+                b,
                 self.import_id,
                 tie.connected_on,
-                ab,
-                ba,
+                tie.msgs_ab,
+                tie.msgs_ba,
                 tie.first_msg,
                 tie.last_msg,
-                eab,
-                eba,
-                rab,
-                rba,
+                tie.endorse_ab,
+                tie.endorse_ba,
+                tie.recs_ab,
+                tie.recs_ba,
                 tie.kind,
                 tie.strength,
             )
-        )
+        else:
+            row = (
+                b,
+                a,
+                self.import_id,
+                tie.connected_on,
+                tie.msgs_ba,
+                tie.msgs_ab,
+                tie.first_msg,
+                tie.last_msg,
+                tie.endorse_ba,
+                tie.endorse_ab,
+                tie.recs_ba,
+                tie.recs_ab,
+                tie.kind,
+                tie.strength,
+            )
+        self.signals.append(row)
         return True
 
     def position(self, pos: PositionRecord) -> None:
@@ -143,10 +162,14 @@ class _Writer:
     def flush(self) -> None:
         conn = self.ws.conn
         self.resolver.flush()
+        # In key order, so that SQLite walks each B-tree once instead of jumping about; the
+        # sort is stable, so rows with the same key still meet the upsert in file order.
         if self.sightings:
+            self.sightings.sort(key=_first)
             conn.executemany(_UPSERT_SIGHTING, self.sightings)
             self.sightings.clear()
         if self.signals:
+            self.signals.sort(key=_first_two)
             conn.executemany(_UPSERT_SIGNAL, self.signals)
             self.signals.clear()
 
@@ -172,7 +195,8 @@ class _Writer:
     def finish(self) -> None:
         """Refresh the people this import saw again, and record its counts."""
         self.flush()
-        self.resolver.absorb(self.touched)
+        fresh = self.fresh
+        self.resolver.absorb({p: f for p, f in self.touched.items() if p not in fresh})
         report = self.report
         report.merged = _merged_count(self.ws, self.import_id)
         self.ws.finish_import(
@@ -221,14 +245,29 @@ def import_linkedin(
             hint="import each member's export in its own command",
         )
     reports: list[ImportReport] = []
-    with ws.transaction():
+    with _read_ahead(exports) as ahead, ws.transaction():
         for export in exports:
-            reports.extend(_import_export(ws, export, member, progress))
+            reports.extend(_import_export(ws, export, member, progress, ahead))
     return reports
 
 
+def _read_ahead(exports: list[linkedin.Export]) -> contextlib.AbstractContextManager:
+    """A worker parsing the exports' Connections.csv ahead, when there are several to read.
+
+    One file gains nothing from it (there is nothing to overlap with): it is read here.
+    """
+    parts = [e.parts["connections"] for e in exports if "connections" in e.parts]
+    if len(parts) < 2 or not linkedin.ReadAhead.available():
+        return contextlib.nullcontext()
+    return linkedin.ReadAhead(parts)
+
+
 def _import_export(
-    ws: Workspace, export: linkedin.Export, member: str | None, progress: Progress | None
+    ws: Workspace,
+    export: linkedin.Export,
+    member: str | None,
+    progress: Progress | None,
+    ahead: linkedin.ReadAhead | None = None,
 ) -> list[ImportReport]:
     name = (member or "").strip() or export.member_name()
     if not name:
@@ -241,7 +280,9 @@ def _import_export(
     owner_url = None
     connections = None
     if "connections" in export.parts:
-        connections = linkedin.ConnectionsReader(export.parts["connections"])
+        connections = linkedin.ConnectionsReader(
+            export.parts["connections"], lookup="messages" in export.parts, ahead=ahead
+        )
     messages = None
     if "messages" in export.parts:
         messages = linkedin.MessagesReader(export.parts["messages"], connections, name)
@@ -331,7 +372,7 @@ def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
         )
     if pid is None:
         pid = resolver.add_person(me, is_member=True)
-    ws.conn.execute("UPDATE people SET is_member = 1 WHERE id = ?", (pid,))
+    ws.conn.execute("UPDATE people SET is_member = 1 WHERE id = ? AND NOT is_member", (pid,))
     resolver.member_by_name[name_key(me.name) or ""] = pid
     return pid
 

@@ -8,22 +8,31 @@ reader of :mod:`graphwarm._csvfile`, and turned into :mod:`graphwarm.records`. M
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import pickle
+import queue
+import signal
+import sys
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_date, parse_month
-from .errors import InputError
+from .errors import GraphwarmError, InputError
 from .identity import name_key, url_key
 from .records import PersonRecord, PositionRecord, TieRecord
 
 __all__ = [
     "PARTS",
+    "ConnectionsReader",
     "Export",
     "Part",
+    "ReadAhead",
     "classify_header",
     "find_exports",
 ]
@@ -331,18 +340,47 @@ class PartReader:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
 
 
-class ConnectionsReader(PartReader):
-    """Connections.csv: one tie per row, member → contact, with the date connected."""
+ConnectionRow = tuple[
+    int, str | None, str | None, str | None, str | None, str | None, str | None, tuple
+]
+"""One parsed Connections.csv row: line, name, url, email, company, title, connected on, and
+the record's keys (see :attr:`PersonRecord.keys`)."""
 
-    def __init__(self, part: Part) -> None:
+
+class ConnectionsReader(PartReader):
+    """Connections.csv: one tie per row, member → contact, with the date connected.
+
+    While reading it indexes the connections by URL and by name for the messages reader;
+    ``lookup=False`` skips that when the export has no messages.csv. ``ahead`` reads the rows
+    from a :class:`ReadAhead` that parses the file in a worker process instead of here.
+    """
+
+    def __init__(self, part: Part, *, lookup: bool = True, ahead: ReadAhead | None = None) -> None:
         super().__init__(part)
+        self.lookup = lookup
+        self.ahead = ahead
         self.by_url: dict[str, PersonRecord] = {}
         self.by_name: dict[str, PersonRecord | None] = {}
         self.bad_dates: list[tuple[int, str]] = []
 
     def __iter__(self) -> Iterator[TieRecord]:
+        rows = self.parsed() if self.ahead is None else self.ahead.rows(self)
+        lookup = self.lookup
+        by_url, by_name = self.by_url, self.by_name
+        for line, name, url, email, company, title, connected, keys in rows:
+            person = PersonRecord(name, url, email, company, title, False, line, keys)
+            if lookup:
+                ukey, nkey = keys
+                if ukey:
+                    by_url[ukey] = person
+                if nkey:  # a name shared by two connections identifies neither
+                    by_name[nkey] = None if nkey in by_name else person
+            yield TieRecord(None, person, connected, line=line)
+
+    def parsed(self) -> Iterator[ConnectionRow]:
+        """The rows as plain tuples; counts, skipped rows and notes are final once exhausted."""
         # Rows of the wrong width never reach here (the reader skips them), so plain indexing
-        # is safe; a column the era lacks reads as "".
+        # is safe; a column the era lacks reads as "" (one empty field added past the end).
         index = self._cols.index
         columns = (
             "first name",
@@ -353,45 +391,167 @@ class ConnectionsReader(PartReader):
             "position",
             "connected on",
         )
+        width = len(self._table.header)
         picks = [index.get(c) for c in columns]
-        for row in self._table.rows():
-            self.rows_read += 1
-            f = row.fields
-            first, last, url, email, company, position, when = (
-                f[i] if i is not None else "" for i in picks
-            )
-            name = f"{first} {last}" if first and last else first or last
-            if not name and not url:
-                reason = "hidden account: only a date" if when else "no name and no URL"
-                self.skipped.append((row.line, reason))
-                continue
-            try:
-                connected = parse_date(when)
-            except ValueError:
+        missing = None in picks
+        pick = itemgetter(*(width if i is None else i for i in picks))
+        skipped, bad_dates = self.skipped, self.bad_dates
+        rows_read = self.rows_read
+        try:
+            for line, f in self._table.rows():
+                rows_read += 1
+                if missing:
+                    f.append("")
+                first, last, url, email, company, position, when = pick(f)
+                name = f"{first} {last}" if first and last else first or last
+                if not name and not url:
+                    reason = "hidden account: only a date" if when else "no name and no URL"
+                    skipped.append((line, reason))
+                    continue
                 connected = None
-                self.bad_dates.append((row.line, when))
-            person = PersonRecord(
-                name=name or None,
-                url=url or None,
-                email=email or None,
-                company=company or None,
-                title=position or None,
-                line=row.line,
-            )
-            ukey = url_key(person.url)
-            if ukey:
-                self.by_url[ukey] = person
-            nkey = name_key(name)
-            if nkey:  # a name shared by two connections identifies neither
-                self.by_name[nkey] = None if nkey in self.by_name else person
-            yield TieRecord(a=None, b=person, connected_on=connected, line=row.line)
+                if when:
+                    try:
+                        connected = parse_date(when)
+                    except ValueError:
+                        bad_dates.append((line, when))
+                yield (
+                    line,
+                    name or None,
+                    url or None,
+                    email or None,
+                    company or None,
+                    position or None,
+                    connected,
+                    (url_key(url) if url else None, name_key(name) if name else None),
+                )
+        finally:
+            self.rows_read = rows_read
         self.finish()
-        if self.bad_dates:
-            line, text = self.bad_dates[0]
+        if bad_dates:
+            line, text = bad_dates[0]
             self.notes.append(
-                f"{len(self.bad_dates)} rows have an unreadable Connected On (first: line "
+                f"{len(bad_dates)} rows have an unreadable Connected On (first: line "
                 f"{line}, {text!r}); imported without a date"
             )
+
+
+class ReadAhead:
+    """Parses the Connections.csv of several exports in a worker process, in order.
+
+    While the import resolves and writes one export, the next one's file is being read on
+    the other core. Rows come through a bounded queue in chunks, so memory stays bounded
+    whatever the size of the files; each file's counts, skipped rows and notes follow its
+    rows, and an error comes where it happened, with its file, line and hint, to be raised
+    when the import gets there. The rows are those :meth:`ConnectionsReader.parsed` gives.
+    Use it as a context manager: leaving it stops the worker.
+    """
+
+    _CHUNK_ROWS = 1000
+    _QUEUE_CHUNKS = 24  # at most this many chunks read ahead (~24,000 rows, a few MB)
+
+    def __init__(self, parts: list[Part]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._parts = parts
+        self._next = 0
+        self._queue = ctx.Queue(maxsize=self._QUEUE_CHUNKS)
+        self._process = ctx.Process(
+            target=_read_ahead,
+            args=(parts, self._queue, self._CHUNK_ROWS),
+            name="graphwarm-read-ahead",
+            daemon=True,
+        )
+        gc.freeze()  # the worker is a fork: keep its garbage collector off the parent's pages
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
+
+    @staticmethod
+    def available() -> bool:
+        """Whether this platform can fork a worker (Linux and other Unixes but macOS)."""
+        return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._queue.close()
+
+    def rows(self, reader: ConnectionsReader) -> Iterator[ConnectionRow]:
+        """The parsed rows of ``reader``'s file; then its counts, skipped rows and notes."""
+        index = next(i for i, p in enumerate(self._parts) if p is reader.part)
+        while self._next < index:  # a file that was never read through: pass over its rows
+            for _ in self._stream(None):
+                pass
+        if self._next != index:
+            raise RuntimeError(f"{reader.part.source.name} was already read")
+        return self._stream(reader)
+
+    def _stream(self, reader: ConnectionsReader | None) -> Iterator[ConnectionRow]:
+        while True:
+            message = self._get()
+            if message[0] == "rows":
+                yield from message[1]
+                continue
+            self._next += 1
+            if message[0] == "end":
+                if reader is not None:
+                    reader.rows_read, reader.skipped, reader.bad_dates, notes = message[1:]
+                    reader.notes.extend(notes)
+                return
+            if message[0] == "error":
+                cls, text, file, line, column, hint = message[1:]
+                raise cls(text, file=file, line=line, column=column, hint=hint)
+            raise message[1]
+
+    def _get(self) -> tuple:
+        while True:
+            try:
+                return self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if self._process.exitcode is None:
+                    continue
+            try:  # the worker has ended: whatever it sent is in the pipe by now
+                return self._queue.get(timeout=1.0)
+            except queue.Empty:
+                raise RuntimeError(
+                    "the process reading Connections.csv ahead stopped unexpectedly "
+                    f"(exit code {self._process.exitcode})"
+                ) from None
+
+
+def _read_ahead(parts: list[Part], out: multiprocessing.Queue, chunk_rows: int) -> None:
+    """The worker of :class:`ReadAhead`: each part's rows in chunks, then its summary."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    gc.disable()  # rows are plain tuples: no cycles to collect
+    for part in parts:
+        try:
+            reader = ConnectionsReader(part, lookup=False)
+            chunk: list[ConnectionRow] = []
+            for row in reader.parsed():
+                chunk.append(row)
+                if len(chunk) == chunk_rows:
+                    out.put(("rows", chunk))
+                    chunk = []
+            if chunk:
+                out.put(("rows", chunk))
+            out.put(("end", reader.rows_read, reader.skipped, reader.bad_dates, reader.notes))
+        except GraphwarmError as err:
+            out.put(("error", type(err), err.message, err.file, err.line, err.column, err.hint))
+            return
+        except Exception as err:  # a bug: hand it over as it is, if it can travel
+            try:
+                pickle.dumps(err)
+            except Exception:
+                err = RuntimeError(f"reading {part.source.name}: {err!r}")
+            out.put(("failed", err))
+            return
 
 
 class MessagesReader(PartReader):

@@ -22,6 +22,9 @@ class PersonRecord:
     title: str | None = None
     is_target: bool = False
     line: int | None = None
+    keys: tuple[str | None, str | None] | None = field(default=None, repr=False, compare=False)
+    """``(url_key(url), name_key(name))`` when the reader worked them out already (the
+    resolver then need not); whoever changes ``url`` or ``name`` afterwards must reset it."""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ different LinkedIn URLs are never merged. Indexes live in memory while a command
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable
 
@@ -28,6 +29,7 @@ __all__ = ["Resolver"]
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 _AMBIGUOUS = -1
+_UNSET = object()  # "not looked up yet", as opposed to "no account"
 
 
 class Resolver:
@@ -132,39 +134,93 @@ class Resolver:
         ukey = url_key(rec.url)
         if ukey and ukey in self.by_url:
             return self.by_url[ukey]
+        return self._match(rec, ukey, email_key(rec.email), name_key(rec.name), team_accounts)[0]
 
-        def compatible(pid: int) -> bool:
-            known = self.url_of.get(pid)
-            return not (ukey and known and known != ukey)
+    def resolve(self, rec: PersonRecord, team_accounts: Iterable[int] = ()) -> tuple[int, bool]:
+        """The stored person this record is, created when new: ``(id, created)``.
 
-        ekey = email_key(rec.email)
-        if ekey and ekey in self.by_email and compatible(self.by_email[ekey]):
-            return self.by_email[ekey]
-        nkey = name_key(rec.name)
+        The same as :meth:`match`, then :meth:`add_person` or :meth:`add_email` and
+        :meth:`note_url`, with each key computed once (the import's per-row path).
+        """
+        keys = rec.keys
+        ukey = url_key(rec.url) if keys is None else keys[0]
+        if ukey:
+            pid = self.by_url.get(ukey)
+            if pid is not None:
+                if rec.email:
+                    self.add_email(pid, rec.email)
+                return pid, False
+        ekey = email_key(rec.email) if rec.email else None
+        nkey = name_key(rec.name) if keys is None else keys[1]
+        pid, aid = self._match(rec, ukey, ekey, nkey, team_accounts)
+        if pid is None:
+            if aid is _UNSET:
+                aid = self.account_for(rec.company, rec.email)
+            return self._add(rec, ukey, ekey, nkey, aid, False), True  # type: ignore[arg-type]
+        if ekey and ekey not in self.by_email:
+            self.by_email[ekey] = pid
+            self._new_emails.append((ekey, pid))
+        if ukey and pid not in self.url_of and ukey not in self.by_url:
+            self.by_url[ukey] = pid
+            self.url_of[pid] = ukey
+        return pid, False
+
+    def _match(
+        self,
+        rec: PersonRecord,
+        ukey: str | None,
+        ekey: str | None,
+        nkey: str | None,
+        team_accounts: Iterable[int],
+    ) -> tuple[int | None, int | object | None]:
+        """:meth:`match` past the URL step, given the record's keys; also returns the account
+        it looked up (``_UNSET`` when it did not get that far)."""
+        url_of = self.url_of
+        if ekey:
+            pid = self.by_email.get(ekey)
+            if pid is not None:
+                known = url_of.get(pid)
+                if not (ukey and known and known != ukey):
+                    return pid, _UNSET
         if not nkey:
-            return None
+            return None, _UNSET
         aid = self.account_for(rec.company, rec.email)
         if aid is not None:
             pid = self.by_name_account.get((nkey, aid))
-            if pid is not None and compatible(pid):
-                return pid
-        if aid is None and not ukey:  # a name (and an unknown e-mail): one without a company
+            if pid is not None:
+                known = url_of.get(pid)
+                if not (ukey and known and known != ukey):
+                    return pid, aid
+        elif not ukey:  # a name (and an unknown e-mail): one without a company
             pid = self.by_name_only.get(nkey)
             if pid is not None and pid != _AMBIGUOUS:
-                return pid
+                return pid, aid
         member = self.member_by_name.get(nkey)
-        if member is not None and compatible(member):
-            member_account = self.account_of.get(member)
-            same_team = aid is None or aid in team_accounts
-            if same_team and (member_account is None or member_account == aid or aid is None):
-                return member
-        return None
+        if member is not None:
+            known = url_of.get(member)
+            if not (ukey and known and known != ukey):
+                member_account = self.account_of.get(member)
+                same_team = aid is None or aid in team_accounts
+                if same_team and (member_account is None or member_account == aid or aid is None):
+                    return member, aid
+        return None, aid
 
     def add_person(self, rec: PersonRecord, *, is_member: bool = False) -> int:
         """Store a new person from one record and index them."""
-        ukey = url_key(rec.url)
-        nkey = name_key(rec.name)
         aid = self.account_for(rec.company, rec.email)
+        return self._add(
+            rec, url_key(rec.url), email_key(rec.email), name_key(rec.name), aid, is_member
+        )
+
+    def _add(
+        self,
+        rec: PersonRecord,
+        ukey: str | None,
+        ekey: str | None,
+        nkey: str | None,
+        aid: int | None,
+        is_member: bool,
+    ) -> int:
         name = (rec.name or "").strip() or _name_from_email(rec.email) or "(no name)"
         pid = self.next_id
         self.next_id += 1
@@ -183,7 +239,9 @@ class Resolver:
             )
         )
         self._index(pid, nkey, ukey, aid, is_member)
-        self.add_email(pid, rec.email)
+        if ekey and ekey not in self.by_email:
+            self.by_email[ekey] = pid
+            self._new_emails.append((ekey, pid))
         if is_member:
             self.flush()
         return pid
@@ -329,6 +387,15 @@ class Resolver:
                 chunk,
             ):
                 sighting = newest[pid]
+                s_name, s_url, _email, s_company, s_title, s_target = sighting
+                if (
+                    (s_name is None or s_name == name)
+                    and (s_company is None or s_company == company)
+                    and (_clean(s_title) or title) == title
+                    and (s_url is None or s_url == url)
+                    and (is_target or not s_target)
+                ):
+                    continue  # says what the row says: the fold would change nothing
                 state = [name, company, title, url, bool(is_target)]
                 self._fold(state, sighting)
                 if state == [name, company, title, url, bool(is_target)]:
@@ -376,6 +443,7 @@ class Resolver:
             self.account_by_key = {k: v for k, v in self.account_by_key.items() if v not in gone}
 
 
+@functools.lru_cache(maxsize=65_536)
 def _clean(text: str | None) -> str | None:
     text = " ".join(text.split()) if text else None
     return text or None

@@ -224,3 +224,12 @@ def test_better_display_empty_values() -> None:
     assert better_display("Åsa Öberg", None) == "Åsa Öberg"
     assert better_display("Åsa Öberg", "   ") == "Åsa Öberg"
     assert better_display(None, None) is None
+
+
+def test_url_key_of_a_non_ascii_slug_is_that_of_its_percent_encoding() -> None:
+    from graphwarm.identity import url_key
+
+    plain = url_key("https://www.linkedin.com/in/Jörg-Müller/?trk=x")
+    encoded = url_key("https://www.linkedin.com/in/J%C3%B6rg-M%C3%BCller")
+    decomposed = url_key("linkedin.com/in/Jo\u0308rg-Mu\u0308ller")
+    assert plain == encoded == decomposed == "in/jörg-müller"
