@@ -70,6 +70,7 @@ class _Writer:
         member_id: int | None,
         report: ImportReport,
         team_accounts: set[int],
+        first_new_id: int,
     ) -> None:
         self.ws = ws
         self.resolver = ws.resolver
@@ -81,6 +82,9 @@ class _Writer:
         self.signals: list[tuple] = []
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
         self.fresh: set[int] = set()  # people this import created, stored as it saw them
+        # People stored before this export or file began: seeing them again is a merge.
+        self.first_new_id = first_new_id
+        self.merged: set[int] = set()
 
     def person(self, rec: PersonRecord) -> int:
         pid, created = self.resolver.resolve(rec, self.team_accounts)
@@ -90,6 +94,8 @@ class _Writer:
         self.sightings.append(row)
         if pid not in self.touched:
             self.touched[pid] = row[3:]
+            if pid < self.first_new_id and pid != self.member_id:
+                self.merged.add(pid)
             if created and (not name or name.strip()):
                 self.fresh.add(pid)  # stored from this very sighting: nothing to fold in
         return pid
@@ -198,22 +204,10 @@ class _Writer:
         fresh = self.fresh
         self.resolver.absorb({p: f for p, f in self.touched.items() if p not in fresh})
         report = self.report
-        report.merged = _merged_count(self.ws, self.import_id)
+        report.merged = len(self.merged)
         self.ws.finish_import(
             self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
         )
-
-
-def _merged_count(ws: Workspace, import_id: int) -> int:
-    """People this import saw that another source (member export or CRM file) saw too."""
-    return ws.conn.execute(
-        "SELECT count(DISTINCT s.person_id) FROM sightings s"
-        " JOIN sightings o ON o.person_id = s.person_id AND o.import_id != s.import_id"
-        " JOIN imports i ON i.id = s.import_id JOIN imports j ON j.id = o.import_id"
-        " WHERE s.import_id = ? AND coalesce('m' || i.member_id, 'i' || i.id)"
-        " != coalesce('m' || j.member_id, 'i' || j.id)",
-        (import_id,),
-    ).fetchone()[0]
 
 
 def _team_accounts(ws: Workspace) -> set[int]:
@@ -310,6 +304,7 @@ def _import_export(
         if k in export.parts and k not in ("invitations", "profile")
     ]
     unchanged = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
+    first_new_id = ws.resolver.next_id
     member_id = _member_id(ws, me, team)
 
     reports = []
@@ -325,7 +320,7 @@ def _import_export(
             continue
         report.replaced = kind in unchanged.get("_replaced", ())
         import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
-        writer = _Writer(ws, import_id, member_id, report, team)
+        writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
         writer.sight(member_id, me)
         if kind == "positions":
             for pos in export.positions():
@@ -498,7 +493,7 @@ def _import_table(
         if _unchanged(ws, report, reader.sha256, options):
             return report
         import_id = ws.add_import(kind, str(reader.path), reader.sha256, options)
-        writer = _Writer(ws, import_id, None, report, _team_accounts(ws))
+        writer = _Writer(ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id)
         writer.write(reader, None, kind)
         report.rows_read = reader.rows_read
         report.skipped = sorted(reader.skipped + report.skipped)

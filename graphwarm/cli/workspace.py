@@ -195,7 +195,7 @@ def echo_status(ws: Workspace) -> None:
     click.echo(f"  accounts: {s.accounts:,} ({s.target_accounts:,} target accounts)")
     ties = ", ".join(f"{k} {v:,}" for k, v in s.ties_by_kind.items()) or "none"
     click.echo(f"  ties:     {sum(s.ties_by_kind.values()):,} ({ties})")
-    click.echo(f"  people seen by more than one source (merged): {s.merged:,}")
+    click.echo(f"  duplicates merged: {s.merged:,} (people already known from another file)")
     if s.imports:
         click.echo("Imports:")
     for imp in s.imports:
