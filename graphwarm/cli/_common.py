@@ -16,7 +16,16 @@ import click
 from ..errors import GraphwarmError
 from ..store import Workspace, default_db_path
 
-__all__ = ["main", "open_workspace", "pass_workspace", "write_output"]
+__all__ = [
+    "account_option",
+    "label_option",
+    "main",
+    "member_option",
+    "open_workspace",
+    "output_option",
+    "pass_workspace",
+    "write_output",
+]
 
 _EPILOG = "Example: graphwarm demo   (builds a workspace from the bundled samples)"
 
@@ -102,3 +111,26 @@ def write_output(text: str, output: Path | None, *, bom: bool = False) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+
+
+def _labels() -> tuple[str, ...]:
+    from ..reach import LABELS
+
+    return LABELS
+
+
+account_option = click.option(
+    "--account", "accounts", multiple=True, help="Only this account (repeatable)."
+)
+member_option = click.option(
+    "--member", "members", multiple=True, help="Only paths from this member (repeatable)."
+)
+label_option = click.option(
+    "--label", "labels", multiple=True, type=click.Choice(_labels()), help="Only these labels."
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)

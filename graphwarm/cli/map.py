@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from ..netmap import DEFAULT_MAX_NODES, EVERYONE_MAX_NODES, write_map
-from ..reach import LABELS
 from ..store import Workspace
-from ._common import main, pass_workspace
+from ._common import account_option, label_option, main, member_option, pass_workspace
 
 __all__: list[str] = []
 
@@ -23,11 +22,9 @@ __all__: list[str] = []
     show_default=True,
     help="The HTML file to write.",
 )
-@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
-@click.option("--member", "members", multiple=True, help="Only paths from this member.")
-@click.option(
-    "--label", "labels", multiple=True, type=click.Choice(LABELS), help="Only these labels."
-)
+@account_option
+@member_option
+@label_option
 @click.option(
     "--max-nodes",
     type=click.IntRange(1, None),

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..forecast import Forecast, forecast, forecast_csv
 from ..plans import FORMATS, write_plans
 from ..store import Workspace
-from ._common import main, pass_workspace, write_output
+from ._common import main, output_option, pass_workspace, write_output
 
 __all__ = ["echo_forecast"]
 
@@ -63,12 +63,7 @@ def plan_command(
     show_default=True,
     help="csv: one row per ask, ready for a CRM task list.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the screen.",
-)
+@output_option
 @click.option(
     "--no-spread",
     is_flag=True,

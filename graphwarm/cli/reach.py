@@ -18,9 +18,17 @@ from ..queries import (
     reach_csv,
     reach_targets,
 )
-from ..reach import LABELS, reach_record
+from ..reach import reach_record
 from ..store import Workspace
-from ._common import main, pass_workspace, write_output
+from ._common import (
+    account_option,
+    label_option,
+    main,
+    member_option,
+    output_option,
+    pass_workspace,
+    write_output,
+)
 
 __all__ = ["echo_reach_summary"]
 
@@ -28,11 +36,9 @@ _LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow
 
 
 @main.command("reach")
-@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
-@click.option(
-    "--label", "labels", multiple=True, type=click.Choice(LABELS), help="Only these labels."
-)
-@click.option("--member", "members", multiple=True, help="Only paths from this member.")
+@account_option
+@label_option
+@member_option
 @click.option(
     "--format",
     "fmt",
@@ -40,12 +46,7 @@ _LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow
     default="table",
     show_default=True,
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the screen.",
-)
+@output_option
 @pass_workspace()
 def reach_command(
     ws: Workspace,
