@@ -1,8 +1,11 @@
 """The referral graph: people, their ties and accounts, as compact arrays for the search.
 
 :func:`load_graph` reads the workspace's tables straight into numpy arrays (no networkx on the
-hot path: at 5 M ties a networkx build alone takes about a minute). :func:`to_networkx` builds
-the networkx model from those arrays for what reads it: explanations, the map, the tests.
+hot path: at 5 M ties a networkx build alone takes about a minute). The settings-independent
+arrays are kept in the workspace's ``graph_cache`` (numpy ``.npy`` blobs, no pickle) for the
+current ``generation``; every committed change drops them, and the next load rebuilds them.
+:func:`to_networkx` builds the networkx model from those arrays for what reads it:
+explanations, the map, the tests.
 :func:`graph_from_lists` and :meth:`ReferralGraph.from_arrays` build a graph without a
 database (tests, benchmarks).
 
@@ -31,6 +34,9 @@ Targets
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,6 +66,8 @@ __all__ = [
     "load_graph",
     "to_networkx",
 ]
+
+log = logging.getLogger(__name__)
 
 TARGET_NAMED = 1
 TARGET_TITLE = 2
@@ -453,7 +461,11 @@ def graph_from_lists(
 
 
 def load_graph(
-    ws_or_conn: Any, settings: Settings | None = None, *, keep_connection: bool = True
+    ws_or_conn: Any,
+    settings: Settings | None = None,
+    *,
+    keep_connection: bool = True,
+    cache: bool = True,
 ) -> ReferralGraph:
     """Read a workspace into a :class:`ReferralGraph` (arrays only; no networkx).
 
@@ -461,11 +473,51 @@ def load_graph(
     path to a workspace file. ``settings`` defaults to the workspace's own. With
     ``keep_connection`` the graph keeps the connection to explain ties on demand
     (:meth:`ReferralGraph.tie_breakdown`); keep the workspace open while you do.
+
+    With ``cache`` (the default) the settings-independent arrays (people, accounts, each pair's
+    summed signals, shared employers) are read from the workspace's ``graph_cache`` when it is
+    of the current generation, else read from the tables and stored there for next time; the
+    tie strengths, buyer titles and ``exclude`` are always applied from ``settings``.
+    ``cache=False`` reads the tables and leaves the cache alone (the same arrays).
     """
     conn, ws_settings = _connection(ws_or_conn)
     settings = settings or ws_settings or Settings()
-    q = conn.execute
+    raw = _load_raw(conn) if cache else None
+    if raw is None:
+        raw = _read_raw_consistent(conn, store=cache)
+    return _graph_from_raw(conn, raw, settings, keep_connection)
 
+
+# -- reading the workspace ------------------------------------------------------------------
+
+# What the cache holds: settings-independent arrays (``*_text``: strings, see _pack_text).
+_RAW_ARRAYS = (
+    "person_id",
+    "account",
+    "is_member",
+    "is_target",
+    "excluded",
+    "account_id",
+    "account_is_target",
+    "u",
+    "v",
+    "msgs_ab",
+    "msgs_ba",
+    "endorsements",
+    "relationship",
+    "given",
+    "last_msg",
+    "connected_on",
+    "first_msg",
+    "shared",
+)
+_RAW_TEXTS = ("names", "companies", "titles", "account_name")
+_CACHE_FORMAT = 1  # bump when what the cache holds changes meaning
+
+
+def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The settings-independent arrays, straight from the tables."""
+    q = conn.execute
     rows = q(
         "SELECT id, coalesce(account_id, -1), is_member, is_target, excluded, name, company, "
         "title FROM people ORDER BY id"
@@ -474,9 +526,8 @@ def load_graph(
         pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(*rows, strict=True)
     else:
         pid_t = acc_t = mem_t = tgt_t = exc_t = name_t = comp_t = title_t = ()
+    del rows
     person_id = np.array(pid_t, dtype=np.int64)
-    n = person_id.shape[0]
-
     acc_rows = q("SELECT id, name FROM accounts ORDER BY id").fetchall()
     account_id = np.array([r[0] for r in acc_rows], dtype=np.int64)
     account_name = [r[1] for r in acc_rows]
@@ -487,32 +538,220 @@ def load_graph(
     )
     hits = _positions_of(account_id, target_ids)
     acc_target[hits[hits >= 0]] = True
+    u, v, cols = _read_ties(conn, person_id)
+    shared = _shared_employer(conn, person_id, account_id, account, u, v)
+    return {
+        "person_id": person_id,
+        "account": account,
+        "is_member": np.array(mem_t, dtype=bool).reshape(-1),
+        "is_target": np.array(tgt_t, dtype=bool).reshape(-1),
+        "excluded": np.array(exc_t, dtype=bool).reshape(-1),
+        "account_id": account_id,
+        "account_is_target": acc_target,
+        "u": u,
+        "v": v,
+        **cols,
+        "shared": shared,
+        "names": list(name_t),
+        "companies": list(comp_t),
+        "titles": list(title_t),
+        "account_name": account_name,
+    }
 
-    excluded = np.array(exc_t, dtype=bool) if n else np.zeros(0, dtype=bool)
+
+def _read_raw_consistent(conn: sqlite3.Connection, *, store: bool) -> dict[str, Any]:
+    """:func:`_read_raw` from one snapshot; with ``store``, also write it to the cache in the
+    same transaction, so a change committed meanwhile makes the write fail (SQLite refuses to
+    upgrade a stale read snapshot) rather than cache stale arrays."""
+    if conn.in_transaction:  # the caller's transaction: read in it, leave the cache alone
+        return _read_raw(conn)
+    conn.execute("BEGIN")
+    try:
+        raw = _read_raw(conn)
+        if store:
+            _store_raw(conn, raw)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as err:  # busy: the arrays read are still consistent
+        log.debug("graph cache not written: %s", err)
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+    return raw
+
+
+def _fingerprint(conn: sqlite3.Connection) -> np.ndarray:
+    """Cheap counts that a writer going around the generation counter still changes."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM people), (SELECT coalesce(max(id), 0) FROM people), "
+        "(SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports), "
+        "(SELECT count(*) FROM accounts)"
+    ).fetchone()
+    return np.array([_CACHE_FORMAT, *row], dtype=np.int64)
+
+
+def _has_cache(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('graph_cache', 'workspace_meta')"
+        ).fetchone()[0]
+        == 2
+    )
+
+
+def _store_raw(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> None:
+    """Write ``raw`` into ``graph_cache`` (inside the caller's read transaction)."""
+    from .store import workspace_generation
+
+    if not _has_cache(conn):
+        return
+    generation = workspace_generation(conn)
+    if generation is None:
+        return
+    blobs: list[tuple[str, int, str, bytes]] = []
+    for name in _RAW_ARRAYS:
+        arr = np.ascontiguousarray(raw[name])
+        blobs.append((name, generation, arr.dtype.str, _npy(_compact(arr))))
+    for name in _RAW_TEXTS:
+        text, none = _pack_text(raw[name])
+        blobs.append((name + ":text", generation, "|u1", _npy(text)))
+        blobs.append((name + ":none", generation, "|b1", _npy(none)))
+    blobs.append(("fingerprint", generation, "<i8", _npy(_fingerprint(conn))))
+    try:
+        conn.execute("DELETE FROM graph_cache")
+        conn.executemany(
+            "INSERT INTO graph_cache (name, generation, dtype, data) VALUES (?, ?, ?, ?)", blobs
+        )
+    except sqlite3.OperationalError as err:  # read-only file, locked: carry on uncached
+        log.debug("graph cache not written: %s", err)
+
+
+def _load_raw(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """The cached arrays if the cache is of the current generation, else ``None``."""
+    from .store import workspace_generation
+
+    if not _has_cache(conn):
+        return None
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # one snapshot for the generation and the blobs
+    try:
+        generation = workspace_generation(conn)
+        rows = conn.execute("SELECT name, generation, dtype, data FROM graph_cache").fetchall()
+        stored = {name: (gen, dtype, data) for name, gen, dtype, data in rows}
+        del rows
+        fp = stored.get("fingerprint")
+        if (
+            generation is None
+            or fp is None
+            or any(gen != generation for gen, _, _ in stored.values())
+            or not np.array_equal(_from_npy(fp[2]), _fingerprint(conn))
+        ):
+            return None
+        raw: dict[str, Any] = {}
+        for name in _RAW_ARRAYS:
+            if name not in stored:
+                return None
+            _, dtype, data = stored.pop(name)
+            raw[name] = _from_npy(data).astype(np.dtype(dtype), copy=False)
+        for name in _RAW_TEXTS:
+            text, none = stored.get(name + ":text"), stored.get(name + ":none")
+            if text is None or none is None:
+                return None
+            values = _unpack_text(_from_npy(text[2]), _from_npy(none[2]))
+            if values is None:
+                return None
+            raw[name] = values
+        return raw
+    except (ValueError, OSError, sqlite3.DatabaseError) as err:  # damaged cache: read tables
+        log.warning("graph cache unreadable, reading the tables: %s", err)
+        return None
+    finally:
+        if own:
+            conn.execute("COMMIT")
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _from_npy(data: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(data), allow_pickle=False)
+
+
+def _compact(arr: np.ndarray) -> np.ndarray:
+    """A float64 column as float32 when that loses nothing (counts, day numbers, NaN)."""
+    if arr.dtype == np.float64 and arr.size:
+        small = arr.astype(np.float32)
+        if np.array_equal(small.astype(np.float64), arr, equal_nan=True):
+            return small
+    return arr
+
+
+def _pack_text(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 buffer joined by NUL, plus a mask of ``None``."""
+    none = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    joined = "\0".join("" if v is None else str(v) for v in values)
+    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8), none
+
+
+def _unpack_text(buf: np.ndarray, none: np.ndarray) -> list[str | None] | None:
+    """The strings back; ``None`` if they do not fit (a NUL inside a name)."""
+    size = none.shape[0]
+    values: list[str | None] = (
+        buf.tobytes().decode("utf-8", "surrogatepass").split("\0") if size else []
+    )
+    if len(values) != size:
+        return None
+    if none.any():
+        for i in np.flatnonzero(none).tolist():
+            values[i] = None
+    return values
+
+
+def _graph_from_raw(
+    conn: sqlite3.Connection, raw: Mapping[str, Any], settings: Settings, keep_connection: bool
+) -> ReferralGraph:
+    """Apply the settings (exclusions, tie strength, buyer titles) to the raw arrays."""
+    person_id = raw["person_id"]
+    excluded = raw["excluded"].copy()
     extra = _excluded_ids(conn, settings)
     if extra.size:
         pos = _positions_of(person_id, extra)
         excluded[pos[pos >= 0]] = True
-
-    u, v, cols = _read_ties(conn, person_id)
-    shared = _shared_employer(conn, person_id, account_id, account, u, v)
-    s = tie_strength_array(settings, shared_employer=shared, **cols)
+    shared = raw["shared"]
+    s = tie_strength_array(
+        settings,
+        msgs_ab=raw["msgs_ab"],
+        msgs_ba=raw["msgs_ba"],
+        endorsements=raw["endorsements"],
+        relationship=raw["relationship"],
+        given=raw["given"],
+        last_msg=raw["last_msg"],
+        connected_on=raw["connected_on"],
+        first_msg=raw["first_msg"],
+        shared_employer=shared,
+    )
     return ReferralGraph.from_arrays(
         person_id=person_id,
-        is_member=np.array(mem_t, dtype=bool),
-        account=account,
-        edge_u=u,
-        edge_v=v,
+        is_member=raw["is_member"],
+        account=raw["account"],
+        edge_u=raw["u"],
+        edge_v=raw["v"],
         edge_s=s,
         edge_shared=shared,
-        account_id=account_id,
-        account_name=account_name,
-        account_is_target=acc_target,
-        named_target=np.array(tgt_t, dtype=bool),
-        titles=list(title_t),
+        account_id=raw["account_id"],
+        account_name=raw["account_name"],
+        account_is_target=raw["account_is_target"],
+        named_target=raw["is_target"],
+        titles=raw["titles"],
         excluded=excluded,
-        names=list(name_t),
-        companies=list(comp_t),
+        names=raw["names"],
+        companies=raw["companies"],
         settings=settings,
         conn=conn if keep_connection else None,
     )
@@ -647,6 +886,8 @@ def _dedupe_edges(
     hi = np.maximum(u, v)[ok]
     s, shared = np.clip(s[ok], 0.0, 1.0), shared[ok]
     key = lo * n + hi
+    if key.shape[0] < 2 or bool((key[1:] > key[:-1]).all()):  # sorted, one per pair already
+        return lo.astype(np.int32), hi.astype(np.int32), s.astype(np.float64), shared
     order = np.lexsort((-s, key))
     key = key[order]
     first = np.ones(key.shape[0], dtype=bool)

@@ -36,9 +36,11 @@ Alternatives
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,7 +184,8 @@ def reach(
     _check_settings(settings)
     spec = _target_spec(rg, accounts)
     sources = _sources(rg, members)
-    results = _run(rg, settings, spec, sources, n_introducers, per_member)
+    with _gc_paused():
+        results = _run(rg, settings, spec, sources, n_introducers, per_member)
     names = {
         int(i): name.casefold() for i, name in zip(rg.account_id, rg.account_name, strict=True)
     }
@@ -282,15 +285,25 @@ def explain_path(
 
 def route_record(rg: ReferralGraph, route: Route) -> dict[str, Any]:
     """A path as JSON-able data; ``path`` is a list of ``{name, company}``."""
+    return _route_record(route, _text_memo(rg), rg)
+
+
+def _route_record(
+    route: Route, memo: dict[int, tuple[str, str | None]], rg: ReferralGraph
+) -> dict[str, Any]:
+    try:
+        texts = [memo[x] for x in route.path]
+    except KeyError:
+        texts = [_text(rg, x) for x in route.path]
     return {
         "label": route.label,
         "probability": route.probability,
         "p_intro": route.p_intro,
         "p_meeting_if_intro": route.p_meeting_if_intro,
-        "member": _name(rg, route.member),
-        "introducer": _name(rg, route.introducer),
+        "member": texts[0][0],
+        "introducer": texts[-2][0],
         "hops": route.hops,
-        "path": [_person(rg, x) for x in route.path],
+        "path": [{"name": name, "company": company} for name, company in texts],
     }
 
 
@@ -299,6 +312,7 @@ def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
     t = rg.info(tr.target)
     a = t["account"]
     best = tr.best
+    memo = _text_memo(rg)
     record: dict[str, Any] = {
         "account": rg.account_name[a] if a >= 0 else t["company"],
         "target": t["name"],
@@ -310,12 +324,26 @@ def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
         "member": _name(rg, tr.member) if tr.member is not None else None,
         "introducer": _name(rg, tr.introducer) if tr.introducer is not None else None,
         "hops": tr.hops,
-        "path": route_record(rg, best)["path"] if best is not None else [],
+        "path": _route_record(best, memo, rg)["path"] if best is not None else [],
         "p_any": tr.p_any,
         "reason": tr.reason,
-        "alternatives": [route_record(rg, r) for r in tr.alternatives],
+        "alternatives": [_route_record(r, memo, rg) for r in tr.alternatives],
     }
     return record
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while making hundreds of thousands of small objects
+    that hold no cycles: each collection would walk all of them again (about 40 % of the time
+    at M). Reference counting still frees them; the collector's state is restored after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # -- the search -------------------------------------------------------------------------------
@@ -397,12 +425,32 @@ def _ranges(ptr: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return offsets + np.arange(total), owner
 
 
+class _LastRound:
+    """Arcs and hub receivers restricted to the nodes scoring reads (the targets' neighbours
+    and the insiders of their accounts): what the search's last round needs to relax."""
+
+    def __init__(self, net: _Net, wanted: np.ndarray) -> None:
+        keep = np.zeros(net.n, dtype=bool)
+        keep[wanted[(wanted >= 0) & (wanted < net.n)]] = True
+        src = np.repeat(np.arange(net.n), np.diff(net.arc_ptr))
+        arcs = keep[net.arc_dst]
+        self.arc_ptr = _ptr(src[arcs], net.n)
+        self.arc_dst = net.arc_dst[arcs]
+        self.arc_w = net.arc_w[arcs]
+        nm = keep[net.nm_list]
+        self.nm_list = net.nm_list[nm]
+        self.nm_ptr = _ptr(net.account[self.nm_list], net.n_acc)
+
+
 def _search(
-    net: _Net, sources: np.ndarray, rounds: int
+    net: _Net, sources: np.ndarray, rounds: int, last: _LastRound | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best cost, hop count and per-round predecessors over paths of at most ``rounds`` edges.
 
     ``preds[r, v]`` is ``v``'s predecessor if ``v`` improved in round ``r + 1``, else ``-1``.
+    With ``last``, the last round relaxes only the arcs into (and hub steps to) the nodes
+    ``last`` keeps: their results are exact, other nodes keep the round before's (cheap
+    per-member searches, whose last round would otherwise reach half the graph).
     """
     n = net.n
     dist = np.full(n, np.inf)
@@ -416,11 +464,12 @@ def _search(
         if frontier.size == 0:
             break
         new = dist.copy()
+        arcs: _Net | _LastRound = last if last is not None and r == rounds - 1 else net
         # observed ties out of the nodes that improved last round
-        pos, owner = _ranges(net.arc_ptr, frontier)
+        pos, owner = _ranges(arcs.arc_ptr, frontier)
         a_src = frontier[owner]
-        a_dst = net.arc_dst[pos]
-        cand = dist[a_src] + net.arc_w[pos]
+        a_dst = arcs.arc_dst[pos]
+        cand = dist[a_src] + arcs.arc_w[pos]
         np.minimum.at(new, a_dst, cand)
         # colleague ties: frontier insiders → hub → every other insider
         fa = net.account[frontier]
@@ -433,8 +482,8 @@ def _search(
             eq = fd == hub_best[fa]
             hub_arg[fa[eq]] = hf[eq]
             touched = np.unique(fa)
-            hpos, _ = _ranges(net.nm_ptr, touched)
-            rec = net.nm_list[hpos]
+            hpos, _ = _ranges(arcs.nm_ptr, touched)
+            rec = arcs.nm_list[hpos]
             ccand = hub_best[net.account[rec]] + net.c_col
             better = ccand < new[rec]
             rec = rec[better]
@@ -603,6 +652,7 @@ class _Table:
             _p_last(np.array([_INTERNAL]), np.array([p.s_ref]), settings)[0]
         )
         self.p_direct_ref = float(_p_last(np.array([_DIRECT]), np.array([p.s_ref]), settings)[0])
+        self.last = _LastRound(net, np.concatenate([self.obs_i, self.col_i, self.mcol_i]))
 
 
 @dataclass
@@ -665,38 +715,82 @@ def _score(table: _Table, dist: np.ndarray, hops: np.ndarray, k: int) -> _Rows:
         z = np.zeros(0, dtype=np.int64)
         return _Rows(z, z, np.zeros(0), np.zeros(0), np.zeros(0), z.astype(np.int8), z)
     rows = _Rows(*(np.concatenate([getattr(r, f) for r in parts]) for f in _FIELDS))
-    # one row per (target, introducer): the better of an observed and a colleague tie
-    order = np.lexsort((rows.hops, -rows.p, rows.i, rows.g))
-    rows = rows.take(order)
-    first = np.ones(rows.g.shape[0], dtype=bool)
-    first[1:] = (rows.g[1:] != rows.g[:-1]) | (rows.i[1:] != rows.i[:-1])
-    rows = rows.take(np.flatnonzero(first))
-    order = np.lexsort((rows.i, rows.hops, -rows.p, rows.g))
-    rows = rows.take(order)
-    return rows.take(np.flatnonzero(_rank(rows.g) < k))
+    return _best_rows(rows, k)
+
+
+def _best_rows(rows: _Rows, k: int) -> _Rows:
+    """One row per (target, introducer), then the best ``k`` per target, best first."""
+    # one row per (target, introducer): the better of an observed and a colleague tie (higher
+    # P, then fewer hops, then the observed one), which leaves the rows sorted by target
+    gi = rows.g.astype(np.int64) * (int(rows.i.max(initial=0)) + 1) + rows.i
+    order = np.argsort(gi, kind="stable")
+    rows, gi = rows.take(order), gi[order]
+    start = np.ones(gi.shape[0], dtype=bool)
+    start[1:] = gi[1:] != gi[:-1]
+    if not start.all():
+        alive = np.ones(gi.shape[0], dtype=bool)
+        rows = rows.take(np.flatnonzero(_pick(rows, start, np.arange(gi.shape[0]), alive)))
+    # the best k per target by (-P, hops, introducer): the same as sorting by those and
+    # keeping the first k, without sorting floats (k passes of per-target minima)
+    start = np.ones(rows.g.shape[0], dtype=bool)
+    start[1:] = rows.g[1:] != rows.g[:-1]
+    alive = np.ones(rows.g.shape[0], dtype=bool)
+    rank = np.full(rows.g.shape[0], k, dtype=np.int64)
+    for r in range(k):
+        hit = _pick(rows, start, rows.i, alive)
+        if not hit.any():
+            break
+        rank[hit] = r
+        alive &= ~hit
+    chosen = np.flatnonzero(rank < k)
+    order = chosen[np.argsort(rows.g[chosen].astype(np.int64) * k + rank[chosen], kind="stable")]
+    return rows.take(order)
+
+
+def _pick(rows: _Rows, start: np.ndarray, tie: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """In each run of rows (``start`` marks where one begins), the alive row with the highest
+    P, then the fewest hops, then the smallest ``tie``: a mask with at most one per run."""
+    if rows.g.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(start)
+    run = np.cumsum(start) - 1
+    p = np.where(alive, rows.p, -np.inf)
+    hit = alive & (p == np.maximum.reduceat(p, starts)[run])
+    big = np.iinfo(np.int64).max
+    hops = np.where(hit, rows.hops.astype(np.int64), big)
+    hit &= hops == np.minimum.reduceat(hops, starts)[run]
+    ties = np.where(hit, tie.astype(np.int64), big)
+    hit &= ties == np.minimum.reduceat(ties, starts)[run]
+    return hit
 
 
 def _top_per_run(table: _Table, values: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
     """The ``k`` smallest finite values of each account's run in ``table.col_i``: insider,
     account slot and value, sorted by slot then value (ties: first in the run)."""
-    values = values.copy()
-    run_of = table.col_run
+    fin = np.flatnonzero(np.isfinite(values))  # one member's search reaches a part only
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    if fin.size == 0:
+        return empty
+    vals = values[fin]
+    run_of = table.col_run[fin]
+    start = np.ones(fin.shape[0], dtype=bool)
+    start[1:] = run_of[1:] != run_of[:-1]
+    starts = np.flatnonzero(start)
+    run = np.cumsum(start) - 1
     picked = []
     for _ in range(k):
-        mins = np.minimum.reduceat(values, table.col_starts)
-        hit = np.flatnonzero((values == mins[run_of]) & np.isfinite(values))
+        mins = np.minimum.reduceat(vals, starts)
+        hit = np.flatnonzero((vals == mins[run]) & np.isfinite(vals))
         if hit.size == 0:
             break
         first = np.ones(hit.shape[0], dtype=bool)
-        first[1:] = run_of[hit[1:]] != run_of[hit[:-1]]
+        first[1:] = run[hit[1:]] != run[hit[:-1]]
         hit = hit[first]
-        picked.append(hit)
-        values_hit = values[hit].copy()
-        values[hit] = np.inf
-        picked.append(values_hit)
+        picked.append(fin[hit])
+        picked.append(vals[hit].copy())
+        vals[hit] = np.inf
     if not picked:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, np.zeros(0)
+        return empty
     pos = np.concatenate(picked[0::2])
     val = np.concatenate(picked[1::2])
     order = np.lexsort((val, table.col_slot[pos]))
@@ -745,25 +839,25 @@ def _run(
     table = _Table(rg, net, settings, spec)
     rounds = settings.max_hops - 1
     ids = rg.person_id
-    dist, hops, preds = _search(net, sources, rounds)
+    dist, hops, preds = _search(net, sources, rounds, table.last)
     k = max(1, k)
     # one spare candidate per target, in case a path runs through the target itself
     best = _score(table, dist, hops, k + 1)
     by_intro = _routes(best, preds, ids, spec, table.n_targets, k)
-    by_member: list[list[Route]] = [[] for _ in range(table.n_targets)]
+    by_member: list[tuple[Route, ...]] = [()] * table.n_targets
     if per_member:
+        # one search per member, kept as arrays; Route objects are made once, in bulk
+        found: list[tuple[_Rows, np.ndarray]] = []
         for m in sources.tolist():
-            d1, h1, p1 = _search(net, np.array([m]), rounds)
-            rows = _score(table, d1, h1, 2)
-            for g, route in enumerate(_routes(rows, p1, ids, spec, table.n_targets, 1)):
-                if route:
-                    by_member[g].append(route[0])
+            d1, h1, p1 = _search(net, np.array([m]), rounds, table.last)
+            found.append(_route_arrays(_score(table, d1, h1, 2), p1, spec, 1))
+        by_member = _member_routes(found, ids, spec, table.n_targets)
     threshold = cold_threshold(settings)
     cold_p = cold_probability(settings)
     out = []
     for g in range(table.n_targets):
         intro = by_intro[g]
-        mine = tuple(sorted(by_member[g], key=lambda r: (-r.probability, r.hops, r.path)))
+        mine = by_member[g]
         a = int(spec.acc[g])
         account_id = int(rg.account_id[a]) if a >= 0 else None
         routes = _distinct(tuple(intro) + mine)
@@ -824,9 +918,19 @@ def _routes(
     A row whose path to the introducer runs through the target itself is dropped: the target
     cannot be asked to reach themselves. (That introducer's next-best path is not searched.)
     """
+    rows, paths = _route_arrays(rows, preds, spec, keep)
     out: list[list[Route]] = [[] for _ in range(n_targets)]
+    for g, route in zip(rows.g.tolist(), _make_routes(rows, paths, ids, spec), strict=True):
+        out[g].append(route)
+    return out
+
+
+def _route_arrays(
+    rows: _Rows, preds: np.ndarray, spec: _Spec, keep: int
+) -> tuple[_Rows, np.ndarray]:
+    """The rows :func:`_routes` keeps, with their paths (node indices, ``-1`` padded)."""
     if rows.g.shape[0] == 0:
-        return out
+        return rows, np.full((0, preds.shape[0] + 1), -1, dtype=np.int64)
     paths = _rebuild(preds, rows.i)
     target = spec.node[rows.g]
     through = (target >= 0) & (paths == target[:, None]).any(axis=1)
@@ -834,32 +938,81 @@ def _routes(
         ok = np.flatnonzero(~through)
         rows, paths = rows.take(ok), paths[ok]
     first = np.flatnonzero(_rank(rows.g) < keep)
-    rows, paths = rows.take(first), paths[first]
+    return rows.take(first), paths[first]
+
+
+def _make_routes(rows: _Rows, paths: np.ndarray, ids: np.ndarray, spec: _Spec) -> list[Route]:
+    """One :class:`Route` per row, in row order."""
+    if rows.g.shape[0] == 0:
+        return []
     id_paths = np.where(paths >= 0, ids[np.maximum(paths, 0)], 0)
     lengths = (paths >= 0).sum(axis=1).tolist()
     public = spec.public[rows.g].tolist()
-    for g, row, length, target, label, p, p_in, p_last, h in zip(
-        rows.g.tolist(),
-        id_paths.tolist(),
-        lengths,
-        public,
-        rows.label.tolist(),
-        rows.p.tolist(),
-        rows.p_intro.tolist(),
-        rows.p_last.tolist(),
-        rows.hops.tolist(),
-        strict=True,
-    ):
-        out[g].append(
-            Route(
-                path=(*row[:length], target),
-                label=LABELS[label],
-                probability=p,
-                p_intro=p_in,
-                p_meeting_if_intro=p_last,
-                hops=h,
-            )
+    return [
+        _route(
+            (*row[:length], target),
+            LABELS[label],
+            p,
+            p_in,
+            p_last,
+            h,
         )
+        for row, length, target, label, p, p_in, p_last, h in zip(
+            id_paths.tolist(),
+            lengths,
+            public,
+            rows.label.tolist(),
+            rows.p.tolist(),
+            rows.p_intro.tolist(),
+            rows.p_last.tolist(),
+            rows.hops.tolist(),
+            strict=True,
+        )
+    ]
+
+
+_ROUTE_SLOTS = tuple(
+    getattr(Route, f).__set__
+    for f in ("path", "label", "probability", "p_intro", "p_meeting_if_intro", "hops")
+)
+
+
+def _route(
+    path: tuple[int, ...], label: str, p: float, p_in: float, p_last: float, hops: int
+) -> Route:
+    """``Route(...)`` for bulk use: the frozen dataclass's ``__init__`` costs ~4× more (it
+    goes through ``object.__setattr__`` per field); this sets the same slots directly."""
+    route = object.__new__(Route)
+    s_path, s_label, s_p, s_in, s_last, s_hops = _ROUTE_SLOTS
+    s_path(route, path)
+    s_label(route, label)
+    s_p(route, p)
+    s_in(route, p_in)
+    s_last(route, p_last)
+    s_hops(route, hops)
+    return route
+
+
+def _member_routes(
+    found: Sequence[tuple[_Rows, np.ndarray]], ids: np.ndarray, spec: _Spec, n_targets: int
+) -> list[tuple[Route, ...]]:
+    """Each member's best route per target, grouped by target and sorted by (-P, hops, path)."""
+    out: list[tuple[Route, ...]] = [()] * n_targets
+    found = [(r, p) for r, p in found if r.g.shape[0]]
+    if not found:
+        return out
+    rows = _Rows(*(np.concatenate([getattr(r, f) for r, _ in found]) for f in _FIELDS))
+    paths = np.concatenate([p for _, p in found])
+    # the path as compared in Python: public ids, then the target (same within a target row)
+    id_paths = np.where(paths >= 0, ids[np.maximum(paths, 0)], -1)
+    keys = [id_paths[:, c] for c in range(id_paths.shape[1] - 1, -1, -1)]
+    order = np.lexsort((*keys, rows.hops, -rows.p, rows.g))
+    rows, paths = rows.take(order), paths[order]
+    routes = _make_routes(rows, paths, ids, spec)
+    g = rows.g
+    bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True]).tolist()
+    for start, end in itertools.pairwise(bounds):
+        out[int(g[start])] = tuple(routes[start:end])
     return out
 
 
@@ -899,13 +1052,32 @@ def _tie_reason(rg: ReferralGraph, a: int, b: int) -> tuple[str, float]:
     return "tie", float("nan")
 
 
+def _text_memo(rg: ReferralGraph) -> dict[int, tuple[str, str | None]]:
+    """Public id → ``(name, company)``, filled as outputs ask (they ask for the same few
+    thousand people hundreds of thousands of times)."""
+    memo = rg._cache.get("node_text")
+    if memo is None:
+        memo = rg._cache["node_text"] = {}
+    return memo
+
+
+def _text(rg: ReferralGraph, node_id: int) -> tuple[str, str | None]:
+    """``(name, company)`` of a public id."""
+    memo = _text_memo(rg)
+    hit = memo.get(node_id)
+    if hit is None:
+        info = rg.info(node_id)
+        hit = memo[node_id] = (str(info["name"]), info["company"])
+    return hit
+
+
 def _name(rg: ReferralGraph, node_id: int) -> str:
-    return str(rg.info(node_id)["name"])
+    return _text(rg, node_id)[0]
 
 
 def _person(rg: ReferralGraph, node_id: int) -> dict[str, Any]:
-    info = rg.info(node_id)
-    return {"name": info["name"], "company": info["company"]}
+    name, company = _text(rg, node_id)
+    return {"name": name, "company": company}
 
 
 def _pct(p: float) -> str:

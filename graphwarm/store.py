@@ -25,6 +25,7 @@ __all__ = [
     "Workspace",
     "WorkspaceStatus",
     "default_db_path",
+    "workspace_generation",
 ]
 
 DEFAULT_DB = "graphwarm.db"
@@ -155,6 +156,41 @@ SELECT a, b,
 FROM signals GROUP BY a, b;
 """
 
+# The graph cache (graph.load_graph): settings-independent arrays as numpy .npy blobs, valid
+# while their ``generation`` equals the workspace's. Every committed change bumps the
+# generation and drops the cache: Workspace.transaction does it for every writer that uses it,
+# and these triggers for the changes that matter even when a writer goes around it (an import
+# row added or removed, a person erased or excluded, a target account named or dropped).
+# The triggers fire per row only on small tables (imports, account_targets) or rare statements
+# (DELETE / UPDATE OF excluded on people): bulk inserts of people and signals pay nothing.
+# Dropping the cache inside the writer's transaction also erases the cached bytes of a
+# forgotten person (secure_delete).
+_BUMP = (
+    "UPDATE workspace_meta SET value = value + 1 WHERE key = 'generation'; DELETE FROM graph_cache;"
+)
+_CACHE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS workspace_meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO workspace_meta (key, value) VALUES ('generation', 0);
+CREATE TABLE IF NOT EXISTS graph_cache (
+    name       TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    dtype      TEXT NOT NULL,     -- the dtype to restore (a float64 column may be stored as f4)
+    data       BLOB NOT NULL      -- numpy .npy format, read with allow_pickle=False
+);
+CREATE TRIGGER IF NOT EXISTS cache_imports_insert AFTER INSERT ON imports BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_imports_delete AFTER DELETE ON imports BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_people_delete AFTER DELETE ON people BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_people_excluded AFTER UPDATE OF excluded ON people
+    BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_targets_insert AFTER INSERT ON account_targets
+    BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_targets_delete AFTER DELETE ON account_targets
+    BEGIN {_BUMP} END;
+"""
+
 
 def default_db_path() -> Path:
     """``$GRAPHWARM_DB`` or ``./graphwarm.db``."""
@@ -231,7 +267,11 @@ class Workspace:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: big imports hit random pages
             if version == 0:
-                conn.executescript(f"BEGIN;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
+                conn.executescript(
+                    f"BEGIN;{_SCHEMA}{_CACHE_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+                )
+            else:
+                _add_cache_tables(conn)
         except sqlite3.DatabaseError as err:
             if conn is not None:
                 conn.close()
@@ -259,7 +299,10 @@ class Workspace:
         """All or nothing: commit on success; roll back on any exception, Ctrl-C included."""
         try:
             with _transaction(self.conn):
+                before = self.conn.total_changes
                 yield self.conn
+                if self.conn.total_changes != before:
+                    _bump_generation(self.conn)
         except BaseException:
             self._resolver = None  # its in-memory indexes may hold rolled-back rows
             raise
@@ -378,6 +421,39 @@ class Workspace:
             merged=q("SELECT coalesce(sum(merged), 0) FROM imports").fetchone()[0],
             imports=imports,
         )
+
+
+def workspace_generation(conn: sqlite3.Connection) -> int | None:
+    """The workspace's generation: bumped by every committed change (``None``: a workspace
+    without the counter, e.g. one opened read-only by an older graphwarm)."""
+    try:
+        row = conn.execute("SELECT value FROM workspace_meta WHERE key = 'generation'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    """Inside the caller's transaction: a new generation, and the cache dropped."""
+    try:
+        conn.execute("UPDATE workspace_meta SET value = value + 1 WHERE key = 'generation'")
+        conn.execute("DELETE FROM graph_cache")
+    except sqlite3.OperationalError:  # a file without the cache tables (read-only, older)
+        pass
+
+
+def _add_cache_tables(conn: sqlite3.Connection) -> None:
+    """Add the generation counter and the graph cache to a workspace written before them."""
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('graph_cache', 'workspace_meta')"
+    ).fetchone()[0]
+    if found == 2:
+        return
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;{_CACHE_SCHEMA}COMMIT;")
+    except sqlite3.OperationalError:  # read-only file or busy: work without the cache
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 @contextlib.contextmanager

@@ -481,3 +481,98 @@ def test_array_search_matches_networkx_dijkstra():
     assert ours.keys() == ref.keys()
     for node, d in ref.items():
         assert ours[node] == pytest.approx(d, rel=1e-9, abs=1e-12)
+
+
+# -- the bulk per-member routes against the one-by-one construction ---------------------------
+
+
+def _old_by_member(rg, config):
+    """Each member's best route per target the way it was built before: one Route list per
+    member search, then a Python sort by (-P, hops, path)."""
+    from graphwarm.reach import _routes, _score, _sources, _Table, _target_spec
+
+    net = _net(rg, config)
+    spec = _target_spec(rg, None)
+    table = _Table(rg, net, config, spec)
+    rounds = config.max_hops - 1
+    out = [[] for _ in range(table.n_targets)]
+    for m in _sources(rg, None).tolist():
+        d1, h1, p1 = _search(net, np.array([m]), rounds)
+        rows = _score(table, d1, h1, 2)
+        for g, route in enumerate(_routes(rows, p1, rg.person_id, spec, table.n_targets, 1)):
+            if route:
+                out[g].append(route[0])
+    return {
+        int(spec.public[g]): tuple(sorted(r, key=lambda x: (-x.probability, x.hops, x.path)))
+        for g, r in enumerate(out)
+    }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bulk_member_routes_equal_the_one_by_one_routes(seed):
+    rng = np.random.default_rng(seed)
+    n, m = 300, 1200
+    companies = [f"C{i}" for i in range(12)] + [None] * 3
+    people = [
+        {
+            "id": i + 1,
+            "name": f"p{i}",
+            "company": companies[rng.integers(len(companies))],
+            "title": "CFO" if rng.random() < 0.1 else "Driver",
+            "member": i < 6,
+            "target": rng.random() < 0.05,
+            "excluded": rng.random() < 0.02,
+        }
+        for i in range(n)
+    ]
+    # few distinct strengths: many ties in P, so the order's tie-breaks are exercised
+    ties = [
+        (int(a) + 1, int(b) + 1, float(rng.choice([0.0, 0.25, 0.5, 1.0])))
+        for a, b in zip(rng.integers(n, size=m), rng.integers(n, size=m), strict=True)
+        if a != b
+    ]
+    config = Settings(max_hops=int(rng.integers(2, 5)))
+    rg = graph_from_lists(people, ties, target_accounts=["C1", "C2", "C3"], settings=config)
+    old = _old_by_member(rg, config)
+    results = reach(rg, config)
+    assert len(results) == len(old) and sum(len(r.by_member) for r in results) > 0
+    for r in results:
+        assert r.by_member == old[r.target]
+
+
+def _sorted_best_rows(rows, k):
+    """The selection as it was written first: two sorts (floats included)."""
+    from graphwarm.reach import _rank
+
+    gi = rows.g.astype(np.int64) * (int(rows.i.max(initial=0)) + 1) + rows.i
+    order = np.lexsort((rows.hops, -rows.p, gi))
+    rows, gi = rows.take(order), gi[order]
+    first = np.ones(rows.g.shape[0], dtype=bool)
+    first[1:] = gi[1:] != gi[:-1]
+    rows = rows.take(np.flatnonzero(first))
+    rows = rows.take(np.lexsort((rows.i, rows.hops, -rows.p, rows.g)))
+    return rows.take(np.flatnonzero(_rank(rows.g) < k))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_rows_selection_equals_sorting(seed):
+    from graphwarm.reach import _best_rows, _Rows
+
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(0, 400))
+    g = rng.integers(0, 40, size)
+    i = rng.integers(0, 30, size)
+    p = rng.choice([0.1, 0.2, 0.3, 0.0], size)  # many ties
+    rows = _Rows(
+        g=g,
+        i=i,
+        p=p,
+        p_intro=rng.random(size),
+        p_last=rng.random(size),
+        label=rng.integers(0, 3, size).astype(np.int8),
+        hops=rng.integers(1, 4, size).astype(np.int16),
+    )
+    for k in (1, 2, 3, 4):
+        got, want = _best_rows(rows, k), _sorted_best_rows(rows, k)
+        for f in ("g", "i", "p", "p_intro", "p_last", "label", "hops"):
+            assert np.array_equal(getattr(got, f), getattr(want, f)), (k, f)
