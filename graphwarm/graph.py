@@ -249,14 +249,17 @@ class ReferralGraph:
         """
         if node_id < 0:
             a = self.account_index(-node_id)
-            pseudo = np.flatnonzero(self.pseudo_account == a)
+            pseudo = self._cache.get("pseudo_of")
+            if pseudo is None:
+                pseudo = {int(acc): k for k, acc in enumerate(self.pseudo_account)}
+                self._cache["pseudo_of"] = pseudo
             name = self.account_name[a]
             return {
                 "name": f"the buyer at {name}",
                 "company": name,
                 "title": None,
                 "account": a,
-                "index": int(self.n_people + pseudo[0]) if pseudo.size else None,
+                "index": self.n_people + pseudo[a] if a in pseudo else None,
             }
         i = self.index_of(node_id)
         return {
@@ -269,10 +272,14 @@ class ReferralGraph:
 
     def account_index(self, account_id: int) -> int:
         """The index of ``accounts.id``."""
-        hits = np.flatnonzero(self.account_id == account_id)
-        if not hits.size:
-            raise NotFoundError(f"account {account_id} is not in the graph")
-        return int(hits[0])
+        lookup = self._cache.get("account_index")
+        if lookup is None:
+            lookup = {int(x): i for i, x in enumerate(self.account_id)}
+            self._cache["account_index"] = lookup
+        try:
+            return lookup[int(account_id)]
+        except KeyError:
+            raise NotFoundError(f"account {account_id} is not in the graph") from None
 
     def is_pseudo(self, index: int) -> bool:
         return index >= self.n_people

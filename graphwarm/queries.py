@@ -18,8 +18,10 @@ from .reach import (
     TargetReach,
     best_paths_to,
     explain_path,
+    node_names,
     reach,
     reach_record,
+    target_fields,
 )
 from .store import Workspace
 
@@ -192,22 +194,28 @@ def path_text(path: list[dict[str, Any]]) -> str:
     return " → ".join(p["name"] for p in path)
 
 
-def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = dict(record)
-    row["path"] = path_text(record["path"])
-    row["alternatives"] = "; ".join(
-        f"{path_text(a['path'])} ({a['label']}, {a['probability']:.3f})"
-        for a in record["alternatives"]
-    )
-    for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
-        row[key] = f"{row[key]:.4f}"
-    return {c: row.get(c, "") for c in CSV_COLUMNS}
-
-
 def reach_csv(result: ReachResult) -> str:
-    """Every target as one CSV row with every field; alternatives joined in one column."""
+    """Every target as one CSV row with every field; alternatives joined in one column.
+
+    Built straight from the results (not from the JSON records): at 10,000 targets with
+    350,000 alternatives the records alone cost seconds.
+    """
+    rg = result.graph
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_csv_row(r) for r in result.records())
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    names = node_names(rg)
+    for tr in result.targets:
+        row = target_fields(rg, tr)
+        best = tr.best
+        row["path"] = " → ".join([names[x] for x in best.path]) if best is not None else ""
+        row["alternatives"] = "; ".join(
+            [
+                f"{' → '.join([names[x] for x in r.path])} ({r.label}, {r.probability:.3f})"
+                for r in tr.alternatives
+            ]
+        )
+        for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
+            row[key] = f"{row[key]:.4f}"
+        writer.writerow([row[c] for c in CSV_COLUMNS])
     return buffer.getvalue()

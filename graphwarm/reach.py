@@ -42,7 +42,7 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -60,9 +60,12 @@ __all__ = [
     "cold_probability",
     "cold_threshold",
     "explain_path",
+    "node_names",
+    "path_names",
     "reach",
     "reach_record",
     "route_record",
+    "target_fields",
 ]
 
 LABELS = ("direct", "internal", "external", "cold")
@@ -75,13 +78,13 @@ _LABEL_TEXT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """One path from a member to a target, with its chance split into its two parts.
 
     ``path`` holds public node ids (``people.id``; ``-accounts.id`` for an account's buyer),
     member first, target last. ``introducer`` is the node before the target (the member itself
-    for a direct path). ``probability = p_intro × p_meeting_if_intro``.
+    for a direct path). ``probability = p_intro × p_meeting_if_intro``. A named tuple: the bulk
+    search makes hundreds of thousands of them, and a tuple is the cheapest to make.
     """
 
     path: tuple[int, ...]
@@ -307,13 +310,11 @@ def _route_record(
     }
 
 
-def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
-    """One target as the JSON row of ``graphwarm reach --format json``."""
+def target_fields(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
+    """One target's flat fields (no paths): what a table or CSV row needs."""
     t = rg.info(tr.target)
     a = t["account"]
-    best = tr.best
-    memo = _text_memo(rg)
-    record: dict[str, Any] = {
+    return {
         "account": rg.account_name[a] if a >= 0 else t["company"],
         "target": t["name"],
         "title": t["title"],
@@ -324,12 +325,63 @@ def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
         "member": _name(rg, tr.member) if tr.member is not None else None,
         "introducer": _name(rg, tr.introducer) if tr.introducer is not None else None,
         "hops": tr.hops,
-        "path": _route_record(best, memo, rg)["path"] if best is not None else [],
         "p_any": tr.p_any,
         "reason": tr.reason,
-        "alternatives": [_route_record(r, memo, rg) for r in tr.alternatives],
     }
-    return record
+
+
+class _Names(dict):
+    """Public id → name, filled on first use."""
+
+    def __init__(self, rg: ReferralGraph) -> None:
+        super().__init__()
+        self.rg = rg
+
+    def __missing__(self, node_id: int) -> str:
+        name = self[node_id] = _text(self.rg, node_id)[0]
+        return name
+
+
+def node_names(rg: ReferralGraph) -> dict[int, str]:
+    """Public id → name for outputs that name hundreds of thousands of path steps."""
+    names = rg._cache.get("node_names")
+    if names is None:
+        names = rg._cache["node_names"] = _Names(rg)
+    return names
+
+
+def path_names(rg: ReferralGraph, route: Route) -> list[str]:
+    """The names along a route, member first."""
+    names = node_names(rg)
+    return [names[x] for x in route.path]
+
+
+def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
+    """One target as the JSON row of ``graphwarm reach --format json``."""
+    best = tr.best
+    memo = _text_memo(rg)
+    record = target_fields(rg, tr)
+    record["path"] = _route_record(best, memo, rg)["path"] if best is not None else []
+    record["alternatives"] = [_route_record(r, memo, rg) for r in tr.alternatives]
+    return {key: record[key] for key in _RECORD_KEYS}
+
+
+_RECORD_KEYS = (
+    "account",
+    "target",
+    "title",
+    "label",
+    "probability",
+    "p_intro",
+    "p_meeting_if_intro",
+    "member",
+    "introducer",
+    "hops",
+    "path",
+    "p_any",
+    "reason",
+    "alternatives",
+)
 
 
 @contextlib.contextmanager
@@ -949,7 +1001,7 @@ def _make_routes(rows: _Rows, paths: np.ndarray, ids: np.ndarray, spec: _Spec) -
     lengths = (paths >= 0).sum(axis=1).tolist()
     public = spec.public[rows.g].tolist()
     return [
-        _route(
+        Route(
             (*row[:length], target),
             LABELS[label],
             p,
@@ -969,28 +1021,6 @@ def _make_routes(rows: _Rows, paths: np.ndarray, ids: np.ndarray, spec: _Spec) -
             strict=True,
         )
     ]
-
-
-_ROUTE_SLOTS = tuple(
-    getattr(Route, f).__set__
-    for f in ("path", "label", "probability", "p_intro", "p_meeting_if_intro", "hops")
-)
-
-
-def _route(
-    path: tuple[int, ...], label: str, p: float, p_in: float, p_last: float, hops: int
-) -> Route:
-    """``Route(...)`` for bulk use: the frozen dataclass's ``__init__`` costs ~4× more (it
-    goes through ``object.__setattr__`` per field); this sets the same slots directly."""
-    route = object.__new__(Route)
-    s_path, s_label, s_p, s_in, s_last, s_hops = _ROUTE_SLOTS
-    s_path(route, path)
-    s_label(route, label)
-    s_p(route, p)
-    s_in(route, p_in)
-    s_last(route, p_last)
-    s_hops(route, hops)
-    return route
 
 
 def _member_routes(
