@@ -15,9 +15,13 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import WorkspaceError
 from .settings import Settings, load_settings, settings_path_for
+
+if TYPE_CHECKING:
+    from .resolve import Resolver
 
 __all__ = [
     "DEFAULT_DB",
@@ -238,7 +242,7 @@ class Workspace:
             )
         self.settings = settings or load_settings(settings_path_for(self.path))
         self.conn = self._connect()
-        self._resolver = None
+        self._resolver: Resolver | None = None
 
     def _connect(self) -> sqlite3.Connection:
         if self.path.exists() and self.path.is_dir():
@@ -308,7 +312,7 @@ class Workspace:
             raise
 
     @property
-    def resolver(self):  # type: ignore[no-untyped-def]
+    def resolver(self) -> Resolver:
         """The identity resolver, loaded once and kept while nothing is rolled back."""
         from .resolve import Resolver
 
