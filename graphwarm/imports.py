@@ -286,7 +286,8 @@ def _import_export(
     if owner_url is None and messages is not None:
         owner_url = messages.find_owner()
     for ignored in export.ignored:
-        notes.append(f"not used: {ignored}")
+        inside = ignored.removeprefix(export.label).lstrip(":/\\") or ignored
+        notes.append(f"not used: {inside}")
 
     position = export.member_position()
     me = PersonRecord(
