@@ -14,6 +14,7 @@ from .graph import ReferralGraph, load_graph
 from .identity import company_key
 from .reach import (
     LABELS,
+    RECORD_KEYS,
     PathExplanation,
     TargetReach,
     best_paths_to,
@@ -171,22 +172,7 @@ def excluded_people(ws: Workspace) -> list[tuple[str, str | None]]:
     ]
 
 
-CSV_COLUMNS = (
-    "account",
-    "target",
-    "title",
-    "label",
-    "probability",
-    "p_intro",
-    "p_meeting_if_intro",
-    "member",
-    "introducer",
-    "hops",
-    "path",
-    "p_any",
-    "reason",
-    "alternatives",
-)
+CSV_COLUMNS = RECORD_KEYS
 
 
 def path_text(path: list[dict[str, Any]]) -> str:

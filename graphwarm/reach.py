@@ -53,6 +53,7 @@ from .settings import Settings
 
 __all__ = [
     "LABELS",
+    "RECORD_KEYS",
     "PathExplanation",
     "Route",
     "TargetReach",
@@ -363,10 +364,11 @@ def reach_record(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
     record = target_fields(rg, tr)
     record["path"] = _route_record(best, memo, rg)["path"] if best is not None else []
     record["alternatives"] = [_route_record(r, memo, rg) for r in tr.alternatives]
-    return {key: record[key] for key in _RECORD_KEYS}
+    return {key: record[key] for key in RECORD_KEYS}
 
 
-_RECORD_KEYS = (
+# The fields of one target's record, in order: the JSON keys and the CSV columns.
+RECORD_KEYS = (
     "account",
     "target",
     "title",
