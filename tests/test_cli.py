@@ -362,3 +362,12 @@ def test_a_locked_workspace_is_a_clear_error(cli, db_path: Path, monkeypatch) ->
     assert result.exit_code == 1
     assert "database is locked" in result.output and "nothing was changed" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_failed_first_import_leaves_no_workspace_file(cli, db_path: Path) -> None:
+    result = cli("import", "people", CRM / "unknown_columns.csv")
+    assert result.exit_code == 1 and "Error: " in result.output
+    assert not db_path.exists()
+    assert cli("import", "ties", CRM / "ties.csv").exit_code == 0
+    assert cli("import", "people", CRM / "unknown_columns.csv").exit_code == 1
+    assert db_path.exists()  # an existing workspace stays, unchanged

@@ -97,7 +97,17 @@ def pass_workspace(create: bool = False) -> Callable:
         @click.pass_context
         @functools.wraps(func)
         def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-            return func(open_workspace(ctx, create=create), *args, **kwargs)
+            path = Path(ctx.obj["db"])
+            fresh = create and not path.exists()
+            ws = open_workspace(ctx, create=create)
+            try:
+                return func(ws, *args, **kwargs)
+            except BaseException:
+                if fresh:  # a first import that failed leaves no empty workspace behind
+                    ws.close()
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{path}{suffix}").unlink(missing_ok=True)
+                raise
 
         return wrapper
 
