@@ -2,6 +2,7 @@
 
 Targets (issue 2): 30,000 rows in <= 2 s; 200 exports (~1 M ties) in <= 60 s on 2 cores.
 Run:  python bench/bench_import.py [--members 200] [--per-member 5000] [--repeat 3]
+      python bench/bench_import.py --big 1000000     (memory on a ~90 MB file)
 Prints medians; copy them with the machine and date into docs/benchmarks.md.
 """
 
@@ -106,6 +107,23 @@ def bench_team(tmp: Path, members: int, per_member: int, pool: int) -> tuple[flo
     return seconds, ties
 
 
+def bench_big(tmp: Path, rows: int) -> str:
+    """One huge Connections.csv: seconds, and the peak RSS before and after importing it."""
+    folder = tmp / "big"
+    write_export(folder, "Big Seller", list(range(rows)))
+    size = (folder / "Connections.csv").stat().st_size / 2**20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with Workspace(tmp / "big.db") as ws:
+        start = time.perf_counter()
+        import_linkedin(ws, [folder])
+        seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (
+        f"{size:.0f} MiB Connections.csv, {rows:,} rows: {seconds:.1f} s, "
+        f"peak RSS {before:.0f} MiB before -> {peak:.0f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=30_000)
@@ -113,7 +131,18 @@ def main() -> None:
     parser.add_argument("--per-member", type=int, default=5_000)
     parser.add_argument("--pool", type=int, default=400_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--big",
+        type=int,
+        default=0,
+        metavar="ROWS",
+        help="only import one Connections.csv of ROWS rows (1000000 is ~90 MB) and report memory",
+    )
     args = parser.parse_args()
+    if args.big:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            print(bench_big(Path(tmpdir), args.big))
+        return
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         single = bench_single(tmp, args.rows, args.repeat)

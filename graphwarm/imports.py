@@ -81,23 +81,26 @@ class _Writer:
         self.sightings: list[tuple] = []
         self.signals: list[tuple] = []
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
-        self.fresh: set[int] = set()  # people this import created, stored as it saw them
+        # People this import creates get ids from here on; only the others are remembered
+        # (to fold this import's sighting into their row), so memory does not grow with the
+        # file.
+        self.start_id = self.resolver.next_id
         # People stored before this export or file began: seeing them again is a merge.
         self.first_new_id = first_new_id
         self.merged: set[int] = set()
 
     def person(self, rec: PersonRecord) -> int:
-        pid, created = self.resolver.resolve(rec, self.team_accounts)
+        pid, _ = self.resolver.resolve(rec, self.team_accounts)
         name = rec.name
         row = (pid, self.import_id, rec.line, name, rec.url, rec.email, rec.company, rec.title)
         row += (int(rec.is_target),)
         self.sightings.append(row)
+        if pid >= self.start_id:
+            return pid  # created here from its first sighting: nothing to fold in, nothing kept
         if pid not in self.touched:
             self.touched[pid] = row[3:]
             if pid < self.first_new_id and pid != self.member_id:
                 self.merged.add(pid)
-            if created and (not name or name.strip()):
-                self.fresh.add(pid)  # stored from this very sighting: nothing to fold in
         return pid
 
     def sight(self, pid: int, rec: PersonRecord) -> None:
@@ -201,8 +204,7 @@ class _Writer:
     def finish(self) -> None:
         """Refresh the people this import saw again, and record its counts."""
         self.flush()
-        fresh = self.fresh
-        self.resolver.absorb({p: f for p, f in self.touched.items() if p not in fresh})
+        self.resolver.absorb(self.touched)
         report = self.report
         report.merged = len(self.merged)
         self.ws.finish_import(

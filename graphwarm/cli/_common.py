@@ -27,7 +27,7 @@ __all__ = [
     "write_output",
 ]
 
-_EPILOG = "Example: graphwarm demo   (builds a workspace from the bundled samples)"
+_EPILOG = "Example: graphwarm demo   (the whole job on the bundled samples)"
 
 
 class _Group(click.Group):
