@@ -40,7 +40,7 @@ import numpy as np
 from .errors import GraphwarmError
 from .graph import ReferralGraph
 from .identity import name_key
-from .reach import LABELS, Route, TargetReach, explain_path
+from .reach import LABELS, Route, TargetReach, explain_routes, paths_text, ranked_routes
 from .settings import Settings
 from .store import Workspace
 
@@ -320,7 +320,7 @@ class _Picker:
     def add_paths(self, targets: Sequence[TargetReach]) -> None:
         items: list[tuple[float, int, int, Route | None]] = []
         for g, tr in enumerate(targets):
-            routes = list(_routes_of(tr))
+            routes = ranked_routes(tr)
             if tr.best is None:
                 items.append((tr.probability, g, 0, None))
             items.extend((r.probability, g, n + 1, r) for n, r in enumerate(routes))
@@ -541,13 +541,6 @@ class _Picker:
         return out, {k: v[1] for k, v in focus.items()}
 
 
-def _routes_of(tr: TargetReach) -> tuple[Route, ...]:
-    """The best path, then the alternatives, each once."""
-    routes: list[Route] = [tr.best] if tr.best is not None else []
-    routes += [r for r in tr.alternatives if r not in routes]
-    return tuple(routes)
-
-
 def path_text(
     rg: ReferralGraph,
     settings: Settings | None,
@@ -558,21 +551,9 @@ def path_text(
 ) -> str:
     """A target's paths told as ``graphwarm path`` tells them: the label and chance, then
     the best path and up to ``alternatives`` others, hop by hop."""
-    routes: list[Route] = [tr.best] if tr.best is not None else []
-    routes += [r for r in tr.alternatives if r not in routes][: max(0, alternatives)]
-    explanations = [explain_path(rg, settings, r) for r in routes]
-    if not explanations:
-        explanations = [explain_path(rg, settings, tr)]
     if name is None:
         name = str(rg.info(tr.target)["name"])
-    lines = [f"{name}: {tr.label}, {tr.probability:.0%} chance of a meeting"]
-    lines += [f"  {n}. {e.text}" for n, e in enumerate(explanations, start=1)]
-    if len(explanations) > 1:
-        lines.append(
-            f"  At least one of these works: up to {tr.p_any:.0%} "
-            "(an upper bound: it treats the attempts as independent)."
-        )
-    return "\n".join(lines)
+    return paths_text(name, tr, explain_routes(rg, settings, tr, alternatives))
 
 
 def _title(view: MapView, everyone: bool) -> str:

@@ -18,8 +18,9 @@ from .reach import (
     PathExplanation,
     TargetReach,
     best_paths_to,
-    explain_path,
+    explain_routes,
     node_names,
+    paths_text,
     reach,
     reach_record,
     target_fields,
@@ -77,6 +78,10 @@ class PathsResult:
     reach: TargetReach
     explanations: list[PathExplanation] = field(default_factory=list)
 
+    def text(self) -> str:
+        """The paths as ``graphwarm path`` prints them."""
+        return paths_text(self.target_name, self.reach, self.explanations)
+
 
 def reach_targets(
     ws: Workspace,
@@ -106,12 +111,7 @@ def find_paths(ws: Workspace, query: str, *, alternatives: int = 3) -> PathsResu
     node, name = _node_for(ws, query)
     rg = load_graph(ws)
     tr = best_paths_to(rg, ws.settings, node, alternatives)
-    routes = [tr.best] if tr.best is not None else []
-    routes += [r for r in tr.alternatives if r not in routes][: max(0, alternatives)]
-    explanations = [explain_path(rg, ws.settings, r) for r in routes]
-    if not explanations:
-        explanations = [explain_path(rg, ws.settings, tr)]
-    return PathsResult(rg, query, name, tr, explanations)
+    return PathsResult(rg, query, name, tr, explain_routes(rg, ws.settings, tr, alternatives))
 
 
 def _node_for(ws: Workspace, query: str) -> tuple[int, str]:

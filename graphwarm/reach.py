@@ -61,8 +61,11 @@ __all__ = [
     "cold_probability",
     "cold_threshold",
     "explain_path",
+    "explain_routes",
     "node_names",
     "path_names",
+    "paths_text",
+    "ranked_routes",
     "reach",
     "reach_record",
     "route_record",
@@ -285,6 +288,36 @@ def explain_path(
     data = route_record(rg, route)
     data["ties"] = ties
     return PathExplanation(text, data)
+
+
+def ranked_routes(tr: TargetReach, limit: int | None = None) -> list[Route]:
+    """The best path, then the alternatives not already listed (at most ``limit`` of them)."""
+    routes = [tr.best] if tr.best is not None else []
+    others = [r for r in tr.alternatives if r not in routes]
+    return routes + (others if limit is None else others[: max(0, limit)])
+
+
+def explain_routes(
+    rg: ReferralGraph, settings: Settings | None, tr: TargetReach, alternatives: int = 3
+) -> list[PathExplanation]:
+    """The best path and up to ``alternatives`` others, explained; a cold target's call."""
+    routes = ranked_routes(tr, alternatives)
+    if not routes:
+        return [explain_path(rg, settings, tr)]
+    return [explain_path(rg, settings, r) for r in routes]
+
+
+def paths_text(name: str, tr: TargetReach, explanations: Sequence[PathExplanation]) -> str:
+    """A target's paths as ``graphwarm path`` prints them: the label and chance, then each
+    path numbered, then the chance that at least one works."""
+    lines = [f"{name}: {tr.label}, {tr.probability:.0%} chance of a meeting"]
+    lines += [f"  {n}. {e.text}" for n, e in enumerate(explanations, start=1)]
+    if len(explanations) > 1:
+        lines.append(
+            f"  At least one of these works: up to {tr.p_any:.0%} "
+            "(an upper bound: it treats the attempts as independent)."
+        )
+    return "\n".join(lines)
 
 
 def route_record(rg: ReferralGraph, route: Route) -> dict[str, Any]:

@@ -146,15 +146,7 @@ def path_command(ws: Workspace, query: str, alternatives: int, fmt: str) -> None
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    tr = result.reach
-    click.echo(f"{result.target_name}: {tr.label}, {tr.probability:.0%} chance of a meeting")
-    for number, explanation in enumerate(result.explanations, start=1):
-        click.echo(f"  {number}. {explanation.text}")
-    if len(result.explanations) > 1:
-        click.echo(
-            f"  At least one of these works: up to {tr.p_any:.0%} "
-            "(an upper bound: it treats the attempts as independent)."
-        )
+    click.echo(result.text())
 
 
 @main.command("exclude")
