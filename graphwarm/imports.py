@@ -306,7 +306,7 @@ def _import_export(
         for k in linkedin.PARTS
         if k in export.parts and k not in ("invitations", "profile")
     ]
-    unchanged = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
+    unchanged, replaced = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
     first_new_id = ws.resolver.next_id
     member_id = _member_id(ws, me, team)
 
@@ -317,11 +317,11 @@ def _import_export(
         reports.append(report)
         if kind in unchanged:
             report.unchanged = True
-            if kind == "connections":  # messages still need the names it holds
-                for _ in connections:  # type: ignore[union-attr]
+            if kind == "connections" and messages is not None and "messages" not in unchanged:
+                for _ in connections:  # type: ignore[union-attr]  # messages need its names
                     pass
             continue
-        report.replaced = kind in unchanged.get("_replaced", ())
+        report.replaced = kind in replaced
         import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
         writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
         writer.sight(member_id, me)
@@ -395,20 +395,18 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
 
 def _drop_replaced(
     ws: Workspace, member_id: int | None, parts: list[linkedin.Part]
-) -> dict[str, object]:
-    """Which parts were imported before unchanged; delete the older imports of the others.
-
-    Returns the unchanged kinds as keys, plus ``"_replaced"``: the kinds that replace data.
-    """
-    result: dict[str, object] = {}
+) -> tuple[set[str], set[str]]:
+    """Which parts were imported before unchanged, and which replace an older import (whose
+    data is deleted here): ``(unchanged kinds, replaced kinds)``."""
+    unchanged: set[str] = set()
+    replaced: set[str] = set()
     if member_id is None:
-        return result
-    replaced: list[str] = []
+        return unchanged, replaced
     older: list[int] = []
     for part in parts:
         kind = f"linkedin:{part.kind}"
         if ws.find_import(kind, part.sha256, "", member_id) is not None:
-            result[part.kind] = True
+            unchanged.add(part.kind)
             continue
         ids = [
             r[0]
@@ -418,10 +416,9 @@ def _drop_replaced(
         ]
         if ids:
             older += ids
-            replaced.append(part.kind)
+            replaced.add(part.kind)
     ws.delete_imports(older)
-    result["_replaced"] = replaced
-    return result
+    return unchanged, replaced
 
 
 # -- CRM and other CSV files ------------------------------------------------------------------

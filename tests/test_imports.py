@@ -115,6 +115,31 @@ def test_newer_export_replaces_the_members_data(ws: Workspace, karin_export) -> 
     assert any(f.startswith(str(newer)) for f in files)
 
 
+def test_newer_messages_beside_unchanged_connections_still_find_their_people(
+    ws: Workspace, make_zip
+) -> None:
+    """2018 messages name people only: they are found through the export's Connections.csv,
+    which must be read again even when it did not change."""
+    files = {
+        "Profile.csv": linkedin_fixture("Profile.csv"),
+        "Connections.csv": linkedin_fixture("connections_2018.csv"),
+        "messages.csv": linkedin_fixture("messages_2018.csv"),
+    }
+    import_linkedin(ws, [make_zip(files, "old.zip")])
+    people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    newer = linkedin_fixture("messages_2018.csv") + (
+        b"Henrik Strand,Karin Lund,2018-07-01 08:00:00 UTC,,SECRETCONTENT-ses,INCOMING,INBOX\n"
+    )
+    reports = import_linkedin(ws, [make_zip({**files, "messages.csv": newer}, "new.zip")])
+    assert {r.kind: r.unchanged for r in reports}["linkedin:connections"] is True
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
+    henrik = ws.conn.execute(
+        "SELECT t.msgs_ab + t.msgs_ba FROM ties t JOIN people p ON p.id IN (t.a, t.b)"
+        " WHERE p.name = 'Henrik Strand'"
+    ).fetchone()[0]
+    assert henrik == 4
+
+
 def test_newer_export_keeps_people_others_know(ws: Workspace, karin_export) -> None:
     import_people(ws, CRM / "people_email_match.csv")  # Mikko, from the CRM
     import_linkedin(ws, [karin_export(name="old.zip")])
