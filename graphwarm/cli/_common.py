@@ -18,6 +18,7 @@ from ..store import Workspace, default_db_path
 
 __all__ = [
     "account_option",
+    "format_option",
     "label_option",
     "main",
     "member_option",
@@ -138,6 +139,20 @@ member_option = click.option(
 label_option = click.option(
     "--label", "labels", multiple=True, type=click.Choice(_labels()), help="Only these labels."
 )
+
+
+def format_option(*choices: str, help: str | None = None) -> Callable:
+    """``--format`` with these choices; the first is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 output_option = click.option(
     "-o",
     "--output",

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..forecast import Forecast, forecast, forecast_csv
 from ..plans import FORMATS, write_plans
 from ..store import Workspace
-from ._common import main, output_option, pass_workspace, write_output
+from ._common import format_option, main, output_option, pass_workspace, write_output
 
 __all__ = ["echo_forecast"]
 
@@ -28,7 +28,7 @@ __all__ = ["echo_forecast"]
     show_default=True,
     help="Folder to write the plans to.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@format_option(*FORMATS)
 @pass_workspace()
 def plan_command(
     ws: Workspace, accounts: tuple[str, ...], all_accounts: bool, directory: Path, fmt: str
@@ -55,14 +55,7 @@ def plan_command(
 
 
 @main.command("forecast")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="csv: one row per ask, ready for a CRM task list.",
-)
+@format_option("table", "csv", "json", help="csv: one row per ask, ready for a CRM task list.")
 @output_option
 @click.option(
     "--no-spread",

@@ -22,6 +22,7 @@ from ..reach import reach_record
 from ..store import Workspace
 from ._common import (
     account_option,
+    format_option,
     label_option,
     main,
     member_option,
@@ -39,13 +40,7 @@ _LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow
 @account_option
 @label_option
 @member_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 @output_option
 @pass_workspace()
 def reach_command(
@@ -115,9 +110,7 @@ def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
     type=click.IntRange(0, 20),
     help="How many other paths to show.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("text", "json")
 @pass_workspace()
 def path_command(ws: Workspace, query: str, alternatives: int, fmt: str) -> None:
     """How to reach a person (name, LinkedIn URL or e-mail) or an account: each path hop by

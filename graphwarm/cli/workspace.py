@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from ..errors import InputError
 from ..forget import forget_member, forget_person
-from ..imports import import_accounts, import_linkedin, import_people, import_ties
+from ..imports import Progress, import_accounts, import_linkedin, import_people, import_ties
 from ..records import ImportReport
 from ..store import Workspace
 from ._common import main, pass_workspace
@@ -209,31 +211,28 @@ def echo_status(ws: Workspace) -> None:
             click.echo(f"        line {skip['line']}: {skip['reason']}")
 
 
-class _progress:
+@contextlib.contextmanager
+def _progress() -> Iterator[Progress | None]:
     """A rich progress display on a terminal; nothing when output is piped or in tests."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress as Bar
+    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if not sys.stderr.isatty():
-            return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    bar = Bar(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        transient=True,
+    )
+    tasks: dict[str, int] = {}
 
-        self._bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            transient=True,
-        )
-        self._bar.start()
-        tasks: dict[str, int] = {}
+    def update(label: str, done: int) -> None:
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=None)
+        bar.update(tasks[label], completed=done)
 
-        def update(label: str, done: int) -> None:
-            if label not in tasks:
-                tasks[label] = self._bar.add_task(label, total=None)
-            self._bar.update(tasks[label], completed=done)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if hasattr(self, "_bar"):
-            self._bar.stop()
+    with bar:
+        yield update
