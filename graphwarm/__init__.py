@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .errors import GraphwarmError, InputError, NotFoundError, SettingsError, WorkspaceError
+from .errors import (
+    AmbiguousQueryError,
+    GraphwarmError,
+    InputError,
+    NotFoundError,
+    SettingsError,
+    WorkspaceError,
+)
 from .forget import forget_member, forget_person
 from .imports import import_accounts, import_linkedin, import_people, import_ties
 from .records import ImportReport
@@ -25,6 +32,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "AmbiguousQueryError",
     "GraphwarmError",
     "ImportReport",
     "InputError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "AmbiguousQueryError",
     "GraphwarmError",
     "InputError",
     "NotFoundError",
@@ -78,3 +79,11 @@ class WorkspaceError(GraphwarmError):
 
 class NotFoundError(GraphwarmError):
     """A person, member or account named on the command line is not in the workspace."""
+
+
+class AmbiguousQueryError(NotFoundError):
+    """A query names more than one person or account; ``candidates`` lists them."""
+
+    def __init__(self, message: str, candidates: list[str], **kwargs: object) -> None:
+        self.candidates = candidates
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]

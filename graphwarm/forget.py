@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import NotFoundError
+from .errors import AmbiguousQueryError, NotFoundError
 from .identity import email_key, name_key, url_key
 from .store import Workspace
 
-__all__ = ["ForgetReport", "find_people", "forget_member", "forget_person"]
+__all__ = ["ForgetReport", "find_people", "forget_member", "forget_person", "one_person"]
 
 
 @dataclass
@@ -43,17 +43,23 @@ def find_people(
     return [tuple(r) for r in rows]
 
 
-def _one(ws: Workspace, query: str, *, members_only: bool) -> tuple[int, str, str | None]:
+def one_person(
+    ws: Workspace, query: str, *, members_only: bool = False
+) -> tuple[int, str, str | None]:
+    """The one person (or member) a name, URL or e-mail names: ``(id, name, company)``.
+
+    Raises :class:`NotFoundError` when no one matches and :class:`AmbiguousQueryError`,
+    listing the candidates, when several do.
+    """
     found = find_people(ws, query, members_only=members_only)
     what = "member" if members_only else "person"
     if not found:
-        raise NotFoundError(
-            f"no {what} {query!r} in the workspace", hint="graphwarm status lists the members"
-        )
+        hint = "graphwarm status lists the members" if members_only else None
+        raise NotFoundError(f"no {what} {query!r} in the workspace", hint=hint)
     if len(found) > 1:
-        listing = "; ".join(f"{n} ({c or 'no company'})" for _, n, c in found[:10])
-        raise NotFoundError(
-            f"{query!r} names {len(found)} people: {listing}",
+        raise AmbiguousQueryError(
+            f"{query!r} names {len(found)} people",
+            [f"{n} ({c or 'no company'})" for _, n, c in found],
             hint="give their LinkedIn URL or e-mail instead",
         )
     return found[0]
@@ -71,7 +77,7 @@ def forget_member(ws: Workspace, name: str) -> ForgetReport:
     Contacts that only this member's export knew go too; people others know stay.
     """
     with ws.transaction():
-        pid, display, _ = _one(ws, name, members_only=True)
+        pid, display, _ = one_person(ws, name, members_only=True)
         imports = [
             r[0] for r in ws.conn.execute("SELECT id FROM imports WHERE member_id = ?", (pid,))
         ]
@@ -92,7 +98,7 @@ def forget_member(ws: Workspace, name: str) -> ForgetReport:
 def forget_person(ws: Workspace, query: str) -> ForgetReport:
     """Remove one person (by name, URL or e-mail) and every tie to them: a privacy request."""
     with ws.transaction():
-        pid, display, _ = _one(ws, query, members_only=False)
+        pid, display, _ = one_person(ws, query, members_only=False)
         is_member = ws.conn.execute("SELECT is_member FROM people WHERE id = ?", (pid,)).fetchone()[
             0
         ]

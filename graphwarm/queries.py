@@ -8,8 +8,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import NotFoundError
-from .forget import find_people
+from .errors import AmbiguousQueryError, NotFoundError
+from .forget import find_people, one_person
 from .graph import ReferralGraph, load_graph
 from .identity import company_key
 from .reach import (
@@ -29,7 +29,6 @@ from .store import Workspace
 
 __all__ = [
     "CSV_COLUMNS",
-    "AmbiguousQueryError",
     "PathsResult",
     "ReachResult",
     "exclude_people",
@@ -39,14 +38,6 @@ __all__ = [
     "reach_csv",
     "reach_targets",
 ]
-
-
-class AmbiguousQueryError(NotFoundError):
-    """A query names more than one person or account; ``candidates`` lists them."""
-
-    def __init__(self, message: str, candidates: list[str], **kwargs: object) -> None:
-        self.candidates = candidates
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -149,16 +140,7 @@ def exclude_people(ws: Workspace, queries: list[str], *, undo: bool = False) -> 
     names = []
     with ws.transaction():
         for query in queries:
-            found = find_people(ws, query)
-            if not found:
-                raise NotFoundError(f"no person {query!r} in the workspace")
-            if len(found) > 1:
-                raise AmbiguousQueryError(
-                    f"{query!r} names {len(found)} people",
-                    [f"{n} ({c or 'no company'})" for _, n, c in found],
-                    hint="give their LinkedIn URL or e-mail instead",
-                )
-            pid, name, _ = found[0]
+            pid, name, _ = one_person(ws, query)
             ws.conn.execute("UPDATE people SET excluded = ? WHERE id = ?", (int(not undo), pid))
             names.append(name)
     return names

@@ -117,6 +117,11 @@ def test_unknown_and_ambiguous_queries_exit_non_zero(team, tmp_path: Path) -> No
     assert ambiguous.exit_code == 1
     assert "matches 2 people or accounts" in ambiguous.output
     assert "Per Moberg (Nordvik Transport AB): person" in ambiguous.output
+    for command in (("exclude", "Per Moberg"), ("forget", "--person", "Per Moberg")):
+        result = team(*command)
+        assert result.exit_code == 1
+        assert "Error: 'Per Moberg' names 2 people" in result.output
+        assert "  Per Moberg (X)" in result.output
 
 
 def test_excluded_people_are_never_on_a_path(team) -> None:

@@ -41,6 +41,8 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("verbose"):
                 logging.getLogger("graphwarm").exception("details")
             click.echo(f"Error: {err}", err=True)
+            for candidate in getattr(err, "candidates", ()):
+                click.echo(f"  {candidate}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was changed.", err=True)

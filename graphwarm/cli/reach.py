@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ..queries import (
-    AmbiguousQueryError,
     ReachResult,
     exclude_people,
     excluded_people,
@@ -121,13 +120,7 @@ def path_command(ws: Workspace, query: str, alternatives: int, fmt: str) -> None
       graphwarm path "Sofia Wall"
       graphwarm path "Nordvik Transport AB" --alternatives 5
     """
-    try:
-        result = find_paths(ws, query, alternatives=alternatives)
-    except AmbiguousQueryError as err:
-        click.echo(f"Error: {err}", err=True)
-        for candidate in err.candidates:
-            click.echo(f"  {candidate}", err=True)
-        raise SystemExit(1) from None
+    result = find_paths(ws, query, alternatives=alternatives)
     if fmt == "json":
         data = {
             "query": query,
