@@ -107,7 +107,7 @@ def find_paths(ws: Workspace, query: str, *, alternatives: int = 3) -> PathsResu
 
 def _node_for(ws: Workspace, query: str) -> tuple[int, str]:
     """A query as a graph node: ``people.id``, or ``-accounts.id`` for an account."""
-    people = [p for p in find_people(ws, query)]
+    people = find_people(ws, query)
     key = company_key(query)
     accounts = (
         ws.conn.execute("SELECT id, name FROM accounts WHERE key = ?", (key,)).fetchall()
