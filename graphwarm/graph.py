@@ -234,7 +234,7 @@ class ReferralGraph:
         """The node index of a public id; a negative id names an account's pseudo-target."""
         lookup = self._cache.get("index")
         if lookup is None:
-            lookup = {int(x): i for i, x in enumerate(self.node_ids)}
+            lookup = dict(zip(self.node_ids.tolist(), range(self.node_ids.shape[0]), strict=True))
             self._cache["index"] = lookup
         try:
             return lookup[int(node_id)]

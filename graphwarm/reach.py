@@ -37,10 +37,13 @@ Alternatives
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import math
+import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -57,6 +60,7 @@ __all__ = [
     "PathExplanation",
     "Route",
     "TargetReach",
+    "alternatives_text",
     "best_paths_to",
     "cold_probability",
     "cold_threshold",
@@ -132,9 +136,10 @@ class TargetReach:
     hops: int
     path: tuple[int, ...]
     by_introducer: tuple[Route, ...] = ()
-    by_member: tuple[Route, ...] = ()
     p_any: float = 0.0
     reason: str = ""
+    # each member's best path: rows start:end of a block shared by every target of one run
+    _members: tuple[_RouteBlock, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def best(self) -> Route | None:
@@ -143,10 +148,21 @@ class TargetReach:
             return None
         return self.by_introducer[0] if self.by_introducer else None
 
+    @functools.cached_property
+    def by_member(self) -> tuple[Route, ...]:
+        """Each member's own best path, best first (by P, then hops, then path)."""
+        if self._members is None:
+            return ()
+        block, start, end = self._members
+        return block.routes(start, end)
+
     @property
     def alternatives(self) -> tuple[Route, ...]:
         """Paths through the top introducers, then each member's best; each path once."""
-        return _distinct(self.by_introducer + self.by_member)
+        if self._members is None:
+            return self.by_introducer
+        block, start, end = self._members
+        return self.by_introducer + block.routes(start, end, unlisted=True)
 
 
 @dataclass(frozen=True)
@@ -193,13 +209,14 @@ def reach(
     sources = _sources(rg, members)
     with _gc_paused():
         results = _run(rg, settings, spec, sources, n_introducers, per_member)
-    names = {
-        int(i): name.casefold() for i, name in zip(rg.account_id, rg.account_name, strict=True)
+    accounts = {
+        i: name.casefold() for i, name in zip(rg.account_id.tolist(), rg.account_name, strict=True)
     }
+    names = node_names(rg)
 
     def order(tr: TargetReach) -> tuple[str, float, str]:
-        account = names.get(tr.account_id, "\uffff") if tr.account_id is not None else "\uffff"
-        return (account, -tr.probability, _name(rg, tr.target).casefold())
+        account = accounts.get(tr.account_id, "\uffff") if tr.account_id is not None else "\uffff"
+        return (account, -tr.probability, names[tr.target].casefold())
 
     return sorted(results, key=order)
 
@@ -344,10 +361,25 @@ def _route_record(
     }
 
 
+def alternatives_text(rg: ReferralGraph, tr: TargetReach) -> str:
+    """``tr.alternatives`` in one line, as the CSV's ``alternatives`` column holds them:
+    ``Lina Ahl → Per Moberg → Sofia Wall (internal, 0.470); …``."""
+    names = node_names(rg)
+    parts = [
+        f"{_ARROW.join([names[x] for x in r.path])} ({r.label}, {r.probability:.3f})"
+        for r in tr.by_introducer
+    ]
+    if tr._members is not None:
+        block, start, end = tr._members
+        parts += block.unlisted_texts(start, end)
+    return "; ".join(parts)
+
+
 def target_fields(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
     """One target's flat fields (no paths): what a table or CSV row needs."""
     t = rg.info(tr.target)
     a = t["account"]
+    names = node_names(rg)
     return {
         "account": rg.account_name[a] if a >= 0 else t["company"],
         "target": t["name"],
@@ -356,8 +388,8 @@ def target_fields(rg: ReferralGraph, tr: TargetReach) -> dict[str, Any]:
         "probability": tr.probability,
         "p_intro": tr.p_intro,
         "p_meeting_if_intro": tr.p_meeting_if_intro,
-        "member": _name(rg, tr.member) if tr.member is not None else None,
-        "introducer": _name(rg, tr.introducer) if tr.introducer is not None else None,
+        "member": names[tr.member] if tr.member is not None else None,
+        "introducer": names[tr.introducer] if tr.introducer is not None else None,
         "hops": tr.hops,
         "p_any": tr.p_any,
         "reason": tr.reason,
@@ -372,7 +404,9 @@ class _Names(dict):
         self.rg = rg
 
     def __missing__(self, node_id: int) -> str:
-        name = self[node_id] = _text(self.rg, node_id)[0]
+        rg = self.rg
+        name = rg.name_of(rg.index_of(node_id)) if node_id > 0 else _name(rg, node_id)
+        self[node_id] = name
         return name
 
 
@@ -926,29 +960,32 @@ def _run(
     table = _Table(rg, net, settings, spec)
     rounds = settings.max_hops - 1
     ids = rg.person_id
+    n_targets = table.n_targets
     dist, hops, preds = _search(net, sources, rounds, table.last)
     k = max(1, k)
     # one spare candidate per target, in case a path runs through the target itself
-    best = _score(table, dist, hops, k + 1)
-    by_intro = _routes(best, preds, ids, spec, table.n_targets, k)
-    by_member: list[tuple[Route, ...]] = [()] * table.n_targets
-    if per_member:
-        # one search per member, kept as arrays; Route objects are made once, in bulk
-        found: list[tuple[_Rows, np.ndarray]] = []
-        for m in sources.tolist():
-            d1, h1, p1 = _search(net, np.array([m]), rounds, table.last)
-            found.append(_route_arrays(_score(table, d1, h1, 2), p1, spec, 1))
-        by_member = _member_routes(found, ids, spec, table.n_targets)
-    threshold = cold_threshold(settings)
+    rows, paths = _route_arrays(_score(table, dist, hops, k + 1), preds, spec, k)
+    by_intro = _group(rows.g, _make_routes(rows, paths, ids, spec), n_targets)
+    # p_any from log(1 - P) summed over each target's distinct paths
+    with np.errstate(divide="ignore"):
+        miss = np.bincount(rows.g, weights=np.log1p(-rows.p), minlength=n_targets)
+        count = np.bincount(rows.g, minlength=n_targets)
+        block = None
+        if per_member:
+            block = _member_block(net, table, sources, rounds, rg, spec)
+            block.mark_listed(rows, paths)
+            own = ~block.listed
+            miss += np.bincount(block.g[own], weights=np.log1p(-block.p[own]), minlength=n_targets)
+            count += np.bincount(block.g[own], minlength=n_targets)
     cold_p = cold_probability(settings)
+    p_any = np.where(count > 0, -np.expm1(miss), cold_p).tolist()
+    threshold = cold_threshold(settings)
+    account_ids = [int(rg.account_id[a]) if a >= 0 else None for a in spec.acc.tolist()]
     out = []
-    for g in range(table.n_targets):
-        intro = by_intro[g]
-        mine = by_member[g]
-        a = int(spec.acc[g])
-        account_id = int(rg.account_id[a]) if a >= 0 else None
-        routes = _distinct(tuple(intro) + mine)
-        p_any = 1.0 - math.prod(1.0 - r.probability for r in routes) if routes else cold_p
+    for g, (target, account_id, intro) in enumerate(
+        zip(spec.public.tolist(), account_ids, by_intro, strict=True)
+    ):
+        members = (block, int(block.bounds[g]), int(block.bounds[g + 1])) if block else None
         top = intro[0] if intro else None
         if top is None or top.probability < threshold:
             if top is None:
@@ -960,7 +997,7 @@ def _run(
                 )
             out.append(
                 TargetReach(
-                    target=int(spec.public[g]),
+                    target=target,
                     account_id=account_id,
                     label="cold",
                     probability=cold_p,
@@ -970,16 +1007,16 @@ def _run(
                     introducer=None,
                     hops=0,
                     path=(),
-                    by_introducer=tuple(intro),
-                    by_member=mine,
-                    p_any=p_any,
+                    by_introducer=intro,
+                    p_any=p_any[g],
                     reason=reason,
+                    _members=members,
                 )
             )
             continue
         out.append(
             TargetReach(
-                target=int(spec.public[g]),
+                target=target,
                 account_id=account_id,
                 label=top.label,
                 probability=top.probability,
@@ -989,33 +1026,36 @@ def _run(
                 introducer=top.introducer,
                 hops=top.hops,
                 path=top.path,
-                by_introducer=tuple(intro),
-                by_member=mine,
-                p_any=p_any,
+                by_introducer=intro,
+                p_any=p_any[g],
+                _members=members,
             )
         )
     return out
 
 
+def _group(g: np.ndarray, routes: list[Route], n_targets: int) -> list[tuple[Route, ...]]:
+    """Routes in rows sorted by target row ``g``, as one tuple per target row."""
+    bounds = np.searchsorted(g, np.arange(n_targets + 1)).tolist()
+    return [tuple(routes[s:e]) for s, e in itertools.pairwise(bounds)]
+
+
 def _routes(
     rows: _Rows, preds: np.ndarray, ids: np.ndarray, spec: _Spec, n_targets: int, keep: int
-) -> list[list[Route]]:
-    """Turn scored rows into :class:`Route` objects, at most ``keep`` per target row.
-
-    A row whose path to the introducer runs through the target itself is dropped: the target
-    cannot be asked to reach themselves. (That introducer's next-best path is not searched.)
-    """
+) -> list[tuple[Route, ...]]:
+    """Turn scored rows into :class:`Route` objects, at most ``keep`` per target row."""
     rows, paths = _route_arrays(rows, preds, spec, keep)
-    out: list[list[Route]] = [[] for _ in range(n_targets)]
-    for g, route in zip(rows.g.tolist(), _make_routes(rows, paths, ids, spec), strict=True):
-        out[g].append(route)
-    return out
+    return _group(rows.g, _make_routes(rows, paths, ids, spec), n_targets)
 
 
 def _route_arrays(
     rows: _Rows, preds: np.ndarray, spec: _Spec, keep: int
 ) -> tuple[_Rows, np.ndarray]:
-    """The rows :func:`_routes` keeps, with their paths (node indices, ``-1`` padded)."""
+    """Scored rows as paths (node indices, ``-1`` padded), at most ``keep`` per target row.
+
+    A row whose path to the introducer runs through the target itself is dropped: the target
+    cannot be asked to reach themselves. (That introducer's next-best path is not searched.)
+    """
     if rows.g.shape[0] == 0:
         return rows, np.full((0, preds.shape[0] + 1), -1, dtype=np.int64)
     paths = _rebuild(preds, rows.i)
@@ -1058,37 +1098,155 @@ def _make_routes(rows: _Rows, paths: np.ndarray, ids: np.ndarray, spec: _Spec) -
     ]
 
 
-def _member_routes(
-    found: Sequence[tuple[_Rows, np.ndarray]], ids: np.ndarray, spec: _Spec, n_targets: int
-) -> list[tuple[Route, ...]]:
-    """Each member's best route per target, grouped by target and sorted by (-P, hops, path)."""
-    out: list[tuple[Route, ...]] = [()] * n_targets
-    found = [(r, p) for r, p in found if r.g.shape[0]]
-    if not found:
-        return out
-    rows = _Rows(*(np.concatenate([getattr(r, f) for r, _ in found]) for f in _FIELDS))
-    paths = np.concatenate([p for _, p in found])
-    # the path as compared in Python: public ids, then the target (same within a target row)
-    id_paths = np.where(paths >= 0, ids[np.maximum(paths, 0)], -1)
-    keys = [id_paths[:, c] for c in range(id_paths.shape[1] - 1, -1, -1)]
-    order = np.lexsort((*keys, rows.hops, -rows.p, rows.g))
-    rows, paths = rows.take(order), paths[order]
-    routes = _make_routes(rows, paths, ids, spec)
-    g = rows.g
-    bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True]).tolist()
-    for start, end in itertools.pairwise(bounds):
-        out[int(g[start])] = tuple(routes[start:end])
-    return out
+def _member_block(
+    net: _Net, table: _Table, sources: np.ndarray, rounds: int, rg: ReferralGraph, spec: _Spec
+) -> _RouteBlock:
+    """Each member's best path to each target: one search per member, kept as arrays.
+
+    The searches run on a few threads: numpy releases the GIL in the array work, and at M
+    two cores make the 50 searches 1.7× faster than one."""
+
+    def one(m: int) -> tuple[_Rows, np.ndarray]:
+        d1, h1, p1 = _search(net, np.array([m]), rounds, table.last)
+        return _route_arrays(_score(table, d1, h1, 2), p1, spec, 1)
+
+    members = sources.tolist()
+    workers = min(_MAX_THREADS, _cpus(), len(members))
+    if workers <= 1:
+        found = [one(m) for m in members]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(one, members))
+    return _RouteBlock(found, rg, spec, table.n_targets)
 
 
-def _distinct(routes: Sequence[Route]) -> tuple[Route, ...]:
-    seen: set[tuple[int, ...]] = set()
-    out = []
-    for r in routes:
-        if r.path not in seen:
-            seen.add(r.path)
-            out.append(r)
-    return tuple(out)
+_MAX_THREADS = 4
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _RouteBlock:
+    """Routes as arrays, one per row, grouped by target row (``bounds``) and sorted within
+    each by (-P, hops, path): every member's best path to every target. At M that is 357,000
+    routes, so :class:`Route` objects are made only when asked for and the CSV's text is made
+    from the arrays. ``listed`` marks rows whose path is also one of the target's top
+    introducers' (:attr:`TargetReach.alternatives` lists each path once)."""
+
+    def __init__(
+        self,
+        found: Sequence[tuple[_Rows, np.ndarray]],
+        rg: ReferralGraph,
+        spec: _Spec,
+        n_targets: int,
+    ) -> None:
+        self.rg = rg
+        found = [(r, p) for r, p in found if r.g.shape[0]]
+        if found:
+            rows = _Rows(*(np.concatenate([getattr(r, f) for r, _ in found]) for f in _FIELDS))
+            nodes = np.concatenate([p for _, p in found])
+        else:
+            rows = _Rows(*(np.zeros(0, dtype=np.int64) for _ in _FIELDS))
+            nodes = np.full((0, 1), -1, dtype=np.int64)
+        ids = np.where(nodes >= 0, rg.person_id[np.maximum(nodes, 0)], -1)
+        keys = [ids[:, c] for c in range(ids.shape[1] - 1, -1, -1)]
+        order = np.lexsort((*keys, rows.hops, -rows.p, rows.g))
+        rows, nodes, ids = rows.take(order), nodes[order], ids[order]
+        size, width = nodes.shape
+        length = (nodes >= 0).sum(axis=1)
+        self.g = rows.g.astype(np.int64)
+        self.bounds = np.searchsorted(self.g, np.arange(n_targets + 1))
+        self.nodes = nodes
+        # public ids, member first, then the target; ``length`` of them in each row
+        self.path = np.zeros((size, width + 1), dtype=np.int64)
+        self.path[:, :width] = np.maximum(ids, 0)
+        self.path[np.arange(size), length] = spec.public[self.g]
+        self.public = spec.public
+        self.length = length + 1
+        self.label, self.p, self.hops = rows.label, rows.p, rows.hops
+        self.p_intro, self.p_last = rows.p_intro, rows.p_last
+        self.listed = np.zeros(size, dtype=bool)
+        self._texts: list[str] | None = None
+
+    def mark_listed(self, rows: _Rows, nodes: np.ndarray) -> None:
+        """Mark the rows whose path is one of ``rows``/``nodes`` (same target row, same
+        member, same nodes): one row at most each, as a member has one row per target."""
+        if self.g.shape[0] == 0 or rows.g.shape[0] == 0:
+            return
+        span = int(max(self.nodes.max(), nodes.max())) + 1
+        key = self.g * span + self.nodes[:, 0]
+        order = np.argsort(key)
+        ikey = rows.g.astype(np.int64) * span + nodes[:, 0]
+        pos = np.minimum(np.searchsorted(key[order], ikey), order.shape[0] - 1)
+        hit = key[order[pos]] == ikey
+        j = order[pos[hit]]
+        same = (self.nodes[j] == nodes[hit]).all(axis=1)
+        self.listed[j[same]] = True
+
+    def routes(self, start: int, end: int, *, unlisted: bool = False) -> tuple[Route, ...]:
+        """Rows ``start:end`` as :class:`Route` objects (``unlisted``: without listed ones)."""
+        rows = np.arange(start, end)
+        if unlisted:
+            rows = rows[~self.listed[start:end]]
+        paths = zip(self.path[rows].tolist(), self.length[rows].tolist(), strict=True)
+        return tuple(
+            map(
+                Route,
+                [tuple(p[:n]) for p, n in paths],
+                [LABELS[x] for x in self.label[rows].tolist()],
+                self.p[rows].tolist(),
+                self.p_intro[rows].tolist(),
+                self.p_last[rows].tolist(),
+                self.hops[rows].tolist(),
+            )
+        )
+
+    def unlisted_texts(self, start: int, end: int) -> list[str]:
+        """:func:`route_text` of the unlisted rows ``start:end``, made for every row at once."""
+        if self._texts is None:
+            keep = np.flatnonzero(~self.listed)
+            self._kept = keep
+            self._texts = _texts(
+                self.rg, self.public, self.nodes[keep], self.g[keep], self.label[keep], self.p[keep]
+            )
+        lo, hi = np.searchsorted(self._kept, (start, end)).tolist()
+        return self._texts[lo:hi]
+
+
+def _texts(
+    rg: ReferralGraph,
+    public: np.ndarray,
+    nodes: np.ndarray,
+    g: np.ndarray,
+    label: np.ndarray,
+    p: np.ndarray,
+) -> list[str]:
+    """The text of each row's route (``A → B → C (internal, 0.470)``), from its nodes before
+    the target (``-1`` padded) and its target row ``g`` (``public`` holds their ids)."""
+    person = rg.names if rg.names is not None else [rg.name_of(i) for i in range(rg.n_people)]
+    names = node_names(rg)
+    ends = [f"{_ARROW}{names[t]} (" for t in public.tolist()]
+    labels = [f"{x}, " for x in LABELS]
+    # a few thousand distinct chances: format each once
+    values, which = np.unique(p, return_inverse=True)
+    chances = [f"{x:.3f})" for x in values.tolist()]
+    lengths = (nodes >= 0).sum(axis=1).tolist()
+    get = person.__getitem__
+    with _gc_paused():
+        return [
+            f"{_ARROW.join(map(get, row[:n]))}{ends[t]}{labels[lab]}{chances[c]}"
+            for row, n, t, lab, c in zip(
+                nodes.tolist(), lengths, g.tolist(), label.tolist(), which.tolist(), strict=True
+            )
+        ]
+
+
+_ARROW = " → "
 
 
 def _check_settings(settings: Settings) -> None:

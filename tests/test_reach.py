@@ -11,14 +11,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graphwarm import reach as reach_module
 from graphwarm.errors import InputError, NotFoundError
 from graphwarm.graph import graph_from_lists, to_networkx
 from graphwarm.reach import (
     _net,
     _search,
+    alternatives_text,
     best_paths_to,
     cold_probability,
     explain_path,
+    path_names,
     reach,
     reach_record,
 )
@@ -508,8 +511,9 @@ def _old_by_member(rg, config):
     }
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_bulk_member_routes_equal_the_one_by_one_routes(seed):
+def _random_team(seed):
+    """A random team network with many ties in P (few distinct strengths), so the order's
+    tie-breaks are exercised."""
     rng = np.random.default_rng(seed)
     n, m = 300, 1200
     companies = [f"C{i}" for i in range(12)] + [None] * 3
@@ -525,7 +529,6 @@ def test_bulk_member_routes_equal_the_one_by_one_routes(seed):
         }
         for i in range(n)
     ]
-    # few distinct strengths: many ties in P, so the order's tie-breaks are exercised
     ties = [
         (int(a) + 1, int(b) + 1, float(rng.choice([0.0, 0.25, 0.5, 1.0])))
         for a, b in zip(rng.integers(n, size=m), rng.integers(n, size=m), strict=True)
@@ -533,11 +536,46 @@ def test_bulk_member_routes_equal_the_one_by_one_routes(seed):
     ]
     config = Settings(max_hops=int(rng.integers(2, 5)))
     rg = graph_from_lists(people, ties, target_accounts=["C1", "C2", "C3"], settings=config)
+    return rg, config
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bulk_member_routes_equal_the_one_by_one_routes(seed):
+    rg, config = _random_team(seed)
     old = _old_by_member(rg, config)
     results = reach(rg, config)
     assert len(results) == len(old) and sum(len(r.by_member) for r in results) > 0
     for r in results:
         assert r.by_member == old[r.target]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alternatives_list_each_path_once_and_p_any_counts_them(seed):
+    rg, config = _random_team(seed)
+    for r in reach(rg, config):
+        expected = []
+        for route in r.by_introducer + r.by_member:
+            if all(route.path != seen.path for seen in expected):
+                expected.append(route)
+        assert r.alternatives == tuple(expected)
+        # the CSV's text, made from the arrays, against formatting each route
+        assert alternatives_text(rg, r) == "; ".join(
+            f"{' → '.join(path_names(rg, a))} ({a.label}, {a.probability:.3f})" for a in expected
+        )
+        if expected:
+            assert r.p_any == pytest.approx(1 - math.prod(1 - a.probability for a in expected))
+        else:
+            assert r.p_any == cold_probability(config)
+
+
+def test_member_searches_on_threads_equal_one_thread(monkeypatch):
+    rg, config = _random_team(7)
+    monkeypatch.setattr(reach_module, "_cpus", lambda: 4)
+    threaded = reach(rg, config)
+    monkeypatch.setattr(reach_module, "_MAX_THREADS", 1)
+    serial = reach(rg, config)
+    assert threaded == serial
+    assert [r.by_member for r in threaded] == [r.by_member for r in serial]
 
 
 def _sorted_best_rows(rows, k):
