@@ -3,8 +3,8 @@ and the do-not-contact list. Each function here is what one command calls."""
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from .reach import (
     RECORD_KEYS,
     PathExplanation,
     TargetReach,
+    alternatives_text,
     best_paths_to,
     explain_routes,
     node_names,
@@ -169,21 +170,31 @@ def reach_csv(result: ReachResult) -> str:
     350,000 alternatives the records alone cost seconds.
     """
     rg = result.graph
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    lines = [_csv_line(CSV_COLUMNS)]
     names = node_names(rg)
     for tr in result.targets:
         row = target_fields(rg, tr)
         best = tr.best
         row["path"] = " → ".join([names[x] for x in best.path]) if best is not None else ""
-        row["alternatives"] = "; ".join(
-            [
-                f"{' → '.join([names[x] for x in r.path])} ({r.label}, {r.probability:.3f})"
-                for r in tr.alternatives
-            ]
-        )
+        row["alternatives"] = alternatives_text(rg, tr)
         for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
             row[key] = f"{row[key]:.4f}"
-        writer.writerow([row[c] for c in CSV_COLUMNS])
-    return buffer.getvalue()
+        lines.append(_csv_line([row[c] for c in CSV_COLUMNS]))
+    return "".join(lines)
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def _csv_line(values: Sequence[object]) -> str:
+    """One CSV record as ``csv.writer`` writes it (minimal quoting, ``\n`` ends it), except
+    that a bare ``\r`` is quoted too. ``csv.writer`` walks each field character by character
+    and took 0.5 s over the 26 MB of a 10,000-target reach; a regex and ``str.replace`` do
+    the same in C at memory speed."""
+    fields = []
+    for value in values:
+        text = "" if value is None else str(value)
+        if _NEEDS_QUOTES.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        fields.append(text)
+    return ",".join(fields) + "\n"
