@@ -10,7 +10,8 @@ who on the team should ask whom, and how likely that is to end in a meeting.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from .errors import (
     AmbiguousQueryError,
@@ -20,16 +21,46 @@ from .errors import (
     SettingsError,
     WorkspaceError,
 )
-from .forget import forget_member, forget_person
-from .imports import import_accounts, import_linkedin, import_people, import_ties
-from .records import ImportReport
-from .settings import Settings, load_settings
-from .store import Workspace, WorkspaceStatus
 
-try:
-    __version__ = version("graphwarm")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from .forget import forget_member, forget_person
+    from .imports import import_accounts, import_linkedin, import_people, import_ties
+    from .records import ImportReport
+    from .settings import Settings, load_settings
+    from .store import Workspace, WorkspaceStatus
+
+# Imported on first use (PEP 562): a command that only reads the workspace need not load the
+# importers' CSV and encoding machinery.
+_LAZY = {
+    "ImportReport": "records",
+    "Settings": "settings",
+    "Workspace": "store",
+    "WorkspaceStatus": "store",
+    "forget_member": "forget",
+    "forget_person": "forget",
+    "import_accounts": "imports",
+    "import_linkedin": "imports",
+    "import_people": "imports",
+    "import_ties": "imports",
+    "load_settings": "settings",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("graphwarm")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return "0.0.0"
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphwarm' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AmbiguousQueryError",

@@ -14,6 +14,7 @@ from helpers import CRM, LINKEDIN, dump, linkedin_fixture
 
 from graphwarm import imports as imports_module
 from graphwarm.cli import main
+from graphwarm.cli._common import _COMMAND_MODULES
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
@@ -308,7 +309,10 @@ def test_hidden_connection_rows_are_reported(cli) -> None:
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
@@ -322,6 +326,23 @@ def test_the_command_tree() -> None:
         assert expected in ALL_COMMANDS
     for expected in [("import", "ties"), ("status",), ("forget",), ("demo",)]:
         assert expected in ALL_COMMANDS
+    # every command is registered by the module the lazy loader imports for it
+    assert sorted(main.commands) == sorted(_COMMAND_MODULES)
+    for name, module in _COMMAND_MODULES.items():
+        assert main.commands[name].callback.__module__ == f"graphwarm.cli.{module}"
+
+
+def test_reach_starts_without_loading_the_importers_map_or_plans() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from graphwarm.cli import main; "
+        "CliRunner().invoke(main, ['reach', '--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('graphwarm.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout
+    assert "graphwarm.cli.reach" in loaded
+    for heavy in ("graphwarm.imports", "graphwarm.netmap", "graphwarm.plans", "graphwarm.demo"):
+        assert f"'{heavy}'" not in loaded
 
 
 @pytest.mark.parametrize("path", [(), *ALL_COMMANDS], ids=lambda p: " ".join(p) or "graphwarm")

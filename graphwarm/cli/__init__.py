@@ -1,8 +1,10 @@
-"""The ``graphwarm`` command line: thin click wrappers over the library."""
+"""The ``graphwarm`` command line: thin click wrappers over the library.
+
+Each command lives in the module ``_common._COMMAND_MODULES`` names, imported when it runs.
+"""
 
 from __future__ import annotations
 
-from . import demo, map, plans, reach, workspace  # noqa: F401  (registers the commands)
 from ._common import main
 
 __all__ = ["main"]
