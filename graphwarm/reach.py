@@ -156,7 +156,7 @@ class TargetReach:
         block, start, end = self._members
         return block.routes(start, end)
 
-    @property
+    @functools.cached_property
     def alternatives(self) -> tuple[Route, ...]:
         """Paths through the top introducers, then each member's best; each path once."""
         if self._members is None:
@@ -966,19 +966,12 @@ def _run(
     # one spare candidate per target, in case a path runs through the target itself
     rows, paths = _route_arrays(_score(table, dist, hops, k + 1), preds, spec, k)
     by_intro = _group(rows.g, _make_routes(rows, paths, ids, spec), n_targets)
-    # p_any from log(1 - P) summed over each target's distinct paths
-    with np.errstate(divide="ignore"):
-        miss = np.bincount(rows.g, weights=np.log1p(-rows.p), minlength=n_targets)
-        count = np.bincount(rows.g, minlength=n_targets)
-        block = None
-        if per_member:
-            block = _member_block(net, table, sources, rounds, rg, spec)
-            block.mark_listed(rows, paths)
-            own = ~block.listed
-            miss += np.bincount(block.g[own], weights=np.log1p(-block.p[own]), minlength=n_targets)
-            count += np.bincount(block.g[own], minlength=n_targets)
+    block = None
+    if per_member:
+        block = _member_block(net, table, sources, rounds, rg, spec)
+        block.mark_listed(rows, paths)
     cold_p = cold_probability(settings)
-    p_any = np.where(count > 0, -np.expm1(miss), cold_p).tolist()
+    p_any = _p_any(rows, block, n_targets, cold_p).tolist()
     threshold = cold_threshold(settings)
     account_ids = [int(rg.account_id[a]) if a >= 0 else None for a in spec.acc.tolist()]
     out = []
@@ -1032,6 +1025,17 @@ def _run(
             )
         )
     return out
+
+
+def _p_any(rows: _Rows, block: _RouteBlock | None, n_targets: int, cold_p: float) -> np.ndarray:
+    """``1 - Π (1 - P)`` over each target's distinct paths (``cold_p`` where it has none)."""
+    g, p = rows.g, rows.p
+    if block is not None:
+        own = ~block.listed
+        g, p = np.concatenate([g, block.g[own]]), np.concatenate([p, block.p[own]])
+    with np.errstate(divide="ignore"):  # a certain path (P = 1) makes it 1
+        miss = np.bincount(g, weights=np.log1p(-p), minlength=n_targets)
+    return np.where(np.bincount(g, minlength=n_targets) > 0, -np.expm1(miss), cold_p)
 
 
 def _group(g: np.ndarray, routes: list[Route], n_targets: int) -> list[tuple[Route, ...]]:
@@ -1171,7 +1175,8 @@ class _RouteBlock:
         self.label, self.p, self.hops = rows.label, rows.p, rows.hops
         self.p_intro, self.p_last = rows.p_intro, rows.p_last
         self.listed = np.zeros(size, dtype=bool)
-        self._texts: list[str] | None = None
+        self._texts: list[str] | None = None  # of the unlisted rows, made on first use
+        self._unlisted = np.zeros(0, dtype=np.int64)
 
     def mark_listed(self, rows: _Rows, nodes: np.ndarray) -> None:
         """Mark the rows whose path is one of ``rows``/``nodes`` (same target row, same
@@ -1207,14 +1212,14 @@ class _RouteBlock:
         )
 
     def unlisted_texts(self, start: int, end: int) -> list[str]:
-        """:func:`route_text` of the unlisted rows ``start:end``, made for every row at once."""
+        """The text of each unlisted row in ``start:end``, as :func:`alternatives_text` joins
+        them (made for every row at once, on first use)."""
         if self._texts is None:
-            keep = np.flatnonzero(~self.listed)
-            self._kept = keep
+            keep = self._unlisted = np.flatnonzero(~self.listed)
             self._texts = _texts(
                 self.rg, self.public, self.nodes[keep], self.g[keep], self.label[keep], self.p[keep]
             )
-        lo, hi = np.searchsorted(self._kept, (start, end)).tolist()
+        lo, hi = np.searchsorted(self._unlisted, (start, end)).tolist()
         return self._texts[lo:hi]
 
 
@@ -1229,21 +1234,42 @@ def _texts(
     """The text of each row's route (``A → B → C (internal, 0.470)``), from its nodes before
     the target (``-1`` padded) and its target row ``g`` (``public`` holds their ids)."""
     person = rg.names if rg.names is not None else [rg.name_of(i) for i in range(rg.n_people)]
+    get = person.__getitem__
     names = node_names(rg)
     ends = [f"{_ARROW}{names[t]} (" for t in public.tolist()]
     labels = [f"{x}, " for x in LABELS]
-    # a few thousand distinct chances: format each once
+    # a few thousand distinct chances, and a third as many distinct heads (member → … →
+    # introducer) as rows: make each text once
     values, which = np.unique(p, return_inverse=True)
     chances = [f"{x:.3f})" for x in values.tolist()]
-    lengths = (nodes >= 0).sum(axis=1).tolist()
-    get = person.__getitem__
+    first, head = _distinct_rows(nodes)
+    lengths = (nodes[first] >= 0).sum(axis=1).tolist()
     with _gc_paused():
+        heads = [
+            _ARROW.join(map(get, row[:n]))
+            for row, n in zip(nodes[first].tolist(), lengths, strict=True)
+        ]
         return [
-            f"{_ARROW.join(map(get, row[:n]))}{ends[t]}{labels[lab]}{chances[c]}"
-            for row, n, t, lab, c in zip(
-                nodes.tolist(), lengths, g.tolist(), label.tolist(), which.tolist(), strict=True
+            f"{heads[h]}{ends[t]}{labels[lab]}{chances[c]}"
+            for h, t, lab, c in zip(
+                head.tolist(), g.tolist(), label.tolist(), which.tolist(), strict=True
             )
         ]
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``first`` (a row index per distinct row) and ``inverse`` (each row's distinct row), for
+    rows of small non-negative ints (``-1`` allowed): each row packed into one int64 when it
+    fits, as ``np.unique(axis=0)`` is 15× slower; else every row counts as distinct."""
+    size, width = rows.shape
+    span = int(rows.max(initial=0)) + 2
+    if size == 0 or span**width >= 2**63:
+        return np.arange(size), np.arange(size)
+    key = np.zeros(size, dtype=np.int64)
+    for c in range(width):
+        key = key * span + (rows[:, c] + 1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse
 
 
 _ARROW = " → "

@@ -87,6 +87,21 @@ def test_reach_table_fits_and_names_the_labels(team) -> None:
     result = team("reach")
     assert result.exit_code == 0
     assert "Sofia Wall" in result.stdout and "internal" in result.stdout
+    assert "targets shown" not in result.output
+
+
+def test_reach_table_shows_at_most_limit_rows_and_says_how_to_see_the_rest(team) -> None:
+    every = json.loads(team("reach", "--format", "json").stdout)
+    assert len(every) > 2
+    result = team("reach", "--limit", "2")
+    assert result.exit_code == 0
+    first, second, *rest = every
+    assert first["target"] in result.stdout and second["target"] in result.stdout
+    assert not any(r["target"] in result.stdout for r in rest)
+    assert f"2 of {len(every)} targets shown" in result.stderr
+    assert "--format csv -o reach.csv" in result.stderr
+    everyone = team("reach", "--limit", "0")
+    assert all(r["target"] in everyone.stdout for r in every)
 
 
 def test_path_explains_each_tie(team) -> None:

@@ -614,3 +614,19 @@ def test_best_rows_selection_equals_sorting(seed):
         got, want = _best_rows(rows, k), _sorted_best_rows(rows, k)
         for f in ("g", "i", "p", "p_intro", "p_last", "label", "hops"):
             assert np.array_equal(getattr(got, f), getattr(want, f)), (k, f)
+
+
+@given(
+    st.lists(st.lists(st.integers(-1, 40), min_size=3, max_size=3), min_size=0, max_size=60).map(
+        lambda rows: np.array(rows, dtype=np.int64).reshape(-1, 3)
+    ),
+    st.sampled_from([0, 2**40]),
+)
+def test_distinct_rows_groups_equal_rows(rows, shift):
+    from graphwarm.reach import _distinct_rows
+
+    rows = np.where(rows >= 0, rows + shift, -1)  # a large shift takes the unpacked way
+    first, inverse = _distinct_rows(rows)
+    assert (rows[first][inverse] == rows).all()
+    if shift == 0 and rows.shape[0]:
+        assert first.shape[0] == np.unique(rows, axis=0).shape[0]
