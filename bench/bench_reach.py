@@ -3,6 +3,7 @@
     python bench/bench_reach.py M                 # end to end from a workspace + search vs nx
     python bench/bench_reach.py L --skip-networkx # networkx at L takes minutes per run
     python bench/bench_reach.py M --arrays        # also reach from in-memory arrays
+    python bench/bench_reach.py M --baseline ../old  # the CLI side by side with another tree
 
 End to end is what ``graphwarm reach --format csv -o /dev/null`` does on an existing
 workspace: open → load_graph → reach over every target → one CSV row per target with every
@@ -50,9 +51,9 @@ SETTINGS = Settings(as_of=network.AS_OF)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _env() -> dict:
+def _env(root: Path = ROOT) -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     return env
 
 
@@ -135,11 +136,12 @@ def drop_cache(db: str) -> None:
     conn.close()
 
 
-def run_cli(db: str) -> dict:
-    """The real command in a child process: wall clock and that process's peak RSS."""
+def run_cli(db: str, root: Path = ROOT) -> dict:
+    """The real command in a child process: wall clock and that process's peak RSS.
+    ``root``: the source tree whose graphwarm runs (another checkout for a side-by-side)."""
     cmd = [sys.executable, "-m", "graphwarm", "--db", db, "reach", "--format", "csv"]
     t = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "-o", os.devnull], cwd=ROOT, env=_env())
+    proc = subprocess.Popen([*cmd, "-o", os.devnull], cwd=root, env=_env(root))
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     if status != 0:
@@ -240,6 +242,12 @@ def main() -> None:
     parser.add_argument("--arrays", action="store_true", help="also reach from in-memory arrays")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", help="keep the workspace here (reused when present)")
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also time the command from this source tree (e.g. a git worktree of an older "
+        "commit), alternating runs with this one",
+    )
     parser.add_argument("--part", choices=["reach", "search", "e2e"])
     parser.add_argument("--db")
     args = parser.parse_args()
@@ -277,7 +285,11 @@ def main() -> None:
             drop_cache(db)
             cold.append(_child("--part", "e2e", "--db", db))
         warm = [_child("--part", "e2e", "--db", db) for _ in range(args.runs)]
-        cli = [run_cli(db) for _ in range(args.runs)]
+        cli, base = [], []
+        for _ in range(args.runs):  # alternated, so both see the same spells of a noisy host
+            cli.append(run_cli(db))
+            if args.baseline:
+                base.append(run_cli(db, Path(args.baseline).resolve()))
         first = warm[0]
         print(
             f"targets {first['targets']}, labels {first['labels']}, "
@@ -299,6 +311,15 @@ def main() -> None:
                 f"{_med(cli, 'peak_rss_mb'):.0f} MB",
             )
         )
+        if base:
+            rows.append(
+                (
+                    f"  the same from {args.baseline}",
+                    f"{_med(base, 'wall_s'):.2f} s wall → this tree takes "
+                    f"{_med(cli, 'wall_s') / _med(base, 'wall_s'):.2f}× that",
+                    f"{_med(base, 'peak_rss_mb'):.0f} MB",
+                )
+            )
     if args.arrays:
         runs = [_child(args.size, "--part", "reach") for _ in range(args.runs)]
         rows.append(
