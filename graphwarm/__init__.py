@@ -47,6 +47,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
+    """``graphwarm.NAME`` for the names in ``_LAZY``, importing their module on first use."""
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
