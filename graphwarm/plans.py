@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 import traceback
@@ -49,6 +50,7 @@ from .reach import (
     cold_probability,
     cold_threshold,
     explain_path,
+    node_names,
     reach,
 )
 from .settings import Settings, settings_path_for
@@ -82,6 +84,7 @@ LABEL_TEXT = {
     "cold": "cold call",
 }
 MAX_KNOWN = 25  # people listed under "known there"; the rest are counted
+MAX_TOGETHER = 5  # other targets named under "one conversation can cover"; the rest counted
 WIDEN_HOPS = 2  # near misses: search this many hops beyond max_hops
 
 
@@ -164,6 +167,13 @@ class TargetPlan:
     @property
     def label_text(self) -> str:
         return LABEL_TEXT[self.label]
+
+    @property
+    def together_text(self) -> str:
+        """``together`` for a sentence: the first few names, then how many more."""
+        shown = self.together[:MAX_TOGETHER]
+        more = len(self.together) - len(shown)
+        return ", ".join(shown) + (f" and {more} more" if more else "")
 
     @property
     def heading(self) -> str:
@@ -322,13 +332,14 @@ def _account_ids(rg: ReferralGraph, accounts: Sequence[str | int] | None) -> lis
         order = sorted(wanted, key=lambda a: (rg.account_name[a].casefold(), a))
         return [int(rg.account_id[a]) for a in order]
     keys: dict[str | None, list[int]] = {}
-    for a, name in enumerate(rg.account_name):
-        keys.setdefault(company_key(name), []).append(a)
     out: list[int] = []
     for account in accounts:
         if isinstance(account, int):
             found = [rg.account_index(account)]
         else:
+            if not keys:
+                for a, name in enumerate(rg.account_name):
+                    keys.setdefault(company_key(name), []).append(a)
             found = keys.get(company_key(account), [])
             if not found:
                 close = _close_names(account, rg.account_name)
@@ -375,11 +386,12 @@ class _Builder:
         self.tie_member = np.where(member_u, rg.edge_u, rg.edge_v)[one]
         self.tie_other = np.where(member_u, rg.edge_v, rg.edge_u)[one]
         self.tie_s = rg.edge_s[one]
+        self.names = node_names(rg)
 
     # -- people ---------------------------------------------------------------------------
 
     def name(self, node_id: int) -> str:
-        return str(self.rg.info(node_id)["name"])
+        return self.names[node_id]
 
     def person(self, node_id: int) -> dict[str, Any]:
         """Name, first name, title and company of a public id (for templates)."""
@@ -472,6 +484,16 @@ class _Builder:
         rg, settings = self.rg, self.settings
         a = rg.account_index(account_id)
         account = rg.account_name[a]
+        # targets whose best paths start with the same ask: one conversation covers them all
+        first_ask: dict[tuple[int, ...], list[int]] = {}
+        for tr in results:
+            if tr.best is not None:
+                first_ask.setdefault(tr.best.path[:2], []).append(tr.target)
+        together: dict[int, tuple[str, ...]] = {}
+        for group in first_ask.values():
+            names = tuple(self.name(t) for t in group)
+            for k, t in enumerate(group):
+                together[t] = names[:k] + names[k + 1 :]
         targets = []
         for tr in results:
             best = tr.best
@@ -487,14 +509,7 @@ class _Builder:
                     backups=tuple(self.plan_route(r) for r in self.backups(tr, best)),
                     reason=tr.reason,
                     named=tr.target > 0,
-                    together=tuple(
-                        self.name(other.target)
-                        for other in results
-                        if other is not tr
-                        and best is not None
-                        and other.best is not None
-                        and other.best.path[:2] == best.path[:2]
-                    ),
+                    together=together.get(tr.target, ()),
                 )
             )
         label = min((t.label for t in targets), key=LABELS.index, default="cold")
@@ -924,7 +939,10 @@ def _md_finalize(value: Any) -> Any:
     return md_escape(value)
 
 
+@functools.cache
 def _plan_env(fmt: str) -> jinja2.Environment:
+    """One environment per format, so each template is compiled once (45 ms a time)."""
+
     def load(name: str) -> str:
         return (resources.files("graphwarm") / "templates" / name).read_text(encoding="utf-8")
 

@@ -18,6 +18,8 @@ from helpers import FIXTURES
 
 from graphwarm.imports import import_accounts, import_linkedin, import_people, import_ties
 from graphwarm.plans import (
+    MAX_TOGETHER,
+    TargetPlan,
     TemplateError,
     md_escape,
     plan_accounts,
@@ -84,6 +86,17 @@ def test_nordvik_plan_asks_backups_owner_and_known_people(team: Path) -> None:
     assert set(known) >= {"Per Moberg", "Karl Berg"}
     assert known["Per Moberg"].how.startswith("Lina Ahl (weak: connected only")
     assert not plan.missing
+
+
+def test_one_conversation_names_a_few_targets_and_counts_the_rest() -> None:
+    def plan(n: int) -> TargetPlan:
+        names = tuple(f"Buyer {k}" for k in range(n))
+        return TargetPlan(1, "T", None, "internal", 0.5, None, (), "", True, together=names)
+
+    assert plan(0).together_text == ""
+    assert plan(2).together_text == "Buyer 0, Buyer 1"
+    shown = ", ".join(f"Buyer {k}" for k in range(MAX_TOGETHER))
+    assert plan(MAX_TOGETHER + 3).together_text == f"{shown} and 3 more"
 
 
 def test_external_path_and_the_first_ask_of_a_longer_path(team: Path) -> None:
@@ -205,6 +218,7 @@ def test_markdown_reads_well_and_escapes_user_text(team: Path) -> None:
     text = render_plan(plan, "md")
     assert text.startswith("# Account plan: Nordvik Transport AB\n")
     assert "1. Lina Ahl asks Per Moberg — a weak tie" in text
+    assert "One conversation with Per Moberg can cover Eve" in text
     assert XSS not in text and "<script>" not in text
     assert "https://" not in text and "](" not in text.replace("\\](", "")
     # every table row keeps its column count despite the | in the name
