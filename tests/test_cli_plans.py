@@ -94,3 +94,24 @@ def test_commands_have_help_with_an_example(run) -> None:
     for command in ("plan", "forecast"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_forecast_text_shows_the_first_lines_and_counts_the_rest(tmp_path: Path, monkeypatch):
+    from graphwarm.cli import plans as plans_cli
+    from graphwarm.demo import build_demo
+
+    ws, _ = build_demo(tmp_path)
+    ws.close()
+    monkeypatch.setattr(plans_cli, "_LINES", 1)
+    monkeypatch.setattr(plans_cli, "_WHOM", 1)
+    db = str(tmp_path / "graphwarm.db")
+    full = json.loads(CliRunner().invoke(main, ["--db", db, "forecast", "--format", "json"]).output)
+    result = CliRunner().invoke(main, ["--db", db, "forecast"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # rich wraps lines
+    assert len(full["warnings"]) > 1 and len(full["moves"]) > 1
+    assert f"… and {len(full['warnings']) - 1} more: graphwarm forecast --format csv" in text
+    assert f"… and {len(full['moves']) - 1} more: graphwarm forecast --format csv" in text
+    assert text.count("is asked for") == 1
+    member = full["members"][0]
+    assert f"and {len(member['to_whom']) - 1} more" in text

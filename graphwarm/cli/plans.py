@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -83,6 +84,19 @@ def forecast_command(ws: Workspace, fmt: str, output: Path | None, no_spread: bo
         echo_forecast(result, output)
 
 
+# What the forecast's text shows at most; --format csv or json holds everything.
+_WHOM = 8  # introducers per member
+_LINES = 20  # overload warnings, and moved asks
+
+
+def _more(console: Any, total: int) -> None:
+    if total > _LINES:
+        console.print(
+            f"  … and {total - _LINES} more: graphwarm forecast --format csv -o asks.csv "
+            "lists every ask."
+        )
+
+
 def echo_forecast(result: Forecast, output: Path | None = None) -> None:
     """The forecast as tables and a few sentences (the demo prints this too)."""
     from rich.console import Console
@@ -116,7 +130,9 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
         members.add_column("Expected meetings", justify="right")
         members.add_column("Asks whom", overflow="fold")
         for m in result.members:
-            whom = ", ".join(f"{n} ({c})" if c > 1 else n for n, c in m.to_whom)
+            whom = ", ".join(f"{n} ({c})" if c > 1 else n for n, c in m.to_whom[:_WHOM])
+            if len(m.to_whom) > _WHOM:
+                whom += f" and {len(m.to_whom) - _WHOM} more"
             members.add_row(m.member, str(m.asks), f"{m.expected_meetings:.1f}", whom)
         console.print(members)
         limit = result.max_asks_per_introducer
@@ -127,15 +143,16 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             f"[yellow]Warning:[/] {len(result.overloaded)} introducer(s) carry more than "
             f"{limit} asks (max_asks_per_introducer):"
         )
-        for warning in result.warnings:
+        for warning in result.warnings[:_LINES]:
             console.print(f"  {warning}")
+        _more(console, len(result.warnings))
         if result.moves:
             console.print(
                 f"Spreading the asks loses {result.spread_loss:.2f} expected meetings "
                 f"({result.expected_meetings:.1f} → {result.spread_meetings:.1f}); "
                 f"{result.method}:"
             )
-            for move in result.moves:
+            for move in result.moves[:_LINES]:
                 after = move.after
                 new = (
                     f"{' → '.join(after.path)} ({after.probability:.0%})"
@@ -146,6 +163,7 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
                     f"  {move.target} ({move.account}): instead of {move.before.introducer} "
                     f"({move.before.probability:.0%}), {new}"
                 )
+            _more(console, len(result.moves))
     finally:
         if out is not None:
             out.close()
