@@ -126,6 +126,20 @@ def part_e2e(db: str) -> dict:
     }
 
 
+def workspace(size: str, folder: Path) -> str:
+    """``folder/bench-SIZE.db``, written from the generated network unless it is there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = str(folder / f"bench-{size}.db")
+    if not Path(db).exists():
+        t = time.perf_counter()
+        network.write_workspace(network.generate(size), db + ".part")
+        for suffix in ("-wal", "-shm"):
+            Path(db + ".part" + suffix).unlink(missing_ok=True)
+        os.replace(db + ".part", db)
+        print(f"workspace written in {time.perf_counter() - t:.1f} s: {db}")
+    return db
+
+
 def drop_cache(db: str) -> None:
     """Forget the graph cache, as an import or ``forget`` would."""
     conn = sqlite3.connect(db, isolation_level=None)
@@ -136,16 +150,20 @@ def drop_cache(db: str) -> None:
     conn.close()
 
 
-def run_cli(db: str, root: Path = ROOT) -> dict:
-    """The real command in a child process: wall clock and that process's peak RSS.
+def run_cli(
+    db: str,
+    root: Path = ROOT,
+    args: tuple[str, ...] = ("reach", "--format", "csv", "-o", os.devnull),
+) -> dict:
+    """A graphwarm command in a child process: wall clock and that process's peak RSS.
     ``root``: the source tree whose graphwarm runs (another checkout for a side-by-side)."""
-    cmd = [sys.executable, "-m", "graphwarm", "--db", db, "reach", "--format", "csv"]
+    cmd = [sys.executable, "-m", "graphwarm", "--db", db, *args]
     t = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "-o", os.devnull], cwd=root, env=_env(root))
+    proc = subprocess.Popen(cmd, cwd=root, env=_env(root), stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     if status != 0:
-        raise SystemExit(f"graphwarm reach failed with status {status}")
+        raise SystemExit(f"graphwarm {' '.join(args)} failed with status {status}")
     return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
@@ -270,16 +288,7 @@ def main() -> None:
     )
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(args.workdir) if args.workdir else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        db = str(folder / f"bench-{args.size}.db")
-        if not Path(db).exists():
-            t = time.perf_counter()
-            network.write_workspace(network.generate(args.size), db + ".part")
-            for suffix in ("-wal", "-shm"):
-                Path(db + ".part" + suffix).unlink(missing_ok=True)
-            os.replace(db + ".part", db)
-            print(f"workspace written in {time.perf_counter() - t:.1f} s: {db}")
+        db = workspace(args.size, Path(args.workdir) if args.workdir else Path(tmp))
         cold = []
         for _ in range(args.runs):
             drop_cache(db)

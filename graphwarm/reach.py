@@ -1120,7 +1120,11 @@ def _member_block(
         found = [one(m) for m in members]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            found = list(pool.map(one, members))
+            try:
+                found = list(pool.map(one, members))
+            except BaseException:  # Ctrl-C: do not run the searches still queued
+                pool.shutdown(cancel_futures=True)
+                raise
     return _RouteBlock(found, rg, spec, table.n_targets)
 
 
