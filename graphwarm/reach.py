@@ -1180,6 +1180,8 @@ class _RouteBlock:
         self.p_intro, self.p_last = rows.p_intro, rows.p_last
         self.listed = np.zeros(size, dtype=bool)
         self._texts: list[str] | None = None  # of the unlisted rows, made on first use
+        self._routes: list[Route] | None = None  # of every row, made on first use
+        self._listed: list[bool] = []
         self._unlisted = np.zeros(0, dtype=np.int64)
 
     def mark_listed(self, rows: _Rows, nodes: np.ndarray) -> None:
@@ -1198,22 +1200,31 @@ class _RouteBlock:
         self.listed[j[same]] = True
 
     def routes(self, start: int, end: int, *, unlisted: bool = False) -> tuple[Route, ...]:
-        """Rows ``start:end`` as :class:`Route` objects (``unlisted``: without listed ones)."""
-        rows = np.arange(start, end)
+        """Rows ``start:end`` as :class:`Route` objects (``unlisted``: without listed ones).
+
+        The first call makes the objects of every row at once: outputs that ask for one
+        target's routes ask for every target's."""
+        if self._routes is None:
+            paths = zip(self.path.tolist(), self.length.tolist(), strict=True)
+            with _gc_paused():
+                self._routes = list(
+                    map(
+                        Route,
+                        [tuple(p[:n]) for p, n in paths],
+                        [LABELS[x] for x in self.label.tolist()],
+                        self.p.tolist(),
+                        self.p_intro.tolist(),
+                        self.p_last.tolist(),
+                        self.hops.tolist(),
+                    )
+                )
+            self._listed = self.listed.tolist()
+        rows = self._routes[start:end]
         if unlisted:
-            rows = rows[~self.listed[start:end]]
-        paths = zip(self.path[rows].tolist(), self.length[rows].tolist(), strict=True)
-        return tuple(
-            map(
-                Route,
-                [tuple(p[:n]) for p, n in paths],
-                [LABELS[x] for x in self.label[rows].tolist()],
-                self.p[rows].tolist(),
-                self.p_intro[rows].tolist(),
-                self.p_last[rows].tolist(),
-                self.hops[rows].tolist(),
+            return tuple(
+                r for r, seen in zip(rows, self._listed[start:end], strict=True) if not seen
             )
-        )
+        return tuple(rows)
 
     def unlisted_texts(self, start: int, end: int) -> list[str]:
         """The text of each unlisted row in ``start:end``, as :func:`alternatives_text` joins
