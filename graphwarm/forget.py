@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import AmbiguousQueryError, NotFoundError
-from .identity import email_key, name_key, url_key
+from .identity import email_key, forget_keys, name_key, url_key
 from .store import Workspace
 
 __all__ = ["ForgetReport", "find_people", "forget_member", "forget_person", "one_person"]
@@ -95,8 +95,32 @@ def forget_member(ws: Workspace, name: str) -> ForgetReport:
     )
 
 
+def _remember(ws: Workspace, pid: int) -> None:
+    """Keep one-way keys of every URL, e-mail and name the workspace holds for ``pid``, so
+    later imports skip them (:func:`graphwarm.identity.forget_keys`)."""
+    q = ws.conn.execute
+    seen = q(
+        "SELECT url, email, name, company FROM sightings WHERE person_id = ?"
+        " UNION ALL SELECT url, NULL, name, company FROM people WHERE id = ?",
+        (pid, pid),
+    ).fetchall()
+    emails = [r[0] for r in q("SELECT email FROM emails WHERE person_id = ?", (pid,))]
+    (salt,) = q("SELECT value FROM workspace_meta WHERE key = 'forget_salt'").fetchone()
+    keys = forget_keys(
+        int(salt),
+        urls=[r[0] for r in seen],
+        emails=[r[1] for r in seen] + emails,
+        names=[(r[2], r[3]) for r in seen],
+    )
+    ws.conn.executemany("INSERT OR IGNORE INTO forgotten (key) VALUES (?)", [(k,) for k in keys])
+
+
 def forget_person(ws: Workspace, query: str) -> ForgetReport:
-    """Remove one person (by name, URL or e-mail) and every tie to them: a privacy request."""
+    """Remove one person (by name, URL or e-mail) and every tie to them: a privacy request.
+
+    They stay forgotten: later imports skip the rows that describe them (by LinkedIn URL,
+    e-mail, or, for a row with neither, name and company), and say so in the import report.
+    """
     with ws.transaction():
         pid, display, _ = one_person(ws, query, members_only=False)
         is_member = ws.conn.execute("SELECT is_member FROM people WHERE id = ?", (pid,)).fetchone()[
@@ -107,6 +131,7 @@ def forget_person(ws: Workspace, query: str) -> ForgetReport:
                 f"{display} is a team member", hint="use: graphwarm forget --member NAME"
             )
         ties = _tie_count(ws, pid)
+        _remember(ws, pid)
         ws.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
         ws._resolver = None
     return ForgetReport(who=display, people=1, ties=ties)

@@ -13,8 +13,10 @@ True
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from cleanco import basename
@@ -26,7 +28,9 @@ __all__ = [
     "domain_key",
     "email_domain",
     "email_key",
+    "forget_keys",
     "name_key",
+    "record_forget_keys",
     "url_key",
 ]
 
@@ -227,3 +231,44 @@ def better_display(current: str | None, candidate: str | None) -> str | None:
     if not current:
         return candidate
     return candidate if _display_rank(candidate) > _display_rank(current) else current
+
+
+def forget_keys(
+    salt: int,
+    *,
+    urls: Iterable[str | None] = (),
+    emails: Iterable[str | None] = (),
+    names: Iterable[tuple[str | None, str | None]] = (),
+) -> set[str]:
+    """One-way keys that recognise a forgotten person in later imports without keeping who
+    they were: salted SHA-256 of each LinkedIn URL key, each e-mail key, and each name at a
+    company (``names``: ``(name, company)`` pairs; a name is also kept without a company).
+
+    :func:`record_forget_keys` gives the keys a record is checked by.
+    """
+    found = {f"url:{k}" for k in map(url_key, urls) if k}
+    found |= {f"email:{k}" for k in map(email_key, emails) if k}
+    for name, company in names:
+        nkey = name_key(name)
+        if nkey:
+            found |= {f"name:{nkey}@{company_key(company) or ''}", f"name:{nkey}@"}
+    return {_hashed(salt, key) for key in found}
+
+
+def record_forget_keys(
+    salt: int, url: str | None, email: str | None, name: str | None, company: str | None
+) -> set[str]:
+    """The keys by which a record is checked against :func:`forget_keys`, as the resolver
+    matches: its URL, its e-mail, and, unless it has a URL (another profile is someone else),
+    its name at its company (the same name at another company is someone else too)."""
+    ukey, ekey, nkey = url_key(url), email_key(email), name_key(name)
+    keys = {f"url:{ukey}"} if ukey else set()
+    if ekey:
+        keys.add(f"email:{ekey}")
+    if nkey and not ukey:
+        keys.add(f"name:{nkey}@{company_key(company) or ''}")
+    return {_hashed(salt, key) for key in keys}
+
+
+def _hashed(salt: int, key: str) -> str:
+    return hashlib.sha256(f"{salt}:{key}".encode()).hexdigest()

@@ -60,6 +60,9 @@ ON CONFLICT (a, b, import_id) DO UPDATE SET
 """
 
 
+_FORGOTTEN = "someone erased on request (graphwarm forget --person)"
+
+
 class _Writer:
     """Resolves the records of one import and writes them in batches."""
 
@@ -109,7 +112,18 @@ class _Writer:
         self.sightings.append((pid, self.import_id, rec.line, *fields))
         self.touched.setdefault(pid, fields)
 
+    def skip_forgotten(self, rec: PersonRecord | None, line: int | None) -> bool:
+        """Skip (and report) a row about someone erased with ``graphwarm forget --person``."""
+        if rec is None or not self.resolver.is_forgotten(rec):
+            return False
+        self.report.skipped.append((line or 0, _FORGOTTEN))
+        return True
+
     def tie(self, tie: TieRecord) -> bool:
+        if self.resolver.forgotten and (
+            self.skip_forgotten(tie.b, tie.line) or self.skip_forgotten(tie.a, tie.line)
+        ):
+            return False
         a = self.member_id if tie.a is None else self.person(tie.a)
         b = self.person(tie.b)
         if a is None or a == b:
@@ -189,7 +203,7 @@ class _Writer:
         for rec in records:
             if isinstance(rec, TieRecord):
                 self.report.rows_imported += int(self.tie(rec))
-            else:
+            elif not self.skip_forgotten(rec, rec.line):
                 self.person(rec)
                 self.report.rows_imported += 1
             done += 1

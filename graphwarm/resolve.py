@@ -20,6 +20,7 @@ from .identity import (
     email_domain,
     email_key,
     name_key,
+    record_forget_keys,
     url_key,
 )
 from .records import PersonRecord
@@ -60,6 +61,7 @@ class Resolver:
         ):
             self._index(pid, nkey, ukey, aid, bool(is_member))
         self.by_email: dict[str, int] = dict(q("SELECT email, person_id FROM emails"))
+        self.forget_salt, self.forgotten = _forgotten(conn)
         self.next_id = (q("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
         self._new_people: list[tuple] = []
         self._new_emails: list[tuple[str, int]] = []
@@ -128,6 +130,13 @@ class Resolver:
             )
 
     # -- people -------------------------------------------------------------------------------
+
+    def is_forgotten(self, rec: PersonRecord) -> bool:
+        """Whether ``rec`` describes someone erased with ``graphwarm forget --person``."""
+        if not self.forgotten:
+            return False
+        keys = record_forget_keys(self.forget_salt, rec.url, rec.email, rec.name, rec.company)
+        return not self.forgotten.isdisjoint(keys)
 
     def match(self, rec: PersonRecord, *, team_accounts: Iterable[int] = ()) -> int | None:
         """The stored person this record is, or ``None`` when it is someone new."""
@@ -441,6 +450,16 @@ class Resolver:
             for aid in gone:
                 self.conn.execute("DELETE FROM accounts WHERE id = ?", (aid,))
             self.account_by_key = {k: v for k, v in self.account_by_key.items() if v not in gone}
+
+
+def _forgotten(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+    """The workspace's forget salt and the keys of everyone erased on request."""
+    try:
+        row = conn.execute("SELECT value FROM workspace_meta WHERE key = 'forget_salt'").fetchone()
+        keys = {key for (key,) in conn.execute("SELECT key FROM forgotten")}
+    except sqlite3.OperationalError:  # a read-only file from before the list: no one on it
+        return 0, set()
+    return (int(row[0]) if row else 0), keys
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -160,6 +160,7 @@ SELECT a, b,
 FROM signals GROUP BY a, b;
 """
 
+# Tables added after schema version 1 was first written, created when a workspace is opened.
 # The graph cache (graph.load_graph): settings-independent arrays as numpy .npy blobs, valid
 # while their ``generation`` equals the workspace's. Every committed change bumps the
 # generation and drops the cache: Workspace.transaction does it for every writer that uses it,
@@ -172,7 +173,7 @@ FROM signals GROUP BY a, b;
 _BUMP = (
     "UPDATE workspace_meta SET value = value + 1 WHERE key = 'generation'; DELETE FROM graph_cache;"
 )
-_CACHE_SCHEMA = f"""
+_ADDED_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS workspace_meta (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -193,6 +194,11 @@ CREATE TRIGGER IF NOT EXISTS cache_targets_insert AFTER INSERT ON account_target
     BEGIN {_BUMP} END;
 CREATE TRIGGER IF NOT EXISTS cache_targets_delete AFTER DELETE ON account_targets
     BEGIN {_BUMP} END;
+-- People erased on request (graphwarm forget --person): salted one-way keys of their URLs,
+-- e-mails and names (identity.forget_keys), by which later imports skip them.
+CREATE TABLE IF NOT EXISTS forgotten (key TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO workspace_meta (key, value)
+    VALUES ('forget_salt', random() & 9223372036854775807);
 """
 
 
@@ -272,10 +278,10 @@ class Workspace:
             conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: big imports hit random pages
             if version == 0:
                 conn.executescript(
-                    f"BEGIN;{_SCHEMA}{_CACHE_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+                    f"BEGIN;{_SCHEMA}{_ADDED_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
                 )
             else:
-                _add_cache_tables(conn)
+                _add_later_tables(conn)
         except sqlite3.DatabaseError as err:
             if conn is not None:
                 conn.close()
@@ -446,15 +452,17 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
         pass
 
 
-def _add_cache_tables(conn: sqlite3.Connection) -> None:
-    """Add the generation counter and the graph cache to a workspace written before them."""
+def _add_later_tables(conn: sqlite3.Connection) -> None:
+    """Add the generation counter, the graph cache and the forgotten keys to a workspace
+    written before them."""
     found = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name IN ('graph_cache', 'workspace_meta')"
+        "SELECT count(*) FROM sqlite_master"
+        " WHERE name IN ('graph_cache', 'workspace_meta', 'forgotten')"
     ).fetchone()[0]
-    if found == 2:
+    if found == 3:
         return
     try:
-        conn.executescript(f"BEGIN IMMEDIATE;{_CACHE_SCHEMA}COMMIT;")
+        conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}COMMIT;")
     except sqlite3.OperationalError:  # read-only file or busy: work without the cache
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -106,12 +106,23 @@ def test_status_with_members(cli, karin_export) -> None:
     assert "linkedin:connections" in out and "(Karin Lund): 4/4 rows, 0 skipped" in out
 
 
-def test_forget_member_and_person(cli, karin_export) -> None:
+def test_forget_member_and_person(cli, karin_export, tmp_path: Path) -> None:
     cli("import", "linkedin", karin_export())
     cli("import", "people", CRM / "hubspot_contacts.csv")
     person = cli("forget", "--person", "henrik.strand@tallholm.se")
     assert person.exit_code == 0
-    assert person.stdout == "Forgot Henrik Strand and 0 ties.\n"
+    assert person.stdout.startswith("Forgot Henrik Strand and 0 ties. Later imports skip them")
+    # a newer export still lists Henrik: the import skips him and says why
+    newer = tmp_path / "contacts-newer.csv"
+    newer.write_text(
+        (CRM / "hubspot_contacts.csv").read_text(encoding="utf-8")
+        + "5120099,Nils,Ny,nils.ny@tallholm.se,,Karin Lund,Driver,Tallholm Mekaniska AB,\n",
+        encoding="utf-8",
+    )
+    again = cli("import", "people", newer)
+    assert again.exit_code == 0
+    assert "someone erased on request (graphwarm forget --person)" in again.output
+    assert "Henrik" not in cli("status").stdout + again.output
     member = cli("forget", "--member", "Karin Lund")
     assert member.exit_code == 0
     assert member.stdout == "Forgot member Karin Lund: 3 imports, 4 people, 4 ties.\n"

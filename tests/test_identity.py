@@ -12,7 +12,9 @@ from graphwarm.identity import (
     domain_key,
     email_domain,
     email_key,
+    forget_keys,
     name_key,
+    record_forget_keys,
     url_key,
 )
 
@@ -233,3 +235,38 @@ def test_url_key_of_a_non_ascii_slug_is_that_of_its_percent_encoding() -> None:
     encoded = url_key("https://www.linkedin.com/in/J%C3%B6rg-M%C3%BCller")
     decomposed = url_key("linkedin.com/in/Jo\u0308rg-Mu\u0308ller")
     assert plain == encoded == decomposed == "in/jörg-müller"
+
+
+# --- forget keys -----------------------------------------------------------------------------
+
+ASA = forget_keys(
+    7,
+    urls=["https://www.linkedin.com/in/asa-oberg/"],
+    emails=["Asa.Oberg@Nordvik.se"],
+    names=[("Åsa Öberg", "Nordvik Transport AB")],
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "email", "name", "company", "forgotten"),
+    [
+        ("linkedin.com/in/ASA-OBERG", None, "A. Öberg", None, True),  # her profile
+        (None, "asa.oberg@nordvik.se", "Åsa", "Elsewhere AB", True),  # her e-mail
+        (None, None, "ÅSA  ÖBERG", "NORDVIK TRANSPORT", True),  # her name at her company
+        (None, None, "Åsa Öberg", None, True),  # a name without a company
+        ("https://www.linkedin.com/in/asa-oberg-2", None, "Åsa Öberg", "Nordvik", False),
+        (None, None, "Åsa Öberg", "Havndal Marine AS", False),  # a namesake elsewhere
+        (None, None, None, None, False),
+    ],
+)
+def test_record_forget_keys_find_the_forgotten_person_as_the_resolver_would(
+    url, email, name, company, forgotten
+):
+    keys = record_forget_keys(7, url, email, name, company)
+    assert (not ASA.isdisjoint(keys)) is forgotten
+
+
+def test_forget_keys_are_salted_one_way_hashes():
+    other = forget_keys(8, urls=["https://www.linkedin.com/in/asa-oberg/"])
+    assert other.isdisjoint(ASA)
+    assert all(len(k) == 64 and "oberg" not in k for k in ASA)

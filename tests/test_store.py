@@ -187,6 +187,34 @@ def test_forget_person_leaves_no_trace_in_the_file(
     assert b"asa-oberg" not in db_bytes(db_path)
 
 
+FORGOTTEN = "someone erased on request (graphwarm forget --person)"
+
+
+def test_a_forgotten_person_stays_forgotten_in_later_imports(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    forget_person(ws, "https://www.linkedin.com/in/asa-oberg")
+    # a newer export still lists Åsa, and adds Nils
+    connections = linkedin_fixture("connections_2023.csv").decode("utf-8").rstrip("\n") + (
+        "\nNils,Ny,https://www.linkedin.com/in/nils-ny,,Tallholm Mekaniska AB,Driver,01 Nov 2026"
+    )
+    reports = import_linkedin(ws, [karin_export({"Connections.csv": connections}, "new.zip")])
+    skipped = {(r.kind, line, why) for r in reports for line, why in r.skipped}
+    assert skipped == {("linkedin:connections", 5, FORGOTTEN)}
+    # the CRM knows her by e-mail and name at Nordvik (no URL): skipped too
+    crm = import_people(ws, CRM / "hubspot_contacts.csv")
+    assert [r for _, r in crm.skipped] == [FORGOTTEN]
+    assert {"Nils Ny", "Mikko Virtanen", "Henrik Strand"} <= _names(ws)
+    everything = repr(dump(db_path))  # only one-way keys are kept
+    for trace in ("Öberg", "asa-oberg", "asa.oberg"):
+        assert trace not in everything, trace
+    # a namesake at another company is someone else
+    import_people(ws, CRM / "people_namesake.csv")
+    rows = ws.conn.execute("SELECT name, company FROM people WHERE name_key LIKE '%berg'")
+    assert rows.fetchall() == [("Åsa Öberg", "Havndal Marine AS")]
+
+
 def test_forget_person_by_name(ws: Workspace, karin_export) -> None:
     import_linkedin(ws, [karin_export()])
     assert forget_person(ws, "jörg müller").who == "Jörg Müller"

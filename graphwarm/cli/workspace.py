@@ -140,6 +140,7 @@ def status_command(ws: Workspace) -> None:
 @pass_workspace()
 def forget_command(ws: Workspace, member: str | None, person: str | None) -> None:
     """Erase a member's imported data, or a person and every tie to them, in one transaction.
+    A forgotten person stays forgotten: later imports skip the rows about them.
 
     \b
     Example:
@@ -156,7 +157,10 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
         )
     else:
         report = forget_person(ws, person or "")
-        click.echo(f"Forgot {report.who} and {report.ties} ties.")
+        click.echo(
+            f"Forgot {report.who} and {report.ties} ties. Later imports skip them (by LinkedIn "
+            "URL, e-mail, or name at their company)."
+        )
 
 
 def _short(file: str) -> str:
