@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphwarm.demo import build_demo
-from graphwarm.queries import CSV_COLUMNS, _csv_line, reach_csv, reach_targets
+from graphwarm.queries import (
+    CSV_COLUMNS,
+    ReachResult,
+    _csv_line,
+    reach_csv,
+    reach_json,
+    reach_targets,
+)
 from graphwarm.reach import RECORD_KEYS
 from graphwarm.store import Workspace
 
@@ -60,3 +68,12 @@ def test_reach_csv_carries_what_the_json_records_carry(demo_workspace):
             f"({alt['label']}, {alt['probability']:.3f})"
             for alt in record["alternatives"]
         )
+
+
+def test_reach_json_is_the_records_one_target_per_line(demo_workspace):
+    result = reach_targets(demo_workspace)
+    text = "".join(reach_json(result))
+    assert json.loads(text) == result.records()
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(result.targets) + 2
+    assert json.loads("".join(reach_json(ReachResult(result.graph, [])))) == []

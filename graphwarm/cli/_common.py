@@ -8,7 +8,7 @@ import importlib
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -145,13 +145,17 @@ def pass_workspace(create: bool = False) -> Callable:
     return decorate
 
 
-def write_output(text: str, output: Path | None, *, bom: bool = False) -> None:
-    """Print ``text``, or write it to ``output`` as UTF-8 (with a BOM for CSV that Excel
-    opens: without one it shows å, ä, ö as garbage)."""
+def write_output(text: str | Iterable[str], output: Path | None, *, bom: bool = False) -> None:
+    """Print ``text`` (a string, or pieces written as they come), or write it to ``output``
+    as UTF-8 (with a BOM for CSV that Excel opens: without one it shows å, ä, ö as garbage)."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
+        for piece in pieces:
+            click.echo(piece, nl=False)
+        return
+    with output.open("w", encoding="utf-8-sig" if bom else "utf-8") as out:
+        for piece in pieces:
+            out.write(piece)
 
 
 def _labels() -> tuple[str, ...]:
