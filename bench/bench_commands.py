@@ -2,6 +2,7 @@
 
     python bench/bench_commands.py M --workdir /tmp/gwreach/bench
     python bench/bench_commands.py M --workdir /tmp/gwreach/bench --baseline ../old-checkout
+    python bench/bench_commands.py L --workdir /tmp/gwreach/bench --only json
 
 Every command is the real ``python -m graphwarm`` process (wall clock and peak RSS, interpreter
 start included) on the workspace ``bench_reach.py`` writes (M: 50 members, 250,000 people,
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--workdir", help="keep the workspace here (reused when present)")
     parser.add_argument("--baseline", metavar="DIR", help="also run each command from this tree")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--only", metavar="TEXT", help="only the commands whose name has TEXT")
     args = parser.parse_args()
     info = machine()
     print(f"== size {args.size}: {network.SIZES[args.size]}")
@@ -58,6 +60,8 @@ def main() -> None:
         run_cli(db)  # the first run after writing the workspace builds the graph cache
         rows = []
         for name, cmd in commands(db, Path(tmp)).items():
+            if args.only and args.only not in name:
+                continue
             ours, base = [], []
             for _ in range(args.runs):
                 ours.append(run_cli(db, args=cmd))

@@ -119,7 +119,7 @@ def forget_person(ws: Workspace, query: str) -> ForgetReport:
     """Remove one person (by name, URL or e-mail) and every tie to them: a privacy request.
 
     They stay forgotten: later imports skip the rows that describe them (by LinkedIn URL,
-    e-mail, or, for a row with neither, name and company), and say so in the import report.
+    e-mail, or, for a row without a URL, name at its company), and say so in the report.
     """
     with ws.transaction():
         pid, display, _ = one_person(ws, query, members_only=False)
