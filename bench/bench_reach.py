@@ -43,8 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import network
 
+from graphwarm._search import search, search_net
 from graphwarm.graph import load_graph
-from graphwarm.reach import _net, _search, reach
+from graphwarm.reach import reach
 from graphwarm.settings import Settings
 
 SETTINGS = Settings(as_of=network.AS_OF)
@@ -189,13 +190,13 @@ def part_search(size: str, skip_networkx: bool) -> dict:
     net = network.generate(size)
     rg = network.to_graph(net, SETTINGS)
     t0 = time.perf_counter()
-    arrays = _net(rg, SETTINGS)
+    arrays = search_net(rg, SETTINGS)
     build_arrays = time.perf_counter() - t0
     sources = np.flatnonzero(rg.is_member & ~rg.excluded)
     ours = []
     for _ in range(3):
         t = time.perf_counter()
-        dist, _, _ = _search(arrays, sources, SETTINGS.max_hops)
+        dist, _, _ = search(arrays, sources, SETTINGS.max_hops)
         ours.append(time.perf_counter() - t)
     out = {
         "array_build_s": build_arrays,
@@ -228,7 +229,7 @@ def part_search(size: str, skip_networkx: bool) -> dict:
         nx_dist, _ = nx.multi_source_dijkstra(g, set(sources.tolist()), weight="w")
         theirs.append(time.perf_counter() - t)
     # with enough rounds the array search is plain shortest paths: check it agrees
-    full, _, _ = _search(arrays, sources, 64)
+    full, _, _ = search(arrays, sources, 64)
     worst = max(abs(full[i] - d) for i, d in nx_dist.items() if i < arrays.n)
     out.update(
         {

@@ -14,17 +14,10 @@ Hops
     the account hub behind it none. ``max_hops = 3`` is LinkedIn's third degree.
 
 Search
-    Edge cost ``-log f(s)``. The hop bound makes plain Dijkstra inexact (the best path within 3
-    edges is not always the best path), so the search runs ``max_hops - 1`` rounds of
-    vectorised Bellman–Ford relaxation over the arcs (numpy), each round relaxing only the arcs
-    out of nodes that improved in the round before, plus one colleague step through every
-    account hub: the best insider of an account reaches every other insider for ``-log
-    f(s_ref)``. After round ``r`` every node holds its best cost over paths of at most ``r``
-    edges and its predecessor in that round, so paths are rebuilt exactly. A target is then
-    scored over its neighbours ``I``: ``exp(-cost(I)) × p_last(I, target)``.
-
-    Members are sources only: arcs *into* members are left out, so no path passes through a
-    teammate. Excluded people (``people.excluded`` or ``settings.exclude``) have no arcs at all.
+    One multi-source search from all members over paths of at most ``max_hops - 1`` edges
+    (:mod:`graphwarm._search`), then each target is scored over its neighbours ``I``:
+    ``exp(-cost(I)) × p_last(I, target)``. Members are never intermediaries, and excluded
+    people are never on a path.
 
 Alternatives
     The best path through each of the top ``n_introducers`` distinct introducers, and the
@@ -40,7 +33,6 @@ import contextlib
 import functools
 import gc
 import itertools
-import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +41,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._search import LastRound, SearchNet, ptr, ranges, rebuild, search, search_net
 from .errors import InputError, NotFoundError, SettingsError
 from .graph import ReferralGraph
 from .identity import company_key, name_key
@@ -467,198 +460,6 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-# -- the search -------------------------------------------------------------------------------
-
-
-class _Net:
-    """Arrays the search runs on, for one graph and one ``f_min``/``f_max``.
-
-    ``adj_*``: every tie in both directions (no excluded person), grouped by first node, for
-    scoring targets. ``arc_*``: the same without arcs into members, grouped by source, costs
-    ``-log f(s)``. ``hub_*``: non-excluded people grouped by account (the hubs);
-    ``nm_*``/``mem_*``: the same split into non-members and members.
-    """
-
-    def __init__(self, rg: ReferralGraph, settings: Settings) -> None:
-        p = settings.probability
-        n = rg.n_people
-        self.n = n
-        self.n_acc = rg.n_accounts
-        self.member = rg.is_member
-        self.account = rg.account.astype(np.int64)
-        ok = ~rg.excluded[rg.edge_u] & ~rg.excluded[rg.edge_v]
-        u, v, s = rg.edge_u[ok], rg.edge_v[ok], rg.edge_s[ok]
-        src = np.concatenate([u, v]).astype(np.int64)
-        dst = np.concatenate([v, u]).astype(np.int64)
-        s2 = np.concatenate([s, s])
-        order = np.argsort(src, kind="stable")
-        src, dst, s2 = src[order], dst[order], s2[order]
-        self.adj_ptr = _ptr(src, n)
-        self.adj_nbr = dst
-        self.adj_s = s2
-        into_member = rg.is_member[dst]
-        keep = ~into_member
-        self.arc_ptr = _ptr(src[keep], n)
-        self.arc_dst = dst[keep]
-        with np.errstate(divide="ignore"):
-            self.arc_w = -np.log(p.f_min + (p.f_max - p.f_min) * s2[keep])
-        with np.errstate(divide="ignore"):
-            self.c_col = float(-math.log(p.f_min + (p.f_max - p.f_min) * p.s_ref))
-        in_hub = (self.account >= 0) & ~rg.excluded
-        people = np.flatnonzero(in_hub)
-        people = people[np.argsort(self.account[people], kind="stable")]
-        self.hub_ptr = _ptr(self.account[people], self.n_acc)
-        self.hub_list = people
-        nm = people[~rg.is_member[people]]
-        self.nm_ptr = _ptr(self.account[nm], self.n_acc)
-        self.nm_list = nm
-        mem = people[rg.is_member[people]]
-        self.mem_ptr = _ptr(self.account[mem], self.n_acc)
-        self.mem_list = mem
-        self.receiver = ~rg.is_member & ~rg.excluded
-
-
-def _net(rg: ReferralGraph, settings: Settings) -> _Net:
-    p = settings.probability
-    key = ("net", p.f_min, p.f_max, p.s_ref)
-    net = rg._cache.get(key)
-    if net is None:
-        for old in [k for k in rg._cache if isinstance(k, tuple) and k[0] == "net"]:
-            del rg._cache[old]
-        net = rg._cache[key] = _Net(rg, settings)
-    return net
-
-
-def _ptr(keys: np.ndarray, size: int) -> np.ndarray:
-    """CSR pointer of a sorted key array: ``keys[ptr[k]:ptr[k+1]] == k``."""
-    return np.searchsorted(keys, np.arange(size + 1)).astype(np.int64)
-
-
-def _ranges(ptr: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``ptr[x]..ptr[x+1]`` for every ``x`` in ``nodes``, and which ``x`` each is."""
-    starts = ptr[nodes]
-    counts = ptr[nodes + 1] - starts
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    owner = np.repeat(np.arange(nodes.shape[0]), counts)
-    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return offsets + np.arange(total), owner
-
-
-class _LastRound:
-    """Arcs and hub receivers restricted to the nodes scoring reads (the targets' neighbours
-    and the insiders of their accounts): what the search's last round needs to relax."""
-
-    def __init__(self, net: _Net, wanted: np.ndarray) -> None:
-        keep = np.zeros(net.n, dtype=bool)
-        keep[wanted[(wanted >= 0) & (wanted < net.n)]] = True
-        src = np.repeat(np.arange(net.n), np.diff(net.arc_ptr))
-        arcs = keep[net.arc_dst]
-        self.arc_ptr = _ptr(src[arcs], net.n)
-        self.arc_dst = net.arc_dst[arcs]
-        self.arc_w = net.arc_w[arcs]
-        nm = keep[net.nm_list]
-        self.nm_list = net.nm_list[nm]
-        self.nm_ptr = _ptr(net.account[self.nm_list], net.n_acc)
-
-
-def _search(
-    net: _Net, sources: np.ndarray, rounds: int, last: _LastRound | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Best cost, hop count and per-round predecessors over paths of at most ``rounds`` edges.
-
-    ``preds[r, v]`` is ``v``'s predecessor if ``v`` improved in round ``r + 1``, else ``-1``.
-    With ``last``, the last round relaxes only the arcs into (and hub steps to) the nodes
-    ``last`` keeps: their results are exact, other nodes keep the round before's (cheap
-    per-member searches, whose last round would otherwise reach half the graph).
-    """
-    n = net.n
-    dist = np.full(n, np.inf)
-    dist[sources] = 0.0
-    hops = np.zeros(n, dtype=np.int16)
-    preds = np.full((rounds, n), -1, dtype=np.int32)
-    frontier = np.unique(sources)
-    hub_best = np.full(net.n_acc, np.inf)
-    hub_arg = np.full(net.n_acc, -1, dtype=np.int64)
-    for r in range(rounds):
-        if frontier.size == 0:
-            break
-        new = dist.copy()
-        arcs: _Net | _LastRound = last if last is not None and r == rounds - 1 else net
-        # observed ties out of the nodes that improved last round
-        pos, owner = _ranges(arcs.arc_ptr, frontier)
-        a_src = frontier[owner]
-        a_dst = arcs.arc_dst[pos]
-        cand = dist[a_src] + arcs.arc_w[pos]
-        np.minimum.at(new, a_dst, cand)
-        # colleague ties: frontier insiders → hub → every other insider
-        fa = net.account[frontier]
-        hf = frontier[fa >= 0]
-        rec = np.zeros(0, dtype=np.int64)
-        if hf.size:
-            fa = net.account[hf]
-            fd = dist[hf]
-            np.minimum.at(hub_best, fa, fd)
-            eq = fd == hub_best[fa]
-            hub_arg[fa[eq]] = hf[eq]
-            touched = np.unique(fa)
-            hpos, _ = _ranges(arcs.nm_ptr, touched)
-            rec = arcs.nm_list[hpos]
-            ccand = hub_best[net.account[rec]] + net.c_col
-            better = ccand < new[rec]
-            rec = rec[better]
-            new[rec] = ccand[better]
-            hub_best[touched] = np.inf
-        improved = new < dist
-        pred = preds[r]
-        if rec.size:
-            pred[rec] = hub_arg[net.account[rec]]
-        if hf.size:
-            hub_arg[touched] = -1
-        take = improved[a_dst] & (cand == new[a_dst])
-        pred[a_dst[take]] = a_src[take]
-        frontier = np.flatnonzero(improved)
-        hops[frontier] = hops[pred[frontier]] + 1
-        dist = new
-    return dist, hops, preds
-
-
-def _rebuild(preds: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Paths to ``ends`` from their sources, as rows of node indices (``-1`` padded, source
-    first)."""
-    rounds = preds.shape[0]
-    m = ends.shape[0]
-    out = np.full((m, rounds + 1), -1, dtype=np.int64)
-    out[:, 0] = ends
-    cur = ends.astype(np.int64).copy()
-    level = np.full(m, rounds - 1, dtype=np.int64)
-    active = np.ones(m, dtype=bool)
-    for step in range(1, rounds + 1):
-        prev = np.full(m, -1, dtype=np.int64)
-        at = np.full(m, -1, dtype=np.int64)
-        for lv in range(rounds - 1, -1, -1):
-            look = active & (prev < 0) & (level >= lv)
-            if not look.any():
-                continue
-            got = preds[lv, cur[look]]
-            idx = np.flatnonzero(look)
-            prev[idx] = got
-            at[idx[got >= 0]] = lv
-        active &= prev >= 0
-        if not active.any():
-            break
-        cur[active] = prev[active]
-        level[active] = at[active] - 1
-        out[active, step] = prev[active]
-    # reverse each row so the source comes first
-    lengths = (out >= 0).sum(axis=1)
-    cols = np.arange(rounds + 1)
-    src_col = lengths[:, None] - 1 - cols[None, :]
-    rev = np.where(src_col >= 0, np.take_along_axis(out, np.maximum(src_col, 0), 1), -1)
-    return rev
-
-
 # -- scoring targets --------------------------------------------------------------------------
 
 
@@ -731,12 +532,12 @@ class _Table:
     """What scoring needs that does not depend on the search: each target's neighbours with
     the last edge's label and ``p_last``, and the insiders of the targets' accounts."""
 
-    def __init__(self, rg: ReferralGraph, net: _Net, settings: Settings, spec: _Spec) -> None:
+    def __init__(self, rg: ReferralGraph, net: SearchNet, settings: Settings, spec: _Spec) -> None:
         p = settings.probability
         self.spec = spec
         self.n_targets = spec.node.shape[0]
         person_rows = np.flatnonzero(spec.node >= 0)
-        pos, owner = _ranges(net.adj_ptr, spec.node[person_rows])
+        pos, owner = ranges(net.adj_ptr, spec.node[person_rows])
         self.obs_g = person_rows[owner]
         self.obs_i = net.adj_nbr[pos]
         s = net.adj_s[pos]
@@ -751,7 +552,7 @@ class _Table:
         self.accounts = np.unique(spec.acc[has])
         self.t_slot = np.full(self.n_targets, -1, dtype=np.int64)
         self.t_slot[has] = np.searchsorted(self.accounts, spec.acc[has])
-        cpos, cown = _ranges(net.nm_ptr, self.accounts)
+        cpos, cown = ranges(net.nm_ptr, self.accounts)
         self.col_i = net.nm_list[cpos]
         self.col_slot = cown
         # start of each non-empty run of one account in col_i (for reduceat)
@@ -759,12 +560,12 @@ class _Table:
         run[1:] = cown[1:] != cown[:-1]
         self.col_starts = np.flatnonzero(run)
         self.col_run = np.cumsum(run) - 1
-        mpos, mown = _ranges(net.mem_ptr, self.accounts)
+        mpos, mown = ranges(net.mem_ptr, self.accounts)
         mem_i = net.mem_list[mpos]
         # member insiders: a direct path by colleague tie, one row per (target, member)
         rows_t, rows_m = [], []
         if mem_i.size:
-            tpos, town = _ranges(_ptr(mown, self.accounts.shape[0]), self.t_slot[has])
+            tpos, town = ranges(ptr(mown, self.accounts.shape[0]), self.t_slot[has])
             rows_t.append(np.flatnonzero(has)[town])
             rows_m.append(mem_i[tpos])
         self.mcol_g = np.concatenate(rows_t) if rows_t else np.zeros(0, dtype=np.int64)
@@ -773,7 +574,7 @@ class _Table:
             _p_last(np.array([_INTERNAL]), np.array([p.s_ref]), settings)[0]
         )
         self.p_direct_ref = float(_p_last(np.array([_DIRECT]), np.array([p.s_ref]), settings)[0])
-        self.last = _LastRound(net, np.concatenate([self.obs_i, self.col_i, self.mcol_i]))
+        self.last = LastRound(net, np.concatenate([self.obs_i, self.col_i, self.mcol_i]))
 
 
 @dataclass
@@ -811,9 +612,9 @@ def _score(table: _Table, dist: np.ndarray, hops: np.ndarray, k: int) -> _Rows:
     ok = np.isfinite(dc)
     if ok.any():
         ci, cs, cd = _top_per_run(table, dc, k + 1)
-        tptr = _ptr(cs, table.accounts.shape[0])
+        tptr = ptr(cs, table.accounts.shape[0])
         rows = np.flatnonzero(table.t_slot >= 0)
-        pos, own = _ranges(tptr, table.t_slot[rows])
+        pos, own = ranges(tptr, table.t_slot[rows])
         g = rows[own]
         i = ci[pos]
         not_self = i != table.spec.node[g]
@@ -956,12 +757,12 @@ def _run(
     k: int,
     per_member: bool,
 ) -> list[TargetReach]:
-    net = _net(rg, settings)
+    net = search_net(rg, settings)
     table = _Table(rg, net, settings, spec)
     rounds = settings.max_hops - 1
     ids = rg.person_id
     n_targets = table.n_targets
-    dist, hops, preds = _search(net, sources, rounds, table.last)
+    dist, hops, preds = search(net, sources, rounds, table.last)
     k = max(1, k)
     # one spare candidate per target, in case a path runs through the target itself
     rows, paths = _route_arrays(_score(table, dist, hops, k + 1), preds, spec, k)
@@ -1062,7 +863,7 @@ def _route_arrays(
     """
     if rows.g.shape[0] == 0:
         return rows, np.full((0, preds.shape[0] + 1), -1, dtype=np.int64)
-    paths = _rebuild(preds, rows.i)
+    paths = rebuild(preds, rows.i)
     target = spec.node[rows.g]
     through = (target >= 0) & (paths == target[:, None]).any(axis=1)
     if through.any():
@@ -1103,7 +904,7 @@ def _make_routes(rows: _Rows, paths: np.ndarray, ids: np.ndarray, spec: _Spec) -
 
 
 def _member_block(
-    net: _Net, table: _Table, sources: np.ndarray, rounds: int, rg: ReferralGraph, spec: _Spec
+    net: SearchNet, table: _Table, sources: np.ndarray, rounds: int, rg: ReferralGraph, spec: _Spec
 ) -> _RouteBlock:
     """Each member's best path to each target: one search per member, kept as arrays.
 
@@ -1111,7 +912,7 @@ def _member_block(
     two cores make the 50 searches 1.7× faster than one."""
 
     def one(m: int) -> tuple[_Rows, np.ndarray]:
-        d1, h1, p1 = _search(net, np.array([m]), rounds, table.last)
+        d1, h1, p1 = search(net, np.array([m]), rounds, table.last)
         return _route_arrays(_score(table, d1, h1, 2), p1, spec, 1)
 
     members = sources.tolist()

@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphwarm import reach as reach_module
+from graphwarm._search import search, search_net
 from graphwarm.errors import InputError, NotFoundError
 from graphwarm.graph import graph_from_lists, to_networkx
 from graphwarm.reach import (
-    _net,
-    _search,
     alternatives_text,
     best_paths_to,
     cold_probability,
@@ -439,53 +438,6 @@ def _path_p(rg, config, route):
 # -- reference: the array search against networkx -------------------------------------------
 
 
-def test_array_search_matches_networkx_dijkstra():
-    rng = np.random.default_rng(7)
-    n, m = 400, 1600
-    companies = [f"C{i}" for i in range(30)] + [None] * 5
-    people = [
-        {
-            "id": i + 1,
-            "name": f"p{i}",
-            "company": companies[rng.integers(len(companies))],
-            "member": i < 5,
-            "excluded": rng.random() < 0.02,
-        }
-        for i in range(n)
-    ]
-    ties = [
-        (int(a) + 1, int(b) + 1, float(s))
-        for a, b, s in zip(
-            rng.integers(n, size=m), rng.integers(n, size=m), rng.random(m), strict=True
-        )
-        if a != b
-    ]
-    rg = graph_from_lists(people, ties, settings=S)
-    net = _net(rg, S)
-    sources = np.flatnonzero(rg.is_member & ~rg.excluded)
-    dist, _, _ = _search(net, sources, rounds=n)
-    # the same graph in networkx: colleague ties pairwise, no arcs into members, no excluded
-    model = to_networkx(rg, colleagues=True, signals=False)
-    g = nx.DiGraph()
-    g.add_nodes_from(x for x, d in model.nodes(data=True) if not d["excluded"] and x > 0)
-    for a, b, e in model.edges(data=True):
-        if a < 0 or b < 0 or not (g.has_node(a) and g.has_node(b)):
-            continue
-        s = e["strength"] if e["observed"] else -1.0
-        s = max(s, S.probability.s_ref) if e["colleague"] else s
-        w = -math.log(f(s))
-        for x, y in ((a, b), (b, a)):
-            if not model.nodes[y]["member"]:
-                g.add_edge(x, y, w=w)
-    ref = nx.multi_source_dijkstra_path_length(
-        g, {int(rg.person_id[i]) for i in sources}, weight="w"
-    )
-    ours = {int(rg.person_id[i]): float(d) for i, d in enumerate(dist) if np.isfinite(d)}
-    assert ours.keys() == ref.keys()
-    for node, d in ref.items():
-        assert ours[node] == pytest.approx(d, rel=1e-9, abs=1e-12)
-
-
 # -- the bulk per-member routes against the one-by-one construction ---------------------------
 
 
@@ -494,13 +446,13 @@ def _old_by_member(rg, config):
     member search, then a Python sort by (-P, hops, path)."""
     from graphwarm.reach import _routes, _score, _sources, _Table, _target_spec
 
-    net = _net(rg, config)
+    net = search_net(rg, config)
     spec = _target_spec(rg, None)
     table = _Table(rg, net, config, spec)
     rounds = config.max_hops - 1
     out = [[] for _ in range(table.n_targets)]
     for m in _sources(rg, None).tolist():
-        d1, h1, p1 = _search(net, np.array([m]), rounds)
+        d1, h1, p1 = search(net, np.array([m]), rounds)
         rows = _score(table, d1, h1, 2)
         for g, route in enumerate(_routes(rows, p1, rg.person_id, spec, table.n_targets, 1)):
             if route:
