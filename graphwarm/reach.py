@@ -845,14 +845,6 @@ def _group(g: np.ndarray, routes: list[Route], n_targets: int) -> list[tuple[Rou
     return [tuple(routes[s:e]) for s, e in itertools.pairwise(bounds)]
 
 
-def _routes(
-    rows: _Rows, preds: np.ndarray, ids: np.ndarray, spec: _Spec, n_targets: int, keep: int
-) -> list[tuple[Route, ...]]:
-    """Turn scored rows into :class:`Route` objects, at most ``keep`` per target row."""
-    rows, paths = _route_arrays(rows, preds, spec, keep)
-    return _group(rows.g, _make_routes(rows, paths, ids, spec), n_targets)
-
-
 def _route_arrays(
     rows: _Rows, preds: np.ndarray, spec: _Spec, keep: int
 ) -> tuple[_Rows, np.ndarray]:

@@ -444,7 +444,15 @@ def _path_p(rg, config, route):
 def _old_by_member(rg, config):
     """Each member's best route per target the way it was built before: one Route list per
     member search, then a Python sort by (-P, hops, path)."""
-    from graphwarm.reach import _routes, _score, _sources, _Table, _target_spec
+    from graphwarm.reach import (
+        _group,
+        _make_routes,
+        _route_arrays,
+        _score,
+        _sources,
+        _Table,
+        _target_spec,
+    )
 
     net = search_net(rg, config)
     spec = _target_spec(rg, None)
@@ -453,8 +461,9 @@ def _old_by_member(rg, config):
     out = [[] for _ in range(table.n_targets)]
     for m in _sources(rg, None).tolist():
         d1, h1, p1 = search(net, np.array([m]), rounds)
-        rows = _score(table, d1, h1, 2)
-        for g, route in enumerate(_routes(rows, p1, rg.person_id, spec, table.n_targets, 1)):
+        rows, paths = _route_arrays(_score(table, d1, h1, 2), p1, spec, 1)
+        routes = _group(rows.g, _make_routes(rows, paths, rg.person_id, spec), table.n_targets)
+        for g, route in enumerate(routes):
             if route:
                 out[g].append(route[0])
     return {
