@@ -771,8 +771,7 @@ def _run(
     if per_member:
         block = _member_block(net, table, sources, rounds, rg, spec)
         block.mark_listed(rows, paths)
-    cold_p = cold_probability(settings)
-    p_any = _p_any(rows, block, n_targets, cold_p).tolist()
+    p_any = _p_any(rows, block, n_targets, cold_probability(settings)).tolist()
     threshold = cold_threshold(settings)
     account_ids = [int(rg.account_id[a]) if a >= 0 else None for a in spec.acc.tolist()]
     out = []
@@ -780,52 +779,52 @@ def _run(
         zip(spec.public.tolist(), account_ids, by_intro, strict=True)
     ):
         members = (block, int(block.bounds[g]), int(block.bounds[g + 1])) if block else None
-        top = intro[0] if intro else None
-        if top is None or top.probability < threshold:
-            if top is None:
-                reason = f"no path within {settings.max_hops} hops"
-            else:
-                reason = (
-                    f"best path {_pct(top.probability)} does not beat a cold call "
-                    f"({_pct(cold_p)}) by {_pct(settings.margin)}"
-                )
-            out.append(
-                TargetReach(
-                    target=target,
-                    account_id=account_id,
-                    label="cold",
-                    probability=cold_p,
-                    p_intro=settings.probability.p_connect,
-                    p_meeting_if_intro=settings.probability.p_cold,
-                    member=None,
-                    introducer=None,
-                    hops=0,
-                    path=(),
-                    by_introducer=intro,
-                    p_any=p_any[g],
-                    reason=reason,
-                    _members=members,
-                )
-            )
-            continue
         out.append(
             TargetReach(
                 target=target,
                 account_id=account_id,
-                label=top.label,
-                probability=top.probability,
-                p_intro=top.p_intro,
-                p_meeting_if_intro=top.p_meeting_if_intro,
-                member=top.member,
-                introducer=top.introducer,
-                hops=top.hops,
-                path=top.path,
                 by_introducer=intro,
                 p_any=p_any[g],
                 _members=members,
+                **_outcome(intro[0] if intro else None, settings, threshold),
             )
         )
     return out
+
+
+def _outcome(top: Route | None, settings: Settings, threshold: float) -> dict[str, Any]:
+    """A target's label, chance, parts and path: the best path's, or the cold call's (with
+    why) when there is none or it does not beat ``threshold``."""
+    if top is not None and top.probability >= threshold:
+        return {
+            "label": top.label,
+            "probability": top.probability,
+            "p_intro": top.p_intro,
+            "p_meeting_if_intro": top.p_meeting_if_intro,
+            "member": top.member,
+            "introducer": top.introducer,
+            "hops": top.hops,
+            "path": top.path,
+        }
+    p, cold_p = settings.probability, cold_probability(settings)
+    if top is None:
+        reason = f"no path within {settings.max_hops} hops"
+    else:
+        reason = (
+            f"best path {_pct(top.probability)} does not beat a cold call "
+            f"({_pct(cold_p)}) by {_pct(settings.margin)}"
+        )
+    return {
+        "label": "cold",
+        "probability": cold_p,
+        "p_intro": p.p_connect,
+        "p_meeting_if_intro": p.p_cold,
+        "member": None,
+        "introducer": None,
+        "hops": 0,
+        "path": (),
+        "reason": reason,
+    }
 
 
 def _p_any(rows: _Rows, block: _RouteBlock | None, n_targets: int, cold_p: float) -> np.ndarray:
