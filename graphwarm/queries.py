@@ -21,7 +21,6 @@ from .reach import (
     alternatives_text,
     best_paths_to,
     explain_routes,
-    node_names,
     path_names,
     paths_text,
     reach,
@@ -194,11 +193,10 @@ def reach_csv(result: ReachResult) -> str:
     """
     rg = result.graph
     lines = [_csv_line(CSV_COLUMNS)]
-    names = node_names(rg)
     for tr in result.targets:
         row = target_fields(rg, tr)
         best = tr.best
-        row["path"] = " → ".join([names[x] for x in best.path]) if best is not None else ""
+        row["path"] = " → ".join(path_names(rg, best)) if best is not None else ""
         row["alternatives"] = alternatives_text(rg, tr)
         for key in ("probability", "p_intro", "p_meeting_if_intro", "p_any"):
             row[key] = f"{row[key]:.4f}"
