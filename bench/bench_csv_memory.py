@@ -1,4 +1,5 @@
-"""Show that graphwarm._csvfile streams: peak memory stays flat on a ~100 MB Connections.csv.
+"""Show that graphwarm.sources._csvfile streams: peak memory stays flat on a ~100 MB
+Connections.csv.
 
 Writes a LinkedIn-style Connections.csv (preamble, 7 columns, invented Nordic names, some
 quoted commas) to a temporary directory, reads it with ``read_table(...).rows()``, and prints
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphwarm._csvfile import Source, read_table
+from graphwarm.sources._csvfile import Source, read_table
 
 _FIRST = ["Åsa", "Jörg", "Erik", "Ingrid", "Björn", "Märta", "Sven", "Øystein", "Anneli", "Lars"]
 _LAST = ["Lindqvist", "Müller", "Holm", "Åberg", "Sjöström", "Nyström", "Dahl", "Ek", "Berg"]

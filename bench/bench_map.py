@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 import network  # noqa: E402
 from browser import chromium_missing, open_page  # noqa: E402
 
-from graphwarm.netmap import map_view, render_map  # noqa: E402
-from graphwarm.reach import reach  # noqa: E402
+from graphwarm.engine.reach import reach  # noqa: E402
+from graphwarm.outputs.netmap import map_view, render_map  # noqa: E402
 from graphwarm.settings import Settings  # noqa: E402
 
 READY = "window.graphwarmMap && window.graphwarmMap.state.ready"

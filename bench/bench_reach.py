@@ -43,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import network
 
-from graphwarm._search import search, search_net
-from graphwarm.graph import load_graph
-from graphwarm.reach import reach
+from graphwarm.engine._search import search, search_net
+from graphwarm.engine.graph import load_graph
+from graphwarm.engine.reach import reach
 from graphwarm.settings import Settings
 
 SETTINGS = Settings(as_of=network.AS_OF)
@@ -99,9 +99,9 @@ def part_reach(size: str) -> dict:
 
 def part_e2e(db: str) -> dict:
     """What ``graphwarm reach --format csv -o /dev/null`` does, step by step (fresh process):
-    the command's own functions (``graphwarm.queries``), timed one by one."""
-    from graphwarm.queries import ReachResult, reach_csv
-    from graphwarm.store import Workspace
+    the command's own functions (``graphwarm.engine.queries``), timed one by one."""
+    from graphwarm.engine.queries import ReachResult, reach_csv
+    from graphwarm.workspace.store import Workspace
 
     t0 = time.perf_counter()
     ws = Workspace(db, create=False)

@@ -3,11 +3,12 @@
 Members with log-normal connection counts (median ~1,000) drawn by popularity, so popular
 contacts are shared between members; Zipf-sized companies; ties inside companies (colleagues)
 and across them (preferential); signals per tie (connection date, messages, endorsements, a
-few relationships-file ties) turned into strength by :func:`graphwarm.strength.tie_strength_array`.
+few relationships-file ties) turned into strength by
+:func:`graphwarm.engine.strength.tie_strength_array`.
 
 Sizes (``SIZES``): M = 50 members / 250,000 people / ~1 M ties / 5,000 target accounts;
 L = 200 / 1 M / ~5 M / 5,000. :func:`generate` gives plain arrays; :func:`to_graph` a
-:class:`~graphwarm.graph.ReferralGraph` without a database; :func:`write_workspace` the same
+:class:`~graphwarm.engine.graph.ReferralGraph` without a database; :func:`write_workspace` the same
 network as a workspace, through SQL, for an end-to-end run.
 """
 
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from graphwarm.graph import ReferralGraph
+from graphwarm.engine.graph import ReferralGraph
+from graphwarm.engine.strength import tie_strength_array
 from graphwarm.settings import Settings
-from graphwarm.strength import tie_strength_array
 
 __all__ = ["SIZES", "Network", "generate", "to_graph", "write_workspace"]
 
@@ -198,7 +199,7 @@ def shared_employer(net: Network) -> np.ndarray:
 
 
 def strengths(net: Network, settings: Settings) -> np.ndarray:
-    """Tie strength of every tie, the way :func:`graphwarm.graph.load_graph` computes it."""
+    """Tie strength of every tie, the way :func:`graphwarm.engine.graph.load_graph` computes it."""
     return tie_strength_array(
         settings,
         msgs_ab=net.msgs_ab,
@@ -236,7 +237,7 @@ def to_graph(net: Network, settings: Settings | None = None) -> ReferralGraph:
 def write_workspace(net: Network, path: str | Path) -> None:
     """Write the network into a new workspace file through SQL (one import row, no provenance
     rows beyond what the schema requires)."""
-    from graphwarm.store import Workspace
+    from graphwarm.workspace.store import Workspace
 
     Workspace(path, settings=Settings(as_of=AS_OF)).close()
     conn = sqlite3.connect(path, isolation_level=None)

@@ -23,25 +23,25 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .forget import forget_member, forget_person
-    from .imports import import_accounts, import_linkedin, import_people, import_ties
-    from .records import ImportReport
     from .settings import Settings, load_settings
-    from .store import Workspace, WorkspaceStatus
+    from .sources.records import ImportReport
+    from .workspace.forget import forget_member, forget_person
+    from .workspace.imports import import_accounts, import_linkedin, import_people, import_ties
+    from .workspace.store import Workspace, WorkspaceStatus
 
 # Imported on first use (PEP 562): a command that only reads the workspace need not load the
 # importers' CSV and encoding machinery.
 _LAZY = {
-    "ImportReport": "records",
+    "ImportReport": "sources.records",
     "Settings": "settings",
-    "Workspace": "store",
-    "WorkspaceStatus": "store",
-    "forget_member": "forget",
-    "forget_person": "forget",
-    "import_accounts": "imports",
-    "import_linkedin": "imports",
-    "import_people": "imports",
-    "import_ties": "imports",
+    "Workspace": "workspace.store",
+    "WorkspaceStatus": "workspace.store",
+    "forget_member": "workspace.forget",
+    "forget_person": "workspace.forget",
+    "import_accounts": "workspace.imports",
+    "import_linkedin": "workspace.imports",
+    "import_people": "workspace.imports",
+    "import_ties": "workspace.imports",
     "load_settings": "settings",
 }
 

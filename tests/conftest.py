@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from helpers import linkedin_fixture
 
 from graphwarm.cli import main
-from graphwarm.store import Workspace
+from graphwarm.workspace.store import Workspace
 
 
 @pytest.fixture

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
+
+from graphwarm.workspace.imports import import_accounts, import_linkedin, import_people, import_ties
+from graphwarm.workspace.store import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LINKEDIN = FIXTURES / "linkedin"
 CRM = FIXTURES / "crm"
+PLANS = FIXTURES / "plans"
 
 
 def linkedin_fixture(name: str) -> bytes:
@@ -40,3 +45,21 @@ def db_bytes(db: Path) -> bytes:
         for suffix in ("", "-wal", "-shm")
         if Path(f"{db}{suffix}").exists()
     )
+
+
+def build_team(directory: Path, toml: str = 'as_of = "2026-11-01"\n') -> Path:
+    """The plans team (tests/fixtures/plans) in the workspace ``directory/w.db``, with
+    ``graphwarm.toml`` beside it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    export = directory / "lina"
+    export.mkdir()
+    for name in ("Connections.csv", "Profile.csv"):
+        shutil.copy(PLANS / name, export / name)
+    (directory / "graphwarm.toml").write_text(toml, encoding="utf-8")
+    db = directory / "w.db"
+    with Workspace(db) as ws:
+        import_linkedin(ws, [export])
+        import_accounts(ws, PLANS / "accounts.csv")
+        import_people(ws, PLANS / "buyers.csv", target=True)
+        import_ties(ws, PLANS / "ties.csv")
+    return db

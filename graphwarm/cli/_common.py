@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import GraphwarmError
-from ..store import Workspace, default_db_path
+from ..workspace.store import Workspace, default_db_path
 
 __all__ = [
     "account_option",
@@ -159,7 +159,7 @@ def write_output(text: str | Iterable[str], output: Path | None, *, bom: bool = 
 
 
 def _labels() -> tuple[str, ...]:
-    from ..reach import LABELS
+    from ..engine.reach import LABELS
 
     return LABELS
 

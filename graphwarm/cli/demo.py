@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..demo import run_demo
+from ..outputs.demo import run_demo
 from ._common import main
 from .plans import echo_forecast
 from .reach import echo_reach_summary

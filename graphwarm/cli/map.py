@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..netmap import DEFAULT_MAX_NODES, EVERYONE_MAX_NODES, write_map
-from ..store import Workspace
+from ..outputs.netmap import DEFAULT_MAX_NODES, EVERYONE_MAX_NODES, write_map
+from ..workspace.store import Workspace
 from ._common import account_option, label_option, main, member_option, pass_workspace
 
 __all__: list[str] = []

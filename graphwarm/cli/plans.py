@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from ..errors import InputError
-from ..forecast import Forecast, forecast, forecast_csv
-from ..plans import FORMATS, write_plans
-from ..store import Workspace
+from ..outputs.forecast import Forecast, forecast, forecast_csv
+from ..outputs.plans import FORMATS, write_plans
+from ..workspace.store import Workspace
 from ._common import format_option, main, output_option, pass_workspace, write_output
 
 __all__ = ["echo_forecast"]

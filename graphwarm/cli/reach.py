@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..queries import (
+from ..engine.queries import (
     ReachResult,
     exclude_people,
     excluded_people,
@@ -17,7 +17,7 @@ from ..queries import (
     reach_json,
     reach_targets,
 )
-from ..store import Workspace
+from ..workspace.store import Workspace
 from ._common import (
     account_option,
     format_option,

@@ -11,10 +11,16 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..forget import forget_member, forget_person
-from ..imports import Progress, import_accounts, import_linkedin, import_people, import_ties
-from ..records import ImportReport
-from ..store import Workspace
+from ..sources.records import ImportReport
+from ..workspace.forget import forget_member, forget_person
+from ..workspace.imports import (
+    Progress,
+    import_accounts,
+    import_linkedin,
+    import_people,
+    import_ties,
+)
+from ..workspace.store import Workspace
 from ._common import main, pass_workspace
 
 __all__ = ["echo_reports", "echo_status"]
@@ -165,7 +171,7 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
 
 def _short(file: str) -> str:
     """A file as the user named it; the bundled samples as ``samples/…``."""
-    from ..demo import samples_dir
+    from ..outputs.demo import samples_dir
 
     prefix = f"{samples_dir()}{os.sep}"
     return "samples/" + file[len(prefix) :] if file.startswith(prefix) else file

@@ -1,0 +1,388 @@
+"""Tie strength: the signals two people share, reduced to one number ``s`` in 0..1.
+
+DESIGN.md's weighted sum, each component in 0..1 and missing signals counting 0:
+
+==================  =======  ==========================================================
+component           weight   value
+==================  =======  ==========================================================
+recency             0.25     ``0.5 ** (days since the last message / half-life 180)``
+volume              0.20     ``min(1, ln(1 + n) / ln(1 + 50))``, ``n`` messages both ways
+reciprocity         0.15     ``min(sent, received) / max(sent, received)``
+shared_employer     0.15     1 when the two share an employer (see below), else 0
+endorsements        0.15     1 when there is any endorsement or recommendation, either way
+duration            0.10     years since connected or first message / 5, at most 1
+==================  =======  ==========================================================
+
+Endorsements count as a plain yes/no: one endorsement already says "I vouch for this
+person", and a count would mostly measure how many skills a profile lists.
+
+Shared employer: the two have the same current account, or a member's own ``Positions.csv``
+(past or current) names the other's current account. The graph computes it and passes it in.
+
+Special ties:
+
+- a bare LinkedIn connection (no messages, no endorsement) is weak: at most the duration and
+  shared-employer parts, 0.25 with the default weights;
+- a tie from a relationships file takes the strength given there; with none given it takes
+  ``max(s_ref, s from its other signals)``;
+- an inferred colleague tie (two insiders of one account) has ``s_ref`` exactly
+  (:func:`colleague_strength`).
+
+:func:`tie_strength` explains one tie; :func:`tie_strength_array` computes many at once for
+the graph and gives the same numbers (the tests check they agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..settings import Settings
+
+__all__ = [
+    "COMPONENTS",
+    "Component",
+    "StrengthBreakdown",
+    "colleague_strength",
+    "strength_word",
+    "tie_strength",
+    "tie_strength_array",
+]
+
+COMPONENTS = (
+    "recency",
+    "volume",
+    "reciprocity",
+    "shared_employer",
+    "endorsements",
+    "duration",
+)
+
+# Thresholds of the words `describe` uses: "strong" from 0.5 (the reference tie s_ref), "medium"
+# from 0.3; below that a tie is "weak".
+_STRONG = 0.5
+_MEDIUM = 0.3
+_DAYS_PER_YEAR = 365.25
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One part of a tie's strength: its value in 0..1 and the weight it carries."""
+
+    name: str
+    value: float
+    weight: float
+
+    @property
+    def contribution(self) -> float:
+        """``value * weight``: what this part adds to ``s``."""
+        return self.value * self.weight
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthBreakdown:
+    """A tie's strength ``s`` with the parts that make it up and the facts behind them.
+
+    ``source`` is ``"signals"`` (computed from LinkedIn/CRM signals), ``"relationship"`` (a
+    relationships-file tie), ``"colleague"`` (inferred: same account) or ``"strength"`` (only
+    the number is known, e.g. a graph built from plain lists).
+    """
+
+    s: float
+    components: tuple[Component, ...]
+    source: str = "signals"
+    sent: int = 0
+    received: int = 0
+    days_since_last: int | None = None
+    years_known: float | None = None
+    endorsed: bool = False
+    shared_employer: bool = False
+    connected: bool = False
+    given: float | None = None
+    kinds: str | None = None
+    account: str | None = None
+
+    @property
+    def messages(self) -> int:
+        """Messages both ways."""
+        return self.sent + self.received
+
+    @property
+    def word(self) -> str:
+        """``strong``, ``medium`` or ``weak``."""
+        return strength_word(self.s)
+
+    def component(self, name: str) -> Component:
+        """The component called ``name`` (one of :data:`COMPONENTS`)."""
+        for part in self.components:
+            if part.name == name:
+                return part
+        raise KeyError(name)
+
+    def describe(self) -> str:
+        """A short reason, e.g. ``strong: 31 messages both ways, last 3 days ago``."""
+        if self.source == "colleague":
+            return f"colleague at {self.account}" if self.account else "colleague"
+        if self.source == "strength":
+            return f"{self.word}: tie strength {self.s:.2f}"
+        facts: list[str] = []
+        if self.source == "relationship":
+            label = f"CRM relationship ({self.kinds})" if self.kinds else "CRM relationship"
+            if self.given is not None:
+                label += f", strength {self.given:.2f}"
+            facts.append(label)
+        if self.messages:
+            way = "both ways" if self.sent and self.received else "one way"
+            noun = "message" if self.messages == 1 else "messages"
+            text = f"{self.messages} {noun} {way}"
+            if self.days_since_last is not None:
+                text += f", last {_ago(self.days_since_last)}"
+            facts.append(text)
+        if self.endorsed:
+            facts.append("endorsed")
+        if self.shared_employer:
+            facts.append("shared employer")
+        if not facts:
+            facts.append("connected only" if self.connected or self.years_known else "no signals")
+        if self.years_known is not None and self.years_known >= 1 and not self.messages:
+            facts.append(f"known {self.years_known:.0f} years")
+        return f"{self.word}: " + ", ".join(facts)
+
+
+def strength_word(s: float) -> str:
+    """``strong`` (s ≥ 0.5), ``medium`` (s ≥ 0.3) or ``weak``."""
+    if s >= _STRONG:
+        return "strong"
+    if s >= _MEDIUM:
+        return "medium"
+    return "weak"
+
+
+def colleague_strength(settings: Settings, account: str | None = None) -> StrengthBreakdown:
+    """The inferred tie between two insiders of one account: ``s = s_ref``, no signals."""
+    s_ref = settings.probability.s_ref
+    return StrengthBreakdown(
+        s=s_ref,
+        components=tuple(Component(name, 0.0, 0.0) for name in COMPONENTS),
+        source="colleague",
+        account=account,
+    )
+
+
+def _get(signals: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        try:
+            value = signals[name]
+        except (KeyError, IndexError):
+            continue
+        if value is not None:
+            return value
+    return None
+
+
+def tie_strength(
+    signals: Mapping[str, Any], settings: Settings, *, shared_employer: bool | None = None
+) -> StrengthBreakdown:
+    """The strength of one tie, with every component visible.
+
+    ``signals`` is a row of the store's ``ties`` view (or any mapping with its column names:
+    ``connected_on``, ``msgs_ab``, ``msgs_ba``, ``first_msg``, ``last_msg``, ``endorse_ab``,
+    ``endorse_ba``, ``recs_ab``, ``recs_ba``, ``kinds``/``kind``, ``strength``, and optionally
+    ``shared_employer``). Dates are ISO ``YYYY-MM-DD`` (``YYYY-MM`` reads as the 1st).
+
+    >>> from graphwarm.settings import Settings
+    >>> import datetime as dt
+    >>> b = tie_strength({"msgs_ab": 16, "msgs_ba": 15, "last_msg": "2026-10-29"},
+    ...                  Settings(as_of=dt.date(2026, 11, 1)))
+    >>> b.describe()
+    'strong: 31 messages both ways, last 3 days ago'
+    """
+    w = settings.strength
+    today = _day_number(settings.today())
+    sent = int(_get(signals, "msgs_ab") or 0)
+    received = int(_get(signals, "msgs_ba") or 0)
+    endorsements = sum(
+        int(_get(signals, key) or 0) for key in ("endorse_ab", "endorse_ba", "recs_ab", "recs_ba")
+    )
+    if shared_employer is None:
+        shared_employer = bool(_get(signals, "shared_employer") or False)
+    last = _day_number(_get(signals, "last_msg"))
+    connected = _day_number(_get(signals, "connected_on"))
+    first = _day_number(_get(signals, "first_msg"))
+    kinds = _get(signals, "kinds", "kind")
+    relationship = bool(kinds) or bool(_get(signals, "relationship") or False)
+    given = _get(signals, "strength")
+
+    days_since = None if last is None else max(0.0, today - last)
+    recency = 0.0 if days_since is None else 0.5 ** (days_since / w.half_life_days)
+    n = sent + received
+    volume = min(1.0, math.log1p(n) / math.log1p(w.volume_saturation))
+    high = max(sent, received)
+    reciprocity = min(sent, received) / high if high else 0.0
+    shared = 1.0 if shared_employer else 0.0
+    endorsed = 1.0 if endorsements > 0 else 0.0
+    starts = [d for d in (connected, first) if d is not None]
+    years = None if not starts else max(0.0, today - min(starts)) / _DAYS_PER_YEAR
+    duration = 0.0 if years is None else min(1.0, years / w.duration_saturation_years)
+
+    parts = (
+        Component("recency", recency, w.recency),
+        Component("volume", volume, w.volume),
+        Component("reciprocity", reciprocity, w.reciprocity),
+        Component("shared_employer", shared, w.shared_employer),
+        Component("endorsements", endorsed, w.endorsements),
+        Component("duration", duration, w.duration),
+    )
+    s = 0.0
+    for part in parts:
+        s += part.contribution
+    s = min(1.0, max(0.0, s))
+    if relationship:
+        s = _clip01(float(given)) if given is not None else max(settings.probability.s_ref, s)
+    return StrengthBreakdown(
+        s=s,
+        components=parts,
+        source="relationship" if relationship else "signals",
+        sent=sent,
+        received=received,
+        days_since_last=None if days_since is None else round(days_since),
+        years_known=years,
+        endorsed=endorsements > 0,
+        shared_employer=bool(shared_employer),
+        connected=connected is not None,
+        given=None if given is None else float(given),
+        kinds=str(kinds) if kinds else None,
+    )
+
+
+def tie_strength_array(
+    settings: Settings,
+    *,
+    msgs_ab: Sequence[float] | np.ndarray,
+    msgs_ba: Sequence[float] | np.ndarray,
+    last_msg: Sequence[str | None] | np.ndarray | None = None,
+    connected_on: Sequence[str | None] | np.ndarray | None = None,
+    first_msg: Sequence[str | None] | np.ndarray | None = None,
+    endorsements: Sequence[float] | np.ndarray | None = None,
+    shared_employer: Sequence[bool] | np.ndarray | None = None,
+    relationship: Sequence[bool] | np.ndarray | None = None,
+    given: Sequence[float | None] | np.ndarray | None = None,
+) -> np.ndarray:
+    """``s`` for many ties at once; the same numbers as :func:`tie_strength`, one per row.
+
+    Dates are ISO strings or ``None`` (or float day numbers since 1970-01-01, NaN for none);
+    ``endorsements`` is the count of endorsements and
+    recommendations either way; ``given`` is the relationships file's strength (NaN/None: none).
+    """
+    w = settings.strength
+    sent = np.asarray(msgs_ab, dtype=np.float64)
+    received = np.asarray(msgs_ba, dtype=np.float64)
+    size = sent.shape[0]
+    today = _day_number(settings.today())
+
+    def flags(values: Any) -> np.ndarray:
+        if values is None:
+            return np.zeros(size, dtype=bool)
+        return np.asarray(values, dtype=bool)
+
+    last = _day_numbers(last_msg, size)
+    starts = np.fmin(_day_numbers(connected_on, size), _day_numbers(first_msg, size))
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        days_since = np.maximum(0.0, today - last)
+        recency = np.where(np.isnan(last), 0.0, 0.5 ** (days_since / w.half_life_days))
+        volume = np.minimum(1.0, np.log1p(sent + received) / math.log1p(w.volume_saturation))
+        high = np.maximum(sent, received)
+        reciprocity = np.where(high > 0, np.minimum(sent, received) / high, 0.0)
+        years = np.maximum(0.0, today - starts) / _DAYS_PER_YEAR
+        duration = np.where(
+            np.isnan(starts), 0.0, np.minimum(1.0, years / w.duration_saturation_years)
+        )
+    shared = flags(shared_employer).astype(np.float64)
+    endorsed = (
+        np.zeros(size)
+        if endorsements is None
+        else (np.asarray(endorsements, dtype=np.float64) > 0).astype(np.float64)
+    )
+    s = recency * w.recency
+    s += volume * w.volume
+    s += reciprocity * w.reciprocity
+    s += shared * w.shared_employer
+    s += endorsed * w.endorsements
+    s += duration * w.duration
+    s = np.clip(s, 0.0, 1.0)
+    rel = flags(relationship)
+    if rel.any():
+        giv = (
+            np.full(size, np.nan)
+            if given is None
+            else np.array([np.nan if g is None else g for g in given], dtype=np.float64)
+            if not isinstance(given, np.ndarray)
+            else given.astype(np.float64)
+        )
+        from_rel = np.where(
+            np.isnan(giv), np.maximum(settings.probability.s_ref, s), np.clip(giv, 0, 1)
+        )
+        s = np.where(rel, from_rel, s)
+    return s
+
+
+def _clip01(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def _day_number(value: Any) -> float | None:
+    """Days since 1970-01-01 of an ISO date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return float((value - _EPOCH).days)
+    text = str(value).strip()[:10]
+    if not text:
+        return None
+    try:
+        if len(text) == 4:
+            day = dt.date(int(text), 1, 1)
+        elif len(text) == 7:
+            day = dt.date(int(text[:4]), int(text[5:7]), 1)
+        else:
+            day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return float((day - _EPOCH).days)
+
+
+def _day_numbers(values: Any, size: int) -> np.ndarray:
+    """:func:`_day_number` over a column (NaN for missing), parsing each distinct text once."""
+    if values is None:
+        return np.full(size, np.nan)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values  # already day numbers
+    memo: dict[Any, float] = {}
+    for value in set(values):
+        parsed = _day_number(value)
+        memo[value] = np.nan if parsed is None else parsed
+    return np.fromiter((memo[value] for value in values), dtype=np.float64, count=size)
+
+
+def _ago(days: int) -> str:
+    """``today``, ``3 days ago``, ``5 weeks ago``, ``8 months ago``, ``3 years ago``."""
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 61:
+        return f"{round(days / 7)} weeks ago"
+    if days < 730:
+        return f"{round(days / 30.44)} months ago"
+    return f"{round(days / _DAYS_PER_YEAR)} years ago"

@@ -1,0 +1,451 @@
+"""The forecast: what the team's network is worth in meetings, who makes which ask, and the
+load it puts on each introducer.
+
+:func:`forecast` reads every target's reach and sums, per label, the targets and the expected
+meetings (``Σ P``: each target tried once along its best path); it compares that with calling
+every target cold (``p_connect × p_cold`` per dial) and says how many dials would match the
+warm plan.
+
+Introducer load
+    A contact asked for several introductions is a real cost: people say yes a few times,
+    not a dozen. An introducer carrying more than ``max_asks_per_introducer`` best paths is
+    flagged, and :func:`assign_asks` finds the assignment of targets to paths that respects
+    the limit while losing the fewest expected meetings. It is **exact**: a minimum-cost
+    bipartite matching (scipy's ``min_weight_full_bipartite_matching``, LAPJVsp) between
+    targets and *slots*, each introducer expanded into ``max_asks_per_introducer`` slots; a
+    direct path (the member knows the target) takes no introducer's slot, and every target
+    can always fall back to a cold call. Only the last person before the target counts as the
+    introducer; people further up a path, who pass the request on, are not limited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..engine.graph import ReferralGraph
+from ..engine.queries import reach_targets
+from ..engine.reach import LABELS, Route, TargetReach, cold_probability, cold_threshold
+from ..settings import Settings
+from ..workspace.store import Workspace
+
+__all__ = [
+    "ASK_COLUMNS",
+    "Ask",
+    "Forecast",
+    "IntroducerLoad",
+    "LabelLine",
+    "MemberLine",
+    "Move",
+    "assign_asks",
+    "forecast",
+    "forecast_csv",
+    "forecast_from_reach",
+]
+
+METHOD = (
+    "exact: minimum-cost bipartite matching of targets to introducer slots "
+    "(scipy min_weight_full_bipartite_matching)"
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One row of the task list: ``member`` asks along ``path`` for a meeting with ``target``.
+
+    A cold target has no member or introducer (``label == "cold"``): it is a cold call.
+    ``moved`` marks an ask taken off its best path to spread an introducer's load.
+    """
+
+    member: str | None
+    introducer: str | None
+    target: str
+    title: str | None
+    account: str | None
+    label: str
+    probability: float
+    path: tuple[str, ...] = ()
+    first_contact: str | None = None
+    target_id: int = 0
+    introducer_id: int | None = None
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class LabelLine:
+    label: str
+    targets: int
+    expected_meetings: float
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """A member's asks: how many, to whom (the first person each path asks), the meetings."""
+
+    member: str
+    asks: int
+    expected_meetings: float
+    to_whom: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class IntroducerLoad:
+    """How many targets' best paths end with this introducer's recommendation."""
+
+    introducer: str
+    company: str | None
+    asks: int
+    targets: tuple[str, ...]
+    over: bool
+
+
+@dataclass(frozen=True)
+class Move:
+    """A target moved to another path (or a cold call) to spread the load."""
+
+    target: str
+    account: str | None
+    before: Ask
+    after: Ask
+
+    @property
+    def loss(self) -> float:
+        return self.before.probability - self.after.probability
+
+
+@dataclass
+class Forecast:
+    """Counts and expected meetings by label, the cold comparison, per-member asks, the
+    introducer load and the load-spreading assignment."""
+
+    targets: int
+    by_label: list[LabelLine]
+    expected_meetings: float
+    cold_probability: float
+    p_connect: float
+    p_cold: float
+    all_cold_meetings: float
+    all_cold_dials: int
+    dials_to_match: int
+    max_asks_per_introducer: int
+    asks: list[Ask]
+    spread: list[Ask]
+    spread_meetings: float
+    moves: list[Move]
+    members: list[MemberLine]
+    introducers: list[IntroducerLoad]
+    method: str = METHOD
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def overloaded(self) -> list[IntroducerLoad]:
+        return [i for i in self.introducers if i.over]
+
+    @property
+    def spread_loss(self) -> float:
+        return self.expected_meetings - self.spread_meetings
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able, for ``graphwarm forecast --format json``."""
+        data = asdict(self)
+        data["overloaded"] = [asdict(i) for i in self.overloaded]
+        data["spread_loss"] = self.spread_loss
+        for move, raw in zip(self.moves, data["moves"], strict=True):
+            raw["loss"] = move.loss
+        return data
+
+
+def forecast(ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True) -> Forecast:
+    """The forecast across every target (of ``accounts``). ``spread``: also find the
+    assignment that keeps each introducer within ``max_asks_per_introducer``."""
+    result = reach_targets(ws, accounts=accounts)
+    return forecast_from_reach(result.graph, ws.settings, result.targets, spread=spread)
+
+
+def forecast_from_reach(
+    rg: ReferralGraph,
+    settings: Settings,
+    targets: Sequence[TargetReach],
+    *,
+    spread: bool = True,
+) -> Forecast:
+    """:func:`forecast` over reach results already computed."""
+    p = settings.probability
+    cold_p = cold_probability(settings)
+    threshold = cold_threshold(settings)
+    limit = settings.max_asks_per_introducer
+    best = [_ask(rg, tr, tr.best, cold_p) for tr in targets]
+    counts: Counter[str] = Counter()
+    meetings: defaultdict[str, float] = defaultdict(float)
+    for tr in targets:
+        counts[tr.label] += 1
+        meetings[tr.label] += tr.probability
+    by_label = [LabelLine(label, counts[label], meetings[label]) for label in LABELS]
+    expected = sum(tr.probability for tr in targets)
+    introducers = _loads(rg, targets, best, limit)
+    chosen = list(best)
+    moves: list[Move] = []
+    if spread and any(i.over for i in introducers):
+        chosen, moves = _spread(rg, targets, best, limit, threshold, cold_p)
+    spread_meetings = sum(a.probability for a in chosen)
+    warnings = [
+        f"{i.introducer} is asked for {i.asks} introductions "
+        f"(more than {limit}): {', '.join(i.targets)}"
+        for i in introducers
+        if i.over
+    ]
+    return Forecast(
+        targets=len(targets),
+        by_label=by_label,
+        expected_meetings=expected,
+        cold_probability=cold_p,
+        p_connect=p.p_connect,
+        p_cold=p.p_cold,
+        all_cold_meetings=len(targets) * cold_p,
+        all_cold_dials=len(targets),
+        dials_to_match=math.ceil(expected / cold_p - 1e-9) if cold_p > 0 else 0,
+        max_asks_per_introducer=limit,
+        asks=best,
+        spread=chosen,
+        spread_meetings=spread_meetings,
+        moves=moves,
+        members=_members(chosen),
+        introducers=introducers,
+        warnings=warnings,
+    )
+
+
+def _ask(
+    rg: ReferralGraph, tr: TargetReach, route: Route | None, cold_p: float, moved: bool = False
+) -> Ask:
+    info = rg.info(tr.target)
+    a = info["account"]
+    account = rg.account_name[a] if a >= 0 else info["company"]
+    if route is None:
+        return Ask(
+            member=None,
+            introducer=None,
+            target=str(info["name"]),
+            title=info["title"],
+            account=account,
+            label="cold",
+            probability=cold_p,
+            target_id=tr.target,
+            moved=moved,
+        )
+    names = tuple(str(rg.info(x)["name"]) for x in route.path)
+    direct = route.label == "direct"
+    return Ask(
+        member=names[0],
+        introducer=None if direct else names[-2],
+        target=names[-1],
+        title=info["title"],
+        account=account,
+        label=route.label,
+        probability=route.probability,
+        path=names,
+        first_contact=names[1],
+        target_id=tr.target,
+        introducer_id=None if direct else route.introducer,
+        moved=moved,
+    )
+
+
+def _loads(
+    rg: ReferralGraph, targets: Sequence[TargetReach], asks: list[Ask], limit: int
+) -> list[IntroducerLoad]:
+    per: defaultdict[int, list[str]] = defaultdict(list)
+    for ask in asks:
+        if ask.introducer_id is not None:
+            per[ask.introducer_id].append(ask.target)
+    out = []
+    for node, names in per.items():
+        info = rg.info(node)
+        out.append(
+            IntroducerLoad(
+                introducer=str(info["name"]),
+                company=info["company"],
+                asks=len(names),
+                targets=tuple(names),
+                over=len(names) > limit,
+            )
+        )
+    out.sort(key=lambda i: (-i.asks, i.introducer.casefold()))
+    return out
+
+
+def _members(asks: list[Ask]) -> list[MemberLine]:
+    per: defaultdict[str, list[Ask]] = defaultdict(list)
+    for ask in asks:
+        if ask.member is not None:
+            per[ask.member].append(ask)
+    out = []
+    for member, mine in per.items():
+        whom = Counter(a.first_contact for a in mine if a.first_contact)
+        out.append(
+            MemberLine(
+                member=member,
+                asks=len(mine),
+                expected_meetings=sum(a.probability for a in mine),
+                to_whom=tuple(sorted(whom.items(), key=lambda x: (-x[1], x[0].casefold()))),
+            )
+        )
+    out.sort(key=lambda m: (-m.expected_meetings, m.member.casefold()))
+    return out
+
+
+def _spread(
+    rg: ReferralGraph,
+    targets: Sequence[TargetReach],
+    best: list[Ask],
+    limit: int,
+    threshold: float,
+    cold_p: float,
+) -> tuple[list[Ask], list[Move]]:
+    """Reassign warm targets so no introducer exceeds ``limit``; cold targets stay cold."""
+    warm = [g for g, tr in enumerate(targets) if tr.best is not None]
+    options: list[list[tuple[Hashable | None, float]]] = []
+    routes: list[list[Route]] = []
+    for g in warm:
+        tr = targets[g]
+        best_route = tr.best
+        assert best_route is not None
+        mine = [best_route]  # first: among equal totals, the best path stays
+        for r in sorted(tr.alternatives, key=lambda r: (-r.probability, r.hops, r.path)):
+            if r.probability >= threshold and r.path != best_route.path:
+                mine.append(r)
+        routes.append(mine)
+        options.append(
+            [(None if r.label == "direct" else r.introducer, r.probability) for r in mine]
+        )
+    choice, _ = assign_asks(options, limit, [cold_p] * len(warm))
+    chosen = list(best)
+    moves = []
+    for k, g in enumerate(warm):
+        c = choice[k]
+        tr = targets[g]
+        route = routes[k][c] if c >= 0 else None
+        if route is not None and tr.best is not None and route.path == tr.best.path:
+            continue
+        after = _ask(rg, tr, route, cold_p, moved=True)
+        chosen[g] = after
+        moves.append(Move(best[g].target, best[g].account, best[g], after))
+    return chosen, moves
+
+
+def assign_asks(
+    options: Sequence[Sequence[tuple[Hashable | None, float]]],
+    capacity: int,
+    fallback: Sequence[float],
+) -> tuple[list[int], float]:
+    """Pick one option per item, or its fallback, maximising the total value, with at most
+    ``capacity`` items on any one key (key ``None``: no limit).
+
+    ``options[i]``: ``(key, value)`` pairs for item ``i``, best first (ties keep the earlier
+    option). ``fallback[i]``: the value of item ``i`` taking none. Returns the chosen option
+    index per item (``-1`` for the fallback) and the total. Exact (minimum-cost bipartite
+    matching), so the total is the best any assignment reaches.
+
+    >>> assign_asks([[("per", 0.5)], [("per", 0.4), ("ulf", 0.3)]], 1, [0.08, 0.08])
+    ([0, 1], 0.8)
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    n = len(options)
+    if n == 0:
+        return [], 0.0
+    if capacity < 0:
+        raise ValueError("capacity must be at least 0")
+    wanted: Counter[Hashable] = Counter()
+    for opts in options:
+        wanted.update({key for key, _ in opts if key is not None})
+    slots: dict[Hashable, list[int]] = {}
+    column = 0
+    for key, count in wanted.items():
+        size = min(capacity, count)
+        slots[key] = list(range(column, column + size))
+        column += size
+    values = [v for opts in options for _, v in opts] + list(fallback)
+    top = max(values) if values else 0.0
+    rows: list[int] = []
+    cols: list[int] = []
+    costs: list[float] = []
+    back: dict[tuple[int, int], int] = {}
+    # prefer earlier options among equal totals; the penalties of all items together stay
+    # far below any real difference in value
+    tiny = 1e-7 / (n * (max(len(o) for o in options) + 2))
+    for i, opts in enumerate(options):
+        seen: set[Hashable] = set()
+        for k, (key, value) in enumerate(opts):
+            if key is not None and key in seen:
+                continue  # a worse option on the same key never helps
+            if key is not None:
+                seen.add(key)
+                targets = slots[key]
+            else:
+                targets = [column]
+                column += 1
+            cost = 1.0 + top - value + tiny * k
+            for c in targets:
+                rows.append(i)
+                cols.append(c)
+                costs.append(cost)
+                back[(i, c)] = k
+        rows.append(i)
+        cols.append(column)
+        costs.append(1.0 + top - fallback[i] + tiny * (len(opts) + 1))
+        back[(i, column)] = -1
+        column += 1
+    matrix = csr_matrix((np.array(costs), (np.array(rows), np.array(cols))), shape=(n, column))
+    match = min_weight_full_bipartite_matching(matrix)
+    row_ind, col_ind = match
+    choice = [-1] * n
+    for r, c in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
+        choice[r] = back[(r, c)]
+    total = sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
+    return choice, float(total)
+
+
+ASK_COLUMNS = (
+    "member",
+    "introducer",
+    "target",
+    "title",
+    "account",
+    "label",
+    "probability",
+    "first_contact",
+    "path",
+    "moved",
+)
+
+
+def forecast_csv(result: Forecast) -> str:
+    """One row per ask (the spread assignment), cold calls included, for a CRM task list."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ASK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for ask in result.spread:
+        writer.writerow(
+            {
+                "member": ask.member or "",
+                "introducer": ask.introducer or "",
+                "target": ask.target,
+                "title": ask.title or "",
+                "account": ask.account or "",
+                "label": ask.label,
+                "probability": f"{ask.probability:.4f}",
+                "first_contact": ask.first_contact or "",
+                "path": " → ".join(ask.path),
+                "moved": "yes" if ask.moved else "",
+            }
+        )
+    return buffer.getvalue()

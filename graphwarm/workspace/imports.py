@@ -1,0 +1,515 @@
+"""Importing files into a workspace: each command here is one all-or-nothing transaction.
+
+The readers (:mod:`graphwarm.sources.linkedin`, :mod:`graphwarm.sources.crm`) stream records; this
+module resolves them to stored people (:mod:`graphwarm.workspace.resolve`) and writes sightings and
+tie signals in batches, with the import they came from. The same file imported again changes
+nothing; a newer export of the same member replaces what the older one brought."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterable
+from operator import itemgetter
+from pathlib import Path
+
+from ..errors import InputError
+from ..identity import name_key
+from ..sources import crm, linkedin
+from ..sources.records import ImportReport, PersonRecord, PositionRecord, TieRecord
+from .store import Workspace
+
+__all__ = [
+    "Progress",
+    "import_accounts",
+    "import_linkedin",
+    "import_people",
+    "import_ties",
+]
+
+Progress = Callable[[str, int], None]
+"""Called as ``progress(label, rows_done)`` while a part is read; for progress bars."""
+
+_BATCH = 20_000
+_first = itemgetter(0)
+_first_two = itemgetter(0, 1)
+_ROW_PER_TIE = ("connections", "recommendations_received", "recommendations_given")
+
+_UPSERT_SIGHTING = """
+INSERT INTO sightings (person_id, import_id, line, name, url, email, company, title, is_target)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (person_id, import_id) DO UPDATE SET
+    name = coalesce(name, excluded.name), url = coalesce(url, excluded.url),
+    email = coalesce(email, excluded.email), company = coalesce(company, excluded.company),
+    title = coalesce(title, excluded.title), is_target = max(is_target, excluded.is_target)
+"""
+_UPSERT_SIGNAL = """
+INSERT INTO signals (a, b, import_id, connected_on, msgs_ab, msgs_ba, first_msg, last_msg,
+                     endorse_ab, endorse_ba, recs_ab, recs_ba, kind, strength)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (a, b, import_id) DO UPDATE SET
+    connected_on = coalesce(min(connected_on, excluded.connected_on), connected_on,
+                            excluded.connected_on),
+    msgs_ab = msgs_ab + excluded.msgs_ab, msgs_ba = msgs_ba + excluded.msgs_ba,
+    first_msg = coalesce(min(first_msg, excluded.first_msg), first_msg, excluded.first_msg),
+    last_msg = coalesce(max(last_msg, excluded.last_msg), last_msg, excluded.last_msg),
+    endorse_ab = endorse_ab + excluded.endorse_ab, endorse_ba = endorse_ba + excluded.endorse_ba,
+    recs_ab = recs_ab + excluded.recs_ab, recs_ba = recs_ba + excluded.recs_ba,
+    kind = coalesce(kind, excluded.kind), strength = max(strength, excluded.strength)
+"""
+
+
+_FORGOTTEN = "someone erased on request (graphwarm forget --person)"
+
+
+class _Writer:
+    """Resolves the records of one import and writes them in batches."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        import_id: int,
+        member_id: int | None,
+        report: ImportReport,
+        team_accounts: set[int],
+        first_new_id: int,
+    ) -> None:
+        self.ws = ws
+        self.resolver = ws.resolver
+        self.import_id = import_id
+        self.member_id = member_id
+        self.report = report
+        self.team_accounts = team_accounts
+        self.sightings: list[tuple] = []
+        self.signals: list[tuple] = []
+        self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
+        # People this import creates get ids from here on; only the others are remembered
+        # (to fold this import's sighting into their row), so memory does not grow with the
+        # file.
+        self.start_id = self.resolver.next_id
+        # People stored before this export or file began: seeing them again is a merge.
+        self.first_new_id = first_new_id
+        self.merged: set[int] = set()
+
+    def person(self, rec: PersonRecord) -> int:
+        pid, _ = self.resolver.resolve(rec, self.team_accounts)
+        name = rec.name
+        row = (pid, self.import_id, rec.line, name, rec.url, rec.email, rec.company, rec.title)
+        row += (int(rec.is_target),)
+        self.sightings.append(row)
+        if pid >= self.start_id:
+            return pid  # created here from its first sighting: nothing to fold in, nothing kept
+        if pid not in self.touched:
+            self.touched[pid] = row[3:]
+            if pid < self.first_new_id and pid != self.member_id:
+                self.merged.add(pid)
+        return pid
+
+    def sight(self, pid: int, rec: PersonRecord) -> None:
+        """Record that this import saw ``pid`` as ``rec`` (the first sighting counts)."""
+        fields = (rec.name, rec.url, rec.email, rec.company, rec.title, int(rec.is_target))
+        self.sightings.append((pid, self.import_id, rec.line, *fields))
+        self.touched.setdefault(pid, fields)
+
+    def skip_forgotten(self, rec: PersonRecord | None, line: int | None) -> bool:
+        """Skip (and report) a row about someone erased with ``graphwarm forget --person``."""
+        if rec is None or not self.resolver.is_forgotten(rec):
+            return False
+        self.report.skipped.append((line or 0, _FORGOTTEN))
+        return True
+
+    def tie(self, tie: TieRecord) -> bool:
+        if self.resolver.forgotten and (
+            self.skip_forgotten(tie.b, tie.line) or self.skip_forgotten(tie.a, tie.line)
+        ):
+            return False
+        a = self.member_id if tie.a is None else self.person(tie.a)
+        b = self.person(tie.b)
+        if a is None or a == b:
+            self.report.skipped.append((tie.line or 0, "both ends are the same person"))
+            return False
+        if a < b:
+            row = (
+                a,
+                b,
+                self.import_id,
+                tie.connected_on,
+                tie.msgs_ab,
+                tie.msgs_ba,
+                tie.first_msg,
+                tie.last_msg,
+                tie.endorse_ab,
+                tie.endorse_ba,
+                tie.recs_ab,
+                tie.recs_ba,
+                tie.kind,
+                tie.strength,
+            )
+        else:
+            row = (
+                b,
+                a,
+                self.import_id,
+                tie.connected_on,
+                tie.msgs_ba,
+                tie.msgs_ab,
+                tie.first_msg,
+                tie.last_msg,
+                tie.endorse_ba,
+                tie.endorse_ab,
+                tie.recs_ba,
+                tie.recs_ab,
+                tie.kind,
+                tie.strength,
+            )
+        self.signals.append(row)
+        return True
+
+    def position(self, pos: PositionRecord) -> None:
+        account = self.resolver.account_for(pos.company)
+        self.ws.conn.execute(
+            "INSERT INTO positions (person_id, import_id, account_id, company, title, started,"
+            " finished) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.member_id,
+                self.import_id,
+                account,
+                pos.company,
+                pos.title,
+                pos.started,
+                pos.finished,
+            ),
+        )
+
+    def flush(self) -> None:
+        conn = self.ws.conn
+        self.resolver.flush()
+        # In key order, so that SQLite walks each B-tree once instead of jumping about; the
+        # sort is stable, so rows with the same key still meet the upsert in file order.
+        if self.sightings:
+            self.sightings.sort(key=_first)
+            conn.executemany(_UPSERT_SIGHTING, self.sightings)
+            self.sightings.clear()
+        if self.signals:
+            self.signals.sort(key=_first_two)
+            conn.executemany(_UPSERT_SIGNAL, self.signals)
+            self.signals.clear()
+
+    def write(
+        self, records: Iterable[PersonRecord | TieRecord], progress: Progress | None, label: str
+    ) -> None:
+        done = 0
+        for rec in records:
+            if isinstance(rec, TieRecord):
+                self.report.rows_imported += int(self.tie(rec))
+            elif not self.skip_forgotten(rec, rec.line):
+                self.person(rec)
+                self.report.rows_imported += 1
+            done += 1
+            if done % _BATCH == 0:
+                self.flush()
+                if progress:
+                    progress(label, done)
+        self.flush()
+        if progress:
+            progress(label, done)
+
+    def finish(self) -> None:
+        """Refresh the people this import saw again, and record its counts."""
+        self.flush()
+        self.resolver.absorb(self.touched)
+        report = self.report
+        report.merged = len(self.merged)
+        self.ws.finish_import(
+            self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
+        )
+
+
+def _team_accounts(ws: Workspace) -> set[int]:
+    """The accounts the team's members work at (from the resolver's memory: no table scan)."""
+    resolver = ws.resolver
+    accounts = {resolver.account_of.get(pid) for pid in resolver.member_by_name.values()}
+    return {a for a in accounts if a is not None}
+
+
+# -- LinkedIn -------------------------------------------------------------------------------
+
+
+def import_linkedin(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportReport]:
+    """Import LinkedIn exports (zips, folders, or loose files from one export).
+
+    Several exports may be given at once; each names its member through its Profile.csv, or
+    ``member`` names the one member whose export this is. All of it lands, or none of it.
+    """
+    exports = linkedin.find_exports(paths)
+    if member and len(exports) > 1:
+        raise InputError(
+            f"--member names one member, but {len(exports)} exports were given",
+            hint="import each member's export in its own command",
+        )
+    reports: list[ImportReport] = []
+    with _read_ahead(exports) as ahead, ws.transaction():
+        for export in exports:
+            reports.extend(_import_export(ws, export, member, progress, ahead))
+    return reports
+
+
+def _read_ahead(exports: list[linkedin.Export]) -> contextlib.AbstractContextManager:
+    """A worker parsing the exports' Connections.csv ahead, when there are several to read.
+
+    One file gains nothing from it (there is nothing to overlap with): it is read here.
+    """
+    parts = [e.parts["connections"] for e in exports if "connections" in e.parts]
+    if len(parts) < 2 or not linkedin.ReadAhead.available():
+        return contextlib.nullcontext()
+    return linkedin.ReadAhead(parts)
+
+
+def _import_export(
+    ws: Workspace,
+    export: linkedin.Export,
+    member: str | None,
+    progress: Progress | None,
+    ahead: linkedin.ReadAhead | None = None,
+) -> list[ImportReport]:
+    name = (member or "").strip() or export.member_name()
+    if not name:
+        raise InputError(
+            "has no Profile.csv to tell whose export it is",
+            file=export.label,
+            hint='name the member: --member "Full Name"',
+        )
+    notes: list[str] = []
+    owner_url = None
+    connections = None
+    if "connections" in export.parts:
+        connections = linkedin.ConnectionsReader(
+            export.parts["connections"], lookup="messages" in export.parts, ahead=ahead
+        )
+    messages = None
+    if "messages" in export.parts:
+        messages = linkedin.MessagesReader(export.parts["messages"], connections, name)
+    if "invitations" in export.parts:
+        owner_url, rows = linkedin.invitation_owner_url(export.parts["invitations"])
+        notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
+    if owner_url is None and messages is not None:
+        owner_url = messages.find_owner()
+    for ignored in export.ignored:
+        inside = ignored.removeprefix(export.label).lstrip(":/\\") or ignored
+        notes.append(f"not used: {inside}")
+
+    position = export.member_position()
+    me = PersonRecord(
+        name=name,
+        url=owner_url,
+        company=position.company if position else None,
+        title=position.title if position else None,
+    )
+    team = _team_accounts(ws)
+    if me.company:
+        team.add(ws.resolver.account_for(me.company))  # type: ignore[arg-type]
+    parts = [
+        export.parts[k]
+        for k in linkedin.PARTS
+        if k in export.parts and k not in ("invitations", "profile")
+    ]
+    unchanged, replaced = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
+    first_new_id = ws.resolver.next_id
+    member_id = _member_id(ws, me, team)
+
+    reports = []
+    for part in parts:
+        kind = part.kind
+        report = ImportReport(file=part.source.name, kind=f"linkedin:{kind}", member=name)
+        reports.append(report)
+        if kind in unchanged:
+            report.unchanged = True
+            if kind == "connections" and messages is not None and "messages" not in unchanged:
+                for _ in connections:  # type: ignore[union-attr]  # messages need its names
+                    pass
+            continue
+        report.replaced = kind in replaced
+        import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
+        writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
+        writer.sight(member_id, me)
+        if kind == "positions":
+            for pos in export.positions():
+                writer.position(pos)
+                report.rows_read += 1
+                report.rows_imported += 1
+        else:
+            reader = (
+                messages
+                if kind == "messages"
+                else connections
+                if kind == "connections"
+                else linkedin.READERS[kind](part)
+            )
+            writer.write(reader, progress, f"{name}: {kind}")  # type: ignore[arg-type]
+            report.rows_read = reader.rows_read  # type: ignore[union-attr]
+            report.skipped = reader.skipped + report.skipped  # type: ignore[union-attr]
+            report.notes.extend(reader.notes)  # type: ignore[union-attr]
+            if kind not in _ROW_PER_TIE:  # counted per person: say how many rows were used
+                report.notes.append(f"{report.rows_imported:,} people in these rows")
+                report.rows_imported = report.rows_read - len(report.skipped)
+            if kind == "messages" and messages and messages.owner_url and not me.url:
+                me.url = f"https://www.linkedin.com/{messages.owner_url}"
+                _learn_member_url(ws, member_id, me.url)
+        writer.finish()
+    if reports:
+        reports[0].notes.extend(notes)
+    return reports
+
+
+def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
+    """The member's person id: an existing person when one matches, else a new one."""
+    resolver = ws.resolver
+    pid = resolver.match(me, team_accounts=team)
+    nkey = name_key(me.name)
+    if pid is None and nkey and not me.company:  # a colleague's connection at the team's company
+        pid = next(
+            (
+                resolver.by_name_account[(nkey, a)]
+                for a in sorted(team)
+                if (nkey, a) in resolver.by_name_account
+            ),
+            None,
+        )
+    if pid is None:
+        pid = resolver.add_person(me, is_member=True)
+    ws.conn.execute("UPDATE people SET is_member = 1 WHERE id = ? AND NOT is_member", (pid,))
+    resolver.member_by_name[name_key(me.name) or ""] = pid
+    return pid
+
+
+def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
+    from ..identity import url_key
+
+    key = url_key(url)
+    other = ws.resolver.by_url.get(key or "")
+    if key and other is None:
+        ws.resolver.note_url(member_id, url)
+        ws.conn.execute(
+            "UPDATE people SET url = coalesce(url, ?), url_key = coalesce(url_key, ?) WHERE id = ?",
+            (url, key, member_id),
+        )
+        ws.conn.execute(  # so that a later refresh from sightings keeps it
+            "UPDATE sightings SET url = ? WHERE person_id = ? AND url IS NULL AND import_id IN"
+            " (SELECT id FROM imports WHERE member_id = ?)",
+            (url, member_id, member_id),
+        )
+
+
+def _drop_replaced(
+    ws: Workspace, member_id: int | None, parts: list[linkedin.Part]
+) -> tuple[set[str], set[str]]:
+    """Which parts were imported before unchanged, and which replace an older import (whose
+    data is deleted here): ``(unchanged kinds, replaced kinds)``."""
+    unchanged: set[str] = set()
+    replaced: set[str] = set()
+    if member_id is None:
+        return unchanged, replaced
+    older: list[int] = []
+    for part in parts:
+        kind = f"linkedin:{part.kind}"
+        if ws.find_import(kind, part.sha256, "", member_id) is not None:
+            unchanged.add(part.kind)
+            continue
+        ids = [
+            r[0]
+            for r in ws.conn.execute(
+                "SELECT id FROM imports WHERE kind = ? AND member_id = ?", (kind, member_id)
+            )
+        ]
+        if ids:
+            older += ids
+            replaced.add(part.kind)
+    ws.delete_imports(older)
+    return unchanged, replaced
+
+
+# -- CRM and other CSV files ------------------------------------------------------------------
+
+
+def import_people(
+    ws: Workspace, path: str | Path, *, target: bool = False, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import CRM or address-book contacts; ``target`` marks them all as named buyers."""
+    reader = crm.PeopleReader(path, columns=columns, target=target)
+    return _import_table(ws, reader, "people", {"target": target, "columns": columns or {}})
+
+
+def import_ties(
+    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import relationships the team knows about (a relationships file)."""
+    reader = crm.TiesReader(path, columns=columns)
+    return _import_table(ws, reader, "ties", {"columns": columns or {}})
+
+
+def import_accounts(
+    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+) -> ImportReport:
+    """Import target accounts (name, domain, tier, value)."""
+    reader = crm.AccountsReader(path, columns=columns)
+    options = json.dumps({"columns": columns or {}}, sort_keys=True)
+    report = ImportReport(file=str(path), kind="accounts")
+    with ws.transaction():
+        if _unchanged(ws, report, reader.sha256, options):
+            return report
+        import_id = ws.add_import("accounts", str(path), reader.sha256, options)
+        resolver = ws.resolver
+        seen: set[int] = set()
+        for acc in reader:
+            aid = resolver.account_for(acc.name)
+            if aid is None:
+                report.skipped.append((acc.line, "no account name"))
+                continue
+            if aid in seen:
+                report.skipped.append((acc.line, f"{acc.name!r} is listed twice"))
+                continue
+            seen.add(aid)
+            resolver.set_account_domain(aid, acc.domain)
+            ws.conn.execute(
+                "INSERT INTO account_targets (account_id, import_id, name, domain, tier, value,"
+                " line) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (aid, import_id, acc.name, acc.domain, acc.tier, acc.value, acc.line),
+            )
+            ws.conn.execute("UPDATE accounts SET name = ? WHERE id = ?", (acc.name, aid))
+            report.rows_imported += 1
+        report.rows_read = reader.rows_read
+        report.skipped = sorted(reader.skipped + report.skipped)
+        report.notes.extend(reader.notes)
+        ws.finish_import(import_id, report.rows_read, report.rows_imported, report.skipped, 0)
+    return report
+
+
+def _unchanged(ws: Workspace, report: ImportReport, sha256: str, options: str) -> bool:
+    if ws.find_import(report.kind, sha256, options, None) is not None:
+        report.unchanged = True
+        return True
+    return False
+
+
+def _import_table(
+    ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict
+) -> ImportReport:
+    options = json.dumps(options_dict, sort_keys=True)
+    report = ImportReport(file=str(reader.path), kind=kind)
+    with ws.transaction():
+        if _unchanged(ws, report, reader.sha256, options):
+            return report
+        import_id = ws.add_import(kind, str(reader.path), reader.sha256, options)
+        writer = _Writer(ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id)
+        writer.write(reader, None, kind)
+        report.rows_read = reader.rows_read
+        report.skipped = sorted(reader.skipped + report.skipped)
+        report.notes.extend(reader.notes)
+        writer.finish()
+    return report

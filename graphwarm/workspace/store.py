@@ -1,0 +1,479 @@
+"""The workspace: one SQLite file holding people, accounts, ties and the imports they came from.
+
+Every change runs in one transaction (:meth:`Workspace.transaction`): an error or Ctrl-C
+leaves the file exactly as it was. Ties are kept as *signals per import*, so forgetting or
+replacing an import removes exactly what it brought; the ``ties`` view sums them per pair.
+Message text is never stored, only counts and dates per pair.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import WorkspaceError
+from ..settings import Settings, load_settings, settings_path_for
+
+if TYPE_CHECKING:
+    from .resolve import Resolver
+
+__all__ = [
+    "DEFAULT_DB",
+    "SCHEMA_VERSION",
+    "Workspace",
+    "WorkspaceStatus",
+    "default_db_path",
+    "workspace_generation",
+]
+
+DEFAULT_DB = "graphwarm.db"
+_LOCK_TIMEOUT = 10.0  # seconds to wait for another command holding the workspace
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE imports (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,      -- linkedin:connections, linkedin:messages, people, ...
+    file          TEXT NOT NULL,      -- as the user named it, e.g. lina.zip:Connections.csv
+    sha256        TEXT NOT NULL,
+    options       TEXT NOT NULL DEFAULT '',
+    member_id     INTEGER,
+    imported_at   TEXT NOT NULL,
+    rows_read     INTEGER NOT NULL DEFAULT 0,
+    rows_imported INTEGER NOT NULL DEFAULT 0,
+    rows_skipped  INTEGER NOT NULL DEFAULT 0,
+    merged        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX imports_member ON imports(member_id, kind);
+CREATE TABLE import_skips (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    line      INTEGER,
+    reason    TEXT NOT NULL
+);
+CREATE INDEX import_skips_import ON import_skips(import_id);
+
+CREATE TABLE accounts (
+    id        INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL UNIQUE,   -- identity.company_key after aliases
+    name      TEXT NOT NULL,
+    domain    TEXT
+);
+-- Target accounts, with the import that named them (an account may be named by several).
+CREATE TABLE account_targets (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    import_id  INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    domain     TEXT,
+    tier       TEXT,
+    value      REAL,
+    line       INTEGER,
+    PRIMARY KEY (account_id, import_id)
+) WITHOUT ROWID;
+CREATE TABLE account_domains (
+    domain     TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE people (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    name_key   TEXT,
+    url        TEXT,
+    url_key    TEXT UNIQUE,
+    company    TEXT,
+    account_id INTEGER REFERENCES accounts(id),
+    title      TEXT,
+    is_member  INTEGER NOT NULL DEFAULT 0,
+    is_target  INTEGER NOT NULL DEFAULT 0,
+    excluded   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX people_name ON people(name_key, account_id);
+CREATE INDEX people_account ON people(account_id);
+CREATE TABLE emails (
+    email     TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX emails_person ON emails(person_id);
+-- Provenance: each import that saw a person, and what it said about them.
+CREATE TABLE sightings (
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    line      INTEGER,
+    name      TEXT,
+    url       TEXT,
+    email     TEXT,
+    company   TEXT,
+    title     TEXT,
+    is_target INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (person_id, import_id)
+) WITHOUT ROWID;
+CREATE INDEX sightings_import ON sightings(import_id);
+CREATE TABLE positions (
+    person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    import_id  INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    account_id INTEGER REFERENCES accounts(id),
+    company    TEXT NOT NULL,
+    title      TEXT,
+    started    TEXT,   -- YYYY-MM
+    finished   TEXT    -- YYYY-MM, NULL while current
+);
+CREATE INDEX positions_person ON positions(person_id);
+CREATE INDEX positions_account ON positions(account_id);
+-- The evidence one import gives about one pair (a < b); directional fields read a→b, b→a.
+CREATE TABLE signals (
+    a            INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    b            INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    import_id    INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    connected_on TEXT,
+    msgs_ab      INTEGER NOT NULL DEFAULT 0,
+    msgs_ba      INTEGER NOT NULL DEFAULT 0,
+    first_msg    TEXT,
+    last_msg     TEXT,
+    endorse_ab   INTEGER NOT NULL DEFAULT 0,
+    endorse_ba   INTEGER NOT NULL DEFAULT 0,
+    recs_ab      INTEGER NOT NULL DEFAULT 0,
+    recs_ba      INTEGER NOT NULL DEFAULT 0,
+    kind         TEXT,
+    strength     REAL,
+    PRIMARY KEY (a, b, import_id),
+    CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX signals_import ON signals(import_id);
+CREATE INDEX signals_b ON signals(b);
+
+CREATE VIEW ties AS
+SELECT a, b,
+       min(connected_on) AS connected_on,
+       sum(msgs_ab) AS msgs_ab, sum(msgs_ba) AS msgs_ba,
+       min(first_msg) AS first_msg, max(last_msg) AS last_msg,
+       sum(endorse_ab) AS endorse_ab, sum(endorse_ba) AS endorse_ba,
+       sum(recs_ab) AS recs_ab, sum(recs_ba) AS recs_ba,
+       group_concat(DISTINCT kind) AS kinds,
+       max(strength) AS strength,
+       count(*) AS sources
+FROM signals GROUP BY a, b;
+"""
+
+# Tables added after schema version 1 was first written, created when a workspace is opened.
+# The graph cache (graph.load_graph): settings-independent arrays as numpy .npy blobs, valid
+# while their ``generation`` equals the workspace's. Every committed change bumps the
+# generation and drops the cache: Workspace.transaction does it for every writer that uses it,
+# and these triggers for the changes that matter even when a writer goes around it (an import
+# row added or removed, a person erased or excluded, a target account named or dropped).
+# The triggers fire per row only on small tables (imports, account_targets) or rare statements
+# (DELETE / UPDATE OF excluded on people): bulk inserts of people and signals pay nothing.
+# Dropping the cache inside the writer's transaction also erases the cached bytes of a
+# forgotten person (secure_delete).
+_BUMP = (
+    "UPDATE workspace_meta SET value = value + 1 WHERE key = 'generation'; DELETE FROM graph_cache;"
+)
+_ADDED_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS workspace_meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO workspace_meta (key, value) VALUES ('generation', 0);
+CREATE TABLE IF NOT EXISTS graph_cache (
+    name       TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    dtype      TEXT NOT NULL,     -- the dtype to restore (a float64 column may be stored as f4)
+    data       BLOB NOT NULL      -- numpy .npy format, read with allow_pickle=False
+);
+CREATE TRIGGER IF NOT EXISTS cache_imports_insert AFTER INSERT ON imports BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_imports_delete AFTER DELETE ON imports BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_people_delete AFTER DELETE ON people BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_people_excluded AFTER UPDATE OF excluded ON people
+    BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_targets_insert AFTER INSERT ON account_targets
+    BEGIN {_BUMP} END;
+CREATE TRIGGER IF NOT EXISTS cache_targets_delete AFTER DELETE ON account_targets
+    BEGIN {_BUMP} END;
+-- People erased on request (graphwarm forget --person): salted one-way keys of their URLs,
+-- e-mails and names (identity.forget_keys), by which later imports skip them.
+CREATE TABLE IF NOT EXISTS forgotten (key TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO workspace_meta (key, value)
+    VALUES ('forget_salt', random() & 9223372036854775807);
+"""
+
+
+def default_db_path() -> Path:
+    """``$GRAPHWARM_DB`` or ``./graphwarm.db``."""
+    return Path(os.environ.get("GRAPHWARM_DB") or DEFAULT_DB)
+
+
+@dataclass
+class WorkspaceStatus:
+    """Counts for ``graphwarm status``."""
+
+    path: str
+    members: list[str]
+    people: int
+    targets: int
+    accounts: int
+    target_accounts: int
+    ties_by_kind: dict[str, int]
+    merged: int
+    imports: list[dict[str, object]] = field(default_factory=list)
+
+
+class Workspace:
+    """An open workspace file.
+
+    >>> import tempfile, os
+    >>> ws = Workspace(os.path.join(tempfile.mkdtemp(), "w.db"))
+    >>> ws.status().people
+    0
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        create: bool = True,
+        settings: Settings | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if not create and not self.path.exists():
+            raise WorkspaceError(
+                "no workspace here",
+                file=self.path,
+                hint="import something first (graphwarm import linkedin EXPORT.zip), "
+                "or point --db / GRAPHWARM_DB at your workspace",
+            )
+        self.settings = settings or load_settings(settings_path_for(self.path))
+        self.conn = self._connect()
+        self._resolver: Resolver | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.exists() and self.path.is_dir():
+            raise WorkspaceError("is a folder, not a workspace file", file=self.path)
+        conn = None
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=_LOCK_TIMEOUT)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA secure_delete = ON")  # erased people leave no bytes behind
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise WorkspaceError(
+                        "is an SQLite file but not a graphwarm workspace", file=self.path
+                    )
+            elif version > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"was written by a newer graphwarm (schema {version}, this one reads "
+                    f"{SCHEMA_VERSION})",
+                    file=self.path,
+                    hint="upgrade graphwarm: pip install -U graphwarm",
+                )
+            # Only now that the file is ours: WAL mode is written into the file itself.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: big imports hit random pages
+            if version == 0:
+                conn.executescript(
+                    f"BEGIN;{_SCHEMA}{_ADDED_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+                )
+            else:
+                _add_later_tables(conn)
+        except sqlite3.DatabaseError as err:
+            if conn is not None:
+                conn.close()
+            raise WorkspaceError(
+                f"cannot be opened as a workspace ({err})",
+                file=self.path,
+                hint="is it a graphwarm.db? Use --db to pick another file",
+            ) from err
+        except WorkspaceError:
+            conn.close()  # type: ignore[union-attr]
+            raise
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: commit on success; roll back on any exception, Ctrl-C included."""
+        try:
+            with _transaction(self.conn):
+                before = self.conn.total_changes
+                yield self.conn
+                if self.conn.total_changes != before:
+                    _bump_generation(self.conn)
+        except BaseException:
+            self._resolver = None  # its in-memory indexes may hold rolled-back rows
+            raise
+
+    @property
+    def resolver(self) -> Resolver:
+        """The identity resolver, loaded once and kept while nothing is rolled back."""
+        from .resolve import Resolver
+
+        if self._resolver is None:
+            self._resolver = Resolver(self.conn, self.settings)
+        return self._resolver
+
+    # -- imports ------------------------------------------------------------------------------
+
+    def find_import(
+        self, kind: str, sha256: str, options: str, member_id: int | None
+    ) -> int | None:
+        """The id of an earlier import of the same content with the same options, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM imports WHERE kind = ? AND sha256 = ? AND options = ? "
+            "AND member_id IS ?",
+            (kind, sha256, options, member_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_import(
+        self, kind: str, file: str, sha256: str, options: str = "", member_id: int | None = None
+    ) -> int:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        cur = self.conn.execute(
+            "INSERT INTO imports (kind, file, sha256, options, member_id, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, file, sha256, options, member_id, now),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_import(
+        self,
+        import_id: int,
+        rows_read: int,
+        rows_imported: int,
+        skipped: list[tuple[int, str]],
+        merged: int,
+    ) -> None:
+        self.conn.execute(
+            "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_skipped = ?, merged = ? "
+            "WHERE id = ?",
+            (rows_read, rows_imported, len(skipped), merged, import_id),
+        )
+        self.conn.executemany(
+            "INSERT INTO import_skips (import_id, line, reason) VALUES (?, ?, ?)",
+            [(import_id, line, reason) for line, reason in skipped],
+        )
+
+    def delete_imports(self, import_ids: list[int]) -> None:
+        """Remove imports and everything they brought; tidy up what nothing backs any more."""
+        if not import_ids:
+            return
+        touched = self.resolver.people_of_imports(import_ids)
+        marks = ",".join("?" * len(import_ids))
+        self.conn.execute(f"DELETE FROM imports WHERE id IN ({marks})", import_ids)
+        self.resolver.refresh_people(touched)
+        self._resolver = None  # its indexes still hold the people just removed
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def status(self) -> WorkspaceStatus:
+        """Members, people, accounts, ties by kind and each import with its counts."""
+        q = self.conn.execute
+        members = [r[0] for r in q("SELECT name FROM people WHERE is_member ORDER BY name")]
+        ties_by_kind: dict[str, int] = {}
+        for kind, count in q(
+            "SELECT coalesce(k.kind, 'linkedin'), count(*) FROM ("
+            " SELECT a, b, CASE"
+            "  WHEN max(kind IS NOT NULL) = 1 THEN 'relationship'"
+            "  WHEN sum(msgs_ab + msgs_ba) > 0 THEN 'messaged'"
+            "  ELSE 'connection' END AS kind"
+            " FROM signals GROUP BY a, b) AS k GROUP BY 1 ORDER BY 1"
+        ):
+            ties_by_kind[kind] = count
+        imports = []
+        for row in q(
+            "SELECT i.id, i.kind, i.file, i.imported_at, p.name, i.rows_read, i.rows_imported,"
+            " i.rows_skipped, i.merged FROM imports i LEFT JOIN people p ON p.id = i.member_id"
+            " ORDER BY i.id"
+        ):
+            skips = q(
+                "SELECT line, reason FROM import_skips WHERE import_id = ? ORDER BY line LIMIT 5",
+                (row[0],),
+            ).fetchall()
+            imports.append(
+                {
+                    "id": row[0],
+                    "kind": row[1],
+                    "file": row[2],
+                    "imported_at": row[3],
+                    "member": row[4],
+                    "rows_read": row[5],
+                    "rows_imported": row[6],
+                    "rows_skipped": row[7],
+                    "merged": row[8],
+                    "skipped_examples": [{"line": s[0], "reason": s[1]} for s in skips],
+                }
+            )
+        return WorkspaceStatus(
+            path=str(self.path),
+            members=members,
+            people=q("SELECT count(*) FROM people").fetchone()[0],
+            targets=q("SELECT count(*) FROM people WHERE is_target").fetchone()[0],
+            accounts=q("SELECT count(*) FROM accounts").fetchone()[0],
+            target_accounts=q("SELECT count(DISTINCT account_id) FROM account_targets").fetchone()[
+                0
+            ],
+            ties_by_kind=ties_by_kind,
+            merged=q("SELECT coalesce(sum(merged), 0) FROM imports").fetchone()[0],
+            imports=imports,
+        )
+
+
+def workspace_generation(conn: sqlite3.Connection) -> int | None:
+    """The workspace's generation: bumped by every committed change (``None``: a workspace
+    without the counter, e.g. one opened read-only by an older graphwarm)."""
+    try:
+        row = conn.execute("SELECT value FROM workspace_meta WHERE key = 'generation'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    """Inside the caller's transaction: a new generation, and the cache dropped."""
+    try:
+        conn.execute("UPDATE workspace_meta SET value = value + 1 WHERE key = 'generation'")
+        conn.execute("DELETE FROM graph_cache")
+    except sqlite3.OperationalError:  # a file without the cache tables (read-only, older)
+        pass
+
+
+def _add_later_tables(conn: sqlite3.Connection) -> None:
+    """Add the generation counter, the graph cache and the forgotten keys to a workspace
+    written before them."""
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master"
+        " WHERE name IN ('graph_cache', 'workspace_meta', 'forgotten')"
+    ).fetchone()[0]
+    if found == 3:
+        return
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}COMMIT;")
+    except sqlite3.OperationalError:  # read-only file or busy: work without the cache
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

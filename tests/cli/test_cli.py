@@ -1,0 +1,410 @@
+"""Tests for graphwarm.cli: every command's success output, and every bad input of the issue
+as one ``Error: …`` line, a non-zero exit, no traceback and an unchanged workspace."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from helpers import CRM, LINKEDIN, dump, linkedin_fixture
+
+from graphwarm.cli import main
+from graphwarm.cli._common import _COMMAND_MODULES
+from graphwarm.workspace import imports as imports_module
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+@pytest.fixture
+def seeded(cli, db_path: Path) -> dict:
+    """A workspace with something in it, and its dump to compare with after a failure."""
+    assert cli("import", "accounts", CRM / "hubspot_companies.csv").exit_code == 0
+    assert cli("import", "people", CRM / "hubspot_contacts.csv", "--target").exit_code == 0
+    return dump(db_path)
+
+
+def assert_error(result, *parts: str, code: int = 1) -> str:
+    """Exit code, exactly one ``Error: …`` line holding every part, no traceback."""
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    for part in parts:
+        assert part in lines[0], (part, lines[0])
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+# --- success --------------------------------------------------------------------------------------
+
+
+def test_import_linkedin(cli, karin_export) -> None:
+    path = karin_export()
+    result = cli("import", "linkedin", path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:Connections.csv (Karin Lund): 4 of 4 rows imported, 0 skipped" in result.stdout
+    assert f"{path}:messages.csv (Karin Lund)" in result.stdout
+    again = cli("import", "linkedin", path)
+    assert again.exit_code == 0
+    assert f"{path}:Connections.csv (Karin Lund): already imported, nothing changed" in again.stdout
+
+
+def test_import_linkedin_loose_file_with_member(cli) -> None:
+    result = cli("import", "linkedin", LINKEDIN / "connections_2018.csv", "--member", "Karin Lund")
+    assert result.exit_code == 0
+    assert "(Karin Lund): 2 of 2 rows imported, 0 skipped" in result.stdout
+
+
+def test_import_people_accounts_ties_and_status(cli) -> None:
+    accounts = cli("import", "accounts", CRM / "hubspot_companies.csv")
+    assert accounts.exit_code == 0
+    assert f"{CRM / 'hubspot_companies.csv'}: 3 of 3 rows imported, 0 skipped" in accounts.stdout
+    people = cli("import", "people", CRM / "hubspot_contacts.csv", "--target")
+    assert people.exit_code == 0 and "2 of 2 rows imported" in people.stdout
+    ties = cli("import", "ties", CRM / "ties_bad_strength.csv")
+    assert ties.exit_code == 0
+    assert "1 of 3 rows imported, 2 skipped" in ties.stdout
+    assert "  line 3: strength 'strong' is not a number from 0 to 1" in ties.stdout
+    status = cli("status")
+    assert status.exit_code == 0
+    out = status.stdout
+    assert "  members:  0" in out
+    assert "  people:   3 (2 named targets)" in out  # Åsa, Henrik; Ingrid from the ties
+    assert "  accounts: 4 (3 target accounts)" in out  # and Tallholm, Henrik's employer
+    assert "  ties:     1 (relationship 1)" in out
+    assert "        line 4: strength '1.5' is not a number from 0 to 1" in out
+
+
+def test_import_people_with_column_overrides(cli) -> None:
+    result = cli(
+        "import",
+        "people",
+        CRM / "unknown_columns.csv",
+        "--column",
+        "name=Kontakt",
+        "--column",
+        "company = Arbetsgivare",
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 rows imported" in result.stdout
+
+
+def test_column_option_must_be_field_equals_header(cli) -> None:
+    result = cli("import", "people", CRM / "unknown_columns.csv", "--column", "Kontakt")
+    assert_error(result, "--column 'Kontakt' is not FIELD=HEADER", 'name="Full Name"')
+
+
+def test_status_with_members(cli, karin_export) -> None:
+    cli("import", "linkedin", karin_export())
+    out = cli("status").stdout
+    assert "  members:  1 (Karin Lund)" in out
+    assert "  ties:     4 (connection 2, messaged 2)" in out
+    assert "linkedin:connections" in out and "(Karin Lund): 4/4 rows, 0 skipped" in out
+
+
+def test_forget_member_and_person(cli, karin_export, tmp_path: Path) -> None:
+    cli("import", "linkedin", karin_export())
+    cli("import", "people", CRM / "hubspot_contacts.csv")
+    person = cli("forget", "--person", "henrik.strand@tallholm.se")
+    assert person.exit_code == 0
+    assert person.stdout.startswith("Forgot Henrik Strand and 0 ties. Later imports skip them")
+    # a newer export still lists Henrik: the import skips him and says why
+    newer = tmp_path / "contacts-newer.csv"
+    newer.write_text(
+        (CRM / "hubspot_contacts.csv").read_text(encoding="utf-8")
+        + "5120099,Nils,Ny,nils.ny@tallholm.se,,Karin Lund,Driver,Tallholm Mekaniska AB,\n",
+        encoding="utf-8",
+    )
+    again = cli("import", "people", newer)
+    assert again.exit_code == 0
+    assert "someone erased on request (graphwarm forget --person)" in again.output
+    assert "Henrik" not in cli("status").stdout + again.output
+    member = cli("forget", "--member", "Karin Lund")
+    assert member.exit_code == 0
+    assert member.stdout == "Forgot member Karin Lund: 3 imports, 4 people, 4 ties.\n"
+    assert "  members:  0" in cli("status").stdout
+
+
+def test_forget_needs_exactly_one_option(cli, karin_export) -> None:
+    cli("import", "linkedin", karin_export())
+    for args in ((), ("--member", "Karin Lund", "--person", "Åsa Öberg")):
+        result = cli("forget", *args)
+        assert result.exit_code == 2
+        assert "give exactly one of --member or --person" in result.stderr
+
+
+def test_forget_unknown_person(cli, seeded, db_path: Path) -> None:
+    assert_error(cli("forget", "--person", "Per Moberg"), "no person 'Per Moberg'")
+    assert dump(db_path) == seeded
+
+
+def test_status_without_a_workspace(cli, db_path: Path) -> None:
+    assert_error(cli("status"), str(db_path), "no workspace here", "--db")
+    assert not db_path.exists()
+
+
+def test_status_of_a_newer_workspace(cli, db_path: Path, seeded) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    assert_error(cli("status"), str(db_path), "newer graphwarm (schema 99")
+
+
+def test_db_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("GRAPHWARM_DB", str(db))
+    result = CliRunner().invoke(main, ["import", "people", str(CRM / "bom.csv")])
+    assert result.exit_code == 0 and db.exists()
+
+
+def test_ctrl_c_is_reported_and_changes_nothing(
+    cli, seeded, db_path: Path, karin_export, monkeypatch
+) -> None:
+    def interrupted(self) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(imports_module._Writer, "finish", interrupted)
+    result = cli("import", "linkedin", karin_export())
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted: nothing was changed.\n"
+    assert dump(db_path) == seeded
+
+
+# --- bad input: each stops with one clear line and changes nothing --------------------------------
+
+
+def _binary(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fixture", "parts"),
+    [
+        ("empty.csv", ["the file is empty"]),
+        ("header_only.csv", ["line 1", "has a header but no people rows"]),
+        ("unterminated_quote.csv", ["line 3", "a quoted field starts here and never ends"]),
+        ("unknown_columns.csv", ["line 1", "Kontakt, Arbetsgivare, Roll", "--column"]),
+    ],
+)
+def test_bad_people_file(cli, seeded, db_path: Path, fixture: str, parts: list[str]) -> None:
+    result = cli("import", "people", CRM / fixture)
+    assert_error(result, str(CRM / fixture), *parts)
+    assert dump(db_path) == seeded
+
+
+def test_xlsx_given_as_csv(cli, seeded, db_path: Path, make_zip) -> None:
+    workbook = make_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}, "c.xlsx")
+    fake = workbook.rename(workbook.with_name("contacts.csv"))
+    assert_error(cli("import", "people", fake), str(fake), "Excel workbook", "CSV UTF-8")
+    assert dump(db_path) == seeded
+
+
+def test_binary_given_as_csv(cli, seeded, db_path: Path, tmp_path: Path) -> None:
+    png = _binary(tmp_path, "photo.csv", PNG)
+    assert_error(cli("import", "accounts", png), str(png), "not a text file")
+    assert dump(db_path) == seeded
+
+
+@pytest.mark.parametrize(
+    ("fixture", "parts"),
+    [
+        ("empty.csv", ["the file is empty"]),
+        ("connections_unterminated_quote.csv", ["line 3", "never ends"]),
+    ],
+)
+def test_bad_linkedin_file(
+    cli, seeded, db_path: Path, tmp_path: Path, fixture: str, parts: list[str]
+) -> None:
+    path = tmp_path / "Connections.csv"
+    shutil.copy(LINKEDIN / fixture, path)
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(result, str(path), *parts)
+    assert dump(db_path) == seeded
+
+
+def test_messages_given_as_connections(cli, seeded, db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    shutil.copy(LINKEDIN / "messages_2023.csv", path)
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(result, str(path), "is named like Connections.csv but holds messages.csv")
+    assert dump(db_path) == seeded
+
+
+def test_messages_given_as_connections_in_a_zip(cli, seeded, db_path: Path, make_zip) -> None:
+    path = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile.csv"),
+            "Connections.csv": linkedin_fixture("messages_2026.csv"),
+        }
+    )
+    result = cli("import", "linkedin", path)
+    assert_error(result, f"{path}:Connections.csv", "holds messages.csv")
+    assert dump(db_path) == seeded
+
+
+def test_not_a_linkedin_file(cli, seeded, db_path: Path) -> None:
+    path = CRM / "hubspot_contacts.csv"
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(result, str(path), "no header row with the expected columns", "right file")
+    assert dump(db_path) == seeded
+
+
+def test_export_without_profile_or_member(cli, seeded, db_path: Path, karin_export) -> None:
+    path = karin_export({"Profile.csv": None})
+    assert_error(cli("import", "linkedin", path), str(path), '--member "Full Name"')
+    assert dump(db_path) == seeded
+
+
+def test_missing_file(cli, seeded, db_path: Path, tmp_path: Path) -> None:
+    assert_error(cli("import", "ties", tmp_path / "nope.csv"), "nope.csv", "no such file")
+    assert dump(db_path) == seeded
+
+
+# --- awkward input that imports correctly, with what was skipped reported -------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "summary", "detail"),
+    [
+        (
+            "too_many_fields.csv",
+            "2 of 3 rows imported, 1 skipped",
+            "  line 3: 6 fields, expected 5",
+        ),
+        ("too_few_fields.csv", "2 of 3 rows imported, 1 skipped", "  line 3: 3 fields, expected 5"),
+        ("bom.csv", "1 of 1 rows imported, 0 skipped", None),
+        ("cp1252_semicolon.csv", "2 of 2 rows imported, 0 skipped", None),
+        ("double_encoded.csv", "1 of 1 rows imported, 0 skipped", "  note: repaired garbled"),
+        ("crlf.csv", "2 of 2 rows imported, 0 skipped", None),
+        ("no_final_newline.csv", "2 of 2 rows imported, 0 skipped", None),
+        (
+            "date_only_rows.csv",
+            "1 of 2 rows imported, 1 skipped",
+            "  line 3: no name and no e-mail",
+        ),
+        ("salesforce_report.csv", "2 of 2 rows imported, 0 skipped", "  note: report footer"),
+    ],
+)
+def test_awkward_people_files_import(
+    cli, db_path: Path, fixture: str, summary: str, detail: str | None
+) -> None:
+    result = cli("import", "people", CRM / fixture)
+    assert result.exit_code == 0, result.output
+    assert f"{CRM / fixture}: {summary}" in result.stdout
+    if detail:
+        assert detail in result.stdout
+    names = repr(dump(db_path)["people"])
+    assert "Åsa Öberg" in names and "Ã" not in names
+
+
+def test_hidden_connection_rows_are_reported(cli) -> None:
+    result = cli(
+        "import", "linkedin", LINKEDIN / "connections_hidden_rows.csv", "--member", "Karin Lund"
+    )
+    assert result.exit_code == 0
+    assert "1 of 3 rows imported, 2 skipped" in result.stdout
+    assert "  line 6: hidden account: only a date" in result.stdout
+
+
+# --- help -----------------------------------------------------------------------------------------
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+ALL_COMMANDS = [path for path, _ in _commands(main)]
+
+
+def test_the_command_tree() -> None:
+    for expected in [("import", "linkedin"), ("import", "people"), ("import", "accounts")]:
+        assert expected in ALL_COMMANDS
+    for expected in [("import", "ties"), ("status",), ("forget",), ("demo",)]:
+        assert expected in ALL_COMMANDS
+    # every command is registered by the module the lazy loader imports for it
+    assert sorted(main.commands) == sorted(_COMMAND_MODULES)
+    for name, module in _COMMAND_MODULES.items():
+        assert main.commands[name].callback.__module__ == f"graphwarm.cli.{module}"
+
+
+def test_reach_starts_without_loading_the_importers_map_or_plans() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from graphwarm.cli import main; "
+        "CliRunner().invoke(main, ['reach', '--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('graphwarm.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout
+    assert "graphwarm.cli.reach" in loaded
+    for heavy in (
+        "graphwarm.workspace.imports",
+        "graphwarm.outputs.netmap",
+        "graphwarm.outputs.plans",
+        "graphwarm.outputs.demo",
+    ):
+        assert f"'{heavy}'" not in loaded
+
+
+@pytest.mark.parametrize("path", [(), *ALL_COMMANDS], ids=lambda p: " ".join(p) or "graphwarm")
+def test_every_command_has_help_with_an_example(cli, path: tuple[str, ...]) -> None:
+    result = cli(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert "graphwarm " in result.stdout.split("Example", 1)[1]
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "graphwarm", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage: graphwarm" in result.stdout and "import" in result.stdout
+
+
+def test_a_locked_workspace_is_a_clear_error(cli, db_path: Path, monkeypatch) -> None:
+    import sqlite3
+
+    import graphwarm.workspace.store as store_module
+
+    assert cli("import", "ties", CRM / "ties.csv").exit_code == 0
+    monkeypatch.setattr(store_module, "_LOCK_TIMEOUT", 0.1)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("exclude", "Åsa Öberg")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "database is locked" in result.output and "nothing was changed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failed_first_import_leaves_no_workspace_file(cli, db_path: Path) -> None:
+    result = cli("import", "people", CRM / "unknown_columns.csv")
+    assert result.exit_code == 1 and "Error: " in result.output
+    assert not db_path.exists()
+    assert cli("import", "ties", CRM / "ties.csv").exit_code == 0
+    assert cli("import", "people", CRM / "unknown_columns.csv").exit_code == 1
+    assert db_path.exists()  # an existing workspace stays, unchanged

@@ -1,0 +1,79 @@
+"""Queries: the CSV writer against the csv module, and the reach CSV against the JSON records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphwarm.engine.queries import (
+    CSV_COLUMNS,
+    ReachResult,
+    _csv_line,
+    reach_csv,
+    reach_json,
+    reach_targets,
+)
+from graphwarm.engine.reach import RECORD_KEYS
+from graphwarm.outputs.demo import build_demo
+from graphwarm.workspace.store import Workspace
+
+fields = st.one_of(st.none(), st.integers(), st.text(alphabet=st.characters(), max_size=30))
+
+
+@given(st.lists(st.lists(fields, min_size=2, max_size=6), max_size=5))
+def test_csv_line_reads_back_with_the_csv_module(rows):
+    text = "".join(_csv_line(row) for row in rows)
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back == [["" if v is None else str(v) for v in row] for row in rows]
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_characters="\r"), max_size=30), min_size=2)
+)
+def test_csv_line_writes_what_csv_writer_writes(row):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    assert _csv_line(row) == buffer.getvalue()
+
+
+def test_csv_line_quotes_a_bare_carriage_return():
+    assert _csv_line(["a\rb", "c"]) == '"a\rb",c\n'
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    ws, _ = build_demo(tmp_path_factory.mktemp("demo"))
+    yield ws
+    ws.close()
+
+
+def test_reach_csv_carries_what_the_json_records_carry(demo_workspace):
+    result = reach_targets(demo_workspace)
+    rows = list(csv.DictReader(io.StringIO(reach_csv(result))))
+    records = result.records()
+    assert list(rows[0]) == list(CSV_COLUMNS) == list(RECORD_KEYS)
+    assert len(rows) == len(records) > 0
+    for row, record in zip(rows, records, strict=True):
+        assert row["target"] == record["target"] and row["label"] == record["label"]
+        assert float(row["probability"]) == round(record["probability"], 4)
+        assert row["path"] == " → ".join(step["name"] for step in record["path"])
+        assert row["alternatives"] == "; ".join(
+            f"{' → '.join(step['name'] for step in alt['path'])} "
+            f"({alt['label']}, {alt['probability']:.3f})"
+            for alt in record["alternatives"]
+        )
+
+
+def test_reach_json_is_the_records_one_target_per_line(demo_workspace):
+    result = reach_targets(demo_workspace)
+    text = "".join(reach_json(result))
+    assert json.loads(text) == result.records()
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(result.targets) + 2
+    assert json.loads("".join(reach_json(ReachResult(result.graph, [])))) == []

@@ -1,0 +1,148 @@
+"""Tie strength: components, special ties, and the bulk version agreeing with the scalar one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphwarm.engine.strength import (
+    COMPONENTS,
+    colleague_strength,
+    tie_strength,
+    tie_strength_array,
+)
+from graphwarm.settings import ProbabilitySettings, Settings
+
+AS_OF = dt.date(2026, 11, 1)
+S = Settings(as_of=AS_OF)
+
+
+def test_every_component_is_visible_with_its_weight():
+    b = tie_strength({"msgs_ab": 3, "msgs_ba": 1, "last_msg": "2026-10-01"}, S)
+    assert [c.name for c in b.components] == list(COMPONENTS)
+    weights = {c.name: c.weight for c in b.components}
+    assert weights == {
+        "recency": 0.25,
+        "volume": 0.20,
+        "reciprocity": 0.15,
+        "shared_employer": 0.15,
+        "endorsements": 0.15,
+        "duration": 0.10,
+    }
+    assert b.s == pytest.approx(sum(c.value * c.weight for c in b.components))
+
+
+def test_the_formulas_of_the_design():
+    b = tie_strength(
+        {
+            "msgs_ab": 25,
+            "msgs_ba": 25,
+            "last_msg": (AS_OF - dt.timedelta(days=180)).isoformat(),
+            "connected_on": "2016-01-01",
+            "endorse_ab": 2,
+        },
+        S,
+        shared_employer=True,
+    )
+    assert b.component("recency").value == pytest.approx(0.5)
+    assert b.component("volume").value == pytest.approx(1.0)  # ln(51)/ln(51)
+    assert b.component("reciprocity").value == 1.0
+    assert b.component("endorsements").value == 1.0
+    assert b.component("shared_employer").value == 1.0
+    assert b.component("duration").value == 1.0  # over 5 years
+    assert b.s == pytest.approx(0.25 * 0.5 + 0.2 + 0.15 + 0.15 + 0.15 + 0.1)
+
+
+def test_volume_saturates_and_reciprocity_is_min_over_max():
+    b = tie_strength({"msgs_ab": 9, "msgs_ba": 3}, S)
+    assert b.component("volume").value == pytest.approx(math.log(13) / math.log(51))
+    assert b.component("reciprocity").value == pytest.approx(3 / 9)
+    assert tie_strength({"msgs_ab": 500}, S).component("volume").value == 1.0
+
+
+def test_a_bare_connection_is_weak():
+    b = tie_strength({"connected_on": "2024-11-01"}, S)
+    assert b.s == pytest.approx(0.10 * 2.0 / 5.0, rel=1e-3)
+    assert b.word == "weak"
+    assert b.describe().startswith("weak: connected only")
+
+
+def test_describe_reads_like_the_issue():
+    b = tie_strength({"msgs_ab": 16, "msgs_ba": 15, "last_msg": "2026-10-29"}, S)
+    assert b.describe() == "strong: 31 messages both ways, last 3 days ago"
+
+
+def test_relationship_tie_takes_its_given_strength_or_s_ref():
+    given = tie_strength({"kinds": "partner", "strength": 0.9}, S)
+    assert given.s == 0.9 and given.source == "relationship"
+    assert "CRM relationship (partner)" in given.describe()
+    plain = tie_strength({"kinds": "partner"}, S)
+    assert plain.s == S.probability.s_ref
+    custom = Settings(as_of=AS_OF, probability=ProbabilitySettings(s_ref=0.3))
+    assert tie_strength({"kinds": "partner"}, custom).s == 0.3
+
+
+def test_colleague_tie_is_s_ref():
+    b = colleague_strength(S, "Nordvik Transport AB")
+    assert b.s == 0.5
+    assert b.describe() == "colleague at Nordvik Transport AB"
+
+
+def test_recency_is_measured_at_as_of():
+    row = {"msgs_ab": 1, "last_msg": "2026-01-01"}
+    early = tie_strength(row, Settings(as_of=dt.date(2026, 1, 1)))
+    late = tie_strength(row, Settings(as_of=dt.date(2027, 1, 1)))
+    assert early.component("recency").value == 1.0
+    assert late.component("recency").value < 0.3
+
+
+def test_missing_and_partial_dates():
+    assert tie_strength({}, S).s == 0.0
+    month = tie_strength({"connected_on": "2025-11"}, S).component("duration").value
+    assert month == pytest.approx(365 / 365.25 / 5)
+    assert tie_strength({"connected_on": "not a date"}, S).s == 0.0
+
+
+_date = st.one_of(
+    st.none(),
+    st.dates(dt.date(2000, 1, 1), dt.date(2027, 12, 31)).map(dt.date.isoformat),
+    st.sampled_from(["2020-05", "2019", "garbage", ""]),
+)
+_row = st.fixed_dictionaries(
+    {
+        "msgs_ab": st.integers(0, 300),
+        "msgs_ba": st.integers(0, 300),
+        "last_msg": _date,
+        "connected_on": _date,
+        "first_msg": _date,
+        "endorse_ab": st.integers(0, 3),
+        "recs_ba": st.integers(0, 2),
+        "kinds": st.sampled_from([None, None, "partner"]),
+        "strength": st.one_of(st.none(), st.floats(0, 1)),
+        "shared_employer": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_row, min_size=1, max_size=30))
+def test_bulk_strength_equals_scalar_strength(rows):
+    scalar = np.array([tie_strength(r, S).s for r in rows])
+    bulk = tie_strength_array(
+        S,
+        msgs_ab=[r["msgs_ab"] for r in rows],
+        msgs_ba=[r["msgs_ba"] for r in rows],
+        last_msg=[r["last_msg"] for r in rows],
+        connected_on=[r["connected_on"] for r in rows],
+        first_msg=[r["first_msg"] for r in rows],
+        endorsements=[r["endorse_ab"] + r["recs_ba"] for r in rows],
+        shared_employer=[r["shared_employer"] for r in rows],
+        relationship=[r["kinds"] is not None for r in rows],
+        given=[r["strength"] for r in rows],
+    )
+    np.testing.assert_allclose(bulk, scalar, rtol=0, atol=1e-12)

@@ -1,0 +1,122 @@
+"""The forecast: numbers by label, the cold comparison, per-member asks, introducer load and
+the load-spreading assignment (checked against brute force)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from graphwarm.engine.graph import graph_from_lists
+from graphwarm.engine.reach import reach
+from graphwarm.outputs.forecast import assign_asks, forecast_from_reach
+from graphwarm.settings import Settings
+
+
+def brute_force(options, capacity, fallback):
+    best = -1.0
+    for choice in itertools.product(*[range(-1, len(o)) for o in options]):
+        load: dict = {}
+        for i, c in enumerate(choice):
+            key = options[i][c][0] if c >= 0 else None
+            if key is not None:
+                load[key] = load.get(key, 0) + 1
+        if any(n > capacity for n in load.values()):
+            continue
+        total = sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
+        best = max(best, total)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_assignment_is_optimal_against_brute_force(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(1, 6)
+    keys = ["per", "ulf", "jon", None][: rng.randint(1, 4)]
+    options = []
+    for _ in range(n):
+        picked = rng.sample(keys, rng.randint(0, len(keys)))
+        opts = [(k, round(rng.uniform(0.05, 0.9), 2)) for k in picked]
+        opts.sort(key=lambda o: -o[1])
+        options.append(opts)
+    fallback = [0.08] * n
+    capacity = rng.randint(0, 3)
+    choice, total = assign_asks(options, capacity, fallback)
+    assert total == pytest.approx(brute_force(options, capacity, fallback))
+    load: dict = {}
+    for i, c in enumerate(choice):
+        if c >= 0 and options[i][c][0] is not None:
+            load[options[i][c][0]] = load.get(options[i][c][0], 0) + 1
+    assert all(v <= capacity for v in load.values())
+    assert total == pytest.approx(
+        sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
+    )
+
+
+def test_assignment_keeps_best_paths_among_equal_totals() -> None:
+    options = [[("per", 0.3), ("ulf", 0.3)], [("per", 0.3), ("ulf", 0.3)]]
+    choice, total = assign_asks(options, 2, [0.08, 0.08])
+    assert choice == [0, 0] and total == pytest.approx(0.6)
+    assert assign_asks([], 3, []) == ([], 0.0)
+
+
+# Lina (member) knows Per (Tellus, an outsider) who is tied to the CFO of four accounts;
+# Lina also knows Ulf, an insider of account D, and she knows the CFO of E herself.
+ACCOUNTS = ["A AB", "B AB", "C AB", "D AB", "E AB", "F AB"]
+
+
+def network(max_asks: int = 3):
+    people = [
+        {"id": 1, "name": "Lina Ahl", "company": "Seller AB", "member": True},
+        {"id": 2, "name": "Per Moberg", "company": "Tellus AB"},
+        {"id": 3, "name": "Ulf Berg", "company": "D AB"},
+    ]
+    ties = [(1, 2, 0.9), (1, 3, 0.05)]
+    for k, account in enumerate(ACCOUNTS[:5]):
+        pid = 10 + k
+        people.append({"id": pid, "name": f"CFO {account}", "company": account, "title": "CFO"})
+        if k < 4:
+            ties.append((2, pid, 0.6 + 0.1 * k if k < 3 else 0.3))
+    ties.append((1, 14, 0.8))  # Lina knows E's CFO: direct
+    people.append({"id": 20, "name": "CFO F AB", "company": "F AB", "title": "CFO"})  # cold
+    settings = Settings(max_asks_per_introducer=max_asks)
+    rg = graph_from_lists(people, ties, target_accounts=ACCOUNTS, settings=settings)
+    return rg, settings
+
+
+def test_forecast_numbers_load_and_spreading() -> None:
+    rg, settings = network()
+    targets = reach(rg, settings)
+    fc = forecast_from_reach(rg, settings, targets)
+    counts = {line.label: line.targets for line in fc.by_label}
+    assert counts == {"direct": 1, "internal": 0, "external": 4, "cold": 1}
+    assert fc.targets == 6
+    assert fc.expected_meetings == pytest.approx(sum(t.probability for t in targets))
+    assert fc.all_cold_meetings == pytest.approx(6 * 0.08) and fc.all_cold_dials == 6
+    assert fc.dials_to_match == -(-fc.expected_meetings // 0.08)
+    # Per carries four asks, one more than allowed
+    (over,) = fc.overloaded
+    assert over.introducer == "Per Moberg" and over.asks == 4
+    assert fc.warnings[0].startswith("Per Moberg is asked for 4 introductions (more than 3)")
+    # the weakest of Per's asks moves: D's CFO goes through Ulf (an insider) instead
+    (move,) = fc.moves
+    assert move.target == "CFO D AB" and move.before.introducer == "Per Moberg"
+    assert move.after.path == ("Lina Ahl", "Ulf Berg", "CFO D AB") and move.after.moved
+    assert fc.spread_meetings == pytest.approx(fc.expected_meetings - move.loss)
+    # the per-member view follows the spread plan
+    (lina,) = fc.members
+    assert lina.member == "Lina Ahl" and lina.asks == 5
+    assert dict(lina.to_whom) == {"Per Moberg": 3, "Ulf Berg": 1, "CFO E AB": 1}
+    cold = [a for a in fc.spread if a.label == "cold"]
+    assert [a.target for a in cold] == ["CFO F AB"] and cold[0].member is None
+
+
+def test_spreading_is_optional_and_not_needed_under_the_limit() -> None:
+    rg, settings = network(max_asks=4)
+    fc = forecast_from_reach(rg, settings, reach(rg, settings))
+    assert not fc.overloaded and not fc.moves and fc.spread == fc.asks
+    rg, settings = network()
+    fc = forecast_from_reach(rg, settings, reach(rg, settings), spread=False)
+    assert fc.overloaded and not fc.moves and fc.spread_meetings == fc.expected_meetings
+    assert fc.to_dict()["overloaded"][0]["introducer"] == "Per Moberg"

@@ -1,0 +1,184 @@
+"""The map in a real headless Chromium, opened from file:// with every other request
+blocked: it draws what the view holds, runs no injected script, and a click shows a path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import OfflinePage, needs_chromium, open_page, screenshot_is_blank
+from test_netmap import HREF, IMG, SCRIPT_CO, add_evil_people
+
+from graphwarm.outputs.demo import build_demo
+from graphwarm.outputs.netmap import MapView, build_map, render_map
+
+pytestmark = needs_chromium
+READY = "window.graphwarmMap && window.graphwarmMap.state.ready"
+
+
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MapView, OfflinePage]]:
+    """The samples' map with the XSS names, open in Chromium (once for the module)."""
+    folder = tmp_path_factory.mktemp("browsermap")
+    ws, _ = build_demo(folder)
+    try:
+        add_evil_people(ws, folder)
+        view = build_map(ws, now=dt.datetime(2026, 11, 1, 9, 30))
+    finally:
+        ws.close()
+    path = folder / "map.html"
+    path.write_text(render_map(view), encoding="utf-8")
+    with open_page(path) as page:
+        page.wait_ready(READY, 30_000)
+        yield view, page
+
+
+def _click_node(page: OfflinePage, key: str) -> None:
+    """Click a node where it is drawn on the screen."""
+    page.evaluate(f"window.graphwarmMap.network.focus({key!r}, {{scale: 1.2, animation: false}})")
+    page.page.wait_for_timeout(100)
+    x, y = page.evaluate(
+        """key => {
+            const net = window.graphwarmMap.network;
+            const p = net.canvasToDOM(net.getPosition(key));
+            const box = document.getElementById("map").getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        key,
+    )
+    page.page.mouse.click(x, y)
+
+
+def test_no_request_no_error_no_dialog(opened: tuple[MapView, OfflinePage]) -> None:
+    _, page = opened
+    assert page.problems() == {
+        "blocked requests": [],
+        "dialogs": [],
+        "console errors": [],
+        "page errors": [],
+    }
+
+
+def test_drawn_counts_equal_the_view(opened: tuple[MapView, OfflinePage]) -> None:
+    view, page = opened
+    drawn = page.evaluate(
+        "[network.body.data.nodes.length, network.body.data.edges.length,"
+        " Object.keys(network.body.nodes).length]"
+    )
+    assert drawn == [len(view.nodes), len(view.edges), len(view.nodes)]
+    assert page.evaluate("document.getElementById('title').textContent") == view.title
+
+
+def test_clicking_a_target_highlights_its_path(opened: tuple[MapView, OfflinePage]) -> None:
+    view, page = opened
+    sofia = next(t for t in view.targets if t.name == "Sofia Wall")
+    _click_node(page, sofia.key)
+    selected = page.evaluate(
+        "[network.getSelectedNodes(), network.getSelectedEdges(),"
+        " document.getElementById('explanation').textContent]"
+    )
+    nodes, edges, text = selected
+    assert set(nodes) == set(sofia.path) and len(sofia.path) == 3
+    assert len(edges) == 2
+    drawn = page.evaluate("ids => ids.map(id => network.body.data.edges.get(id))", edges)
+    assert {frozenset((e["from"], e["to"])) for e in drawn} == {
+        frozenset(sofia.path[:2]),
+        frozenset(sofia.path[1:]),
+    }
+    assert text == sofia.explanation
+    # a click on the empty canvas clears it
+    page.page.mouse.click(30, 200)
+    assert page.evaluate("network.getSelectedNodes().length") == 0
+
+
+def test_search_highlights_a_best_path(opened: tuple[MapView, OfflinePage]) -> None:
+    view, page = opened
+    page.page.fill("#search", "nordvik transport")
+    page.page.press("#search", "Enter")
+    state = page.evaluate("window.graphwarmMap.state.highlighted")
+    best = max(
+        (t for t in view.targets if t.account == "Nordvik Transport AB"),
+        key=lambda t: t.probability,
+    )
+    assert state["key"] == best.key and state["nodes"] == list(best.path)
+    page.page.fill("#search", "nobody at all")
+    page.page.press("#search", "Enter")
+    assert "No one called" in page.evaluate("document.getElementById('search-note').textContent")
+
+
+def test_xss_names_show_as_text(opened: tuple[MapView, OfflinePage]) -> None:
+    view, page = opened
+    evil = next(t for t in view.targets if t.name == HREF)
+    assert evil.account == SCRIPT_CO
+    _click_node(page, evil.key)
+    text = page.evaluate("document.getElementById('explanation').textContent")
+    assert text == evil.explanation and IMG in text and HREF in text
+    # hover the introducer: its tooltip is plain text
+    introducer = next(n for n in view.nodes if n.name == IMG)
+    page.evaluate(f"network.focus({introducer.key!r}, {{scale: 1.2, animation: false}})")
+    x, y = page.evaluate(
+        """key => {
+            const p = network.canvasToDOM(network.getPosition(key));
+            const box = document.getElementById("map").getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        introducer.key,
+    )
+    page.page.mouse.move(x - 40, y - 40)
+    page.page.mouse.move(x, y, steps=4)
+    page.wait_ready(
+        "document.querySelector('div.vis-tooltip') &&"
+        " document.querySelector('div.vis-tooltip').style.visibility !== 'hidden'",
+        5_000,
+    )
+    tooltip = page.evaluate("document.querySelector('div.vis-tooltip').textContent")
+    assert tooltip.startswith(IMG) and SCRIPT_CO in tooltip
+    counts = page.evaluate(
+        "['img', 'b', 'script'].map(t => document.getElementsByTagName(t).length)"
+    )
+    assert counts == [0, 0, 2]
+    options = page.evaluate("[...document.querySelectorAll('#names option')].map(o => o.value)")
+    assert IMG in options and HREF in options
+    assert page.dialogs == [] and page.page_errors == []
+
+
+def test_screenshot_is_not_blank(opened: tuple[MapView, OfflinePage], tmp_path: Path) -> None:
+    _, page = opened
+    page.evaluate("network.fit({animation: false})")
+    png = page.page.locator("#map").screenshot(path=str(tmp_path / "map.png"))
+    assert not screenshot_is_blank(png)
+    painted = page.evaluate(
+        """() => {
+            const c = document.querySelector('#map canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0) { n++; } }
+            return n;
+        }"""
+    )
+    assert painted > 5_000
+
+
+def test_blank_page_is_detected(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.html"
+    blank.write_text("<!DOCTYPE html><html><body></body></html>", encoding="utf-8")
+    with open_page(blank, width=400, height=300) as page:
+        png = page.page.screenshot()
+        assert page.problems()["blocked requests"] == []
+    assert screenshot_is_blank(png)
+
+
+def test_blocked_requests_are_recorded(tmp_path: Path) -> None:
+    """The helper itself: a page that reaches for the network is caught, and an alert too."""
+    page_file = tmp_path / "online.html"
+    page_file.write_text(
+        '<!DOCTYPE html><html><head><script src="https://cdn.example.org/x.js"></script>'
+        "</head><body><script>alert('hi')</script></body></html>",
+        encoding="utf-8",
+    )
+    with open_page(page_file, width=400, height=300) as page:
+        page.page.wait_for_timeout(200)
+        assert page.blocked == ["https://cdn.example.org/x.js"]
+        assert page.dialogs == ["alert: hi"]

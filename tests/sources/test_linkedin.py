@@ -1,0 +1,615 @@
+"""Tests for graphwarm.sources.linkedin through import_linkedin: every export era of formats.md."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import LINKEDIN, db_bytes, linkedin_fixture
+
+from graphwarm import InputError, Workspace, import_linkedin
+from graphwarm.sources.records import ImportReport
+
+KARIN = "in/karin-lund"
+
+
+def people(ws: Workspace) -> dict[str, dict]:
+    """Everyone in the workspace by name."""
+    ws.conn.row_factory = None
+    cols = ["id", "name", "url", "url_key", "company", "title", "is_member", "is_target"]
+    rows = ws.conn.execute(f"SELECT {', '.join(cols)} FROM people").fetchall()
+    out = {r[1]: dict(zip(cols, r, strict=True)) for r in rows}
+    assert len(out) == len(rows), "two people share a name"
+    return out
+
+
+def tie(ws: Workspace, one: str, other: str) -> dict | None:
+    """The summed tie between two people, directional fields read one → other."""
+    ids = {n: p["id"] for n, p in people(ws).items()}
+    a, b = sorted((ids[one], ids[other]))
+    cols = ["connected_on", "msgs_ab", "msgs_ba", "first_msg", "last_msg"]
+    cols += ["endorse_ab", "endorse_ba", "recs_ab", "recs_ba", "kinds", "strength"]
+    row = ws.conn.execute(f"SELECT {', '.join(cols)} FROM ties WHERE a = ? AND b = ?", (a, b))
+    found = row.fetchone()
+    if found is None:
+        return None
+    t = dict(zip(cols, found, strict=True))
+    if ids[one] > ids[other]:  # read it one → other
+        for x in ("msgs", "endorse", "recs"):
+            t[f"{x}_ab"], t[f"{x}_ba"] = t[f"{x}_ba"], t[f"{x}_ab"]
+    return t
+
+
+def loose(tmp_path: Path, **files: str) -> list[Path]:
+    """Copy fixtures into tmp_path under LinkedIn's names: ``loose(tmp, Connections="x.csv")``."""
+    paths = []
+    for name, fixture in files.items():
+        path = tmp_path / f"{name}.csv"
+        shutil.copy(LINKEDIN / fixture, path)
+        paths.append(path)
+    return paths
+
+
+def imported(ws: Workspace, tmp_path: Path, **files: str) -> list[ImportReport]:
+    return import_linkedin(ws, loose(tmp_path, **files), member="Karin Lund")
+
+
+def report_for(reports: list[ImportReport], kind: str) -> ImportReport:
+    return next(r for r in reports if r.kind == f"linkedin:{kind}")
+
+
+# --- Connections.csv, every era ----------------------------------------------------------------
+
+
+def test_connections_2023_with_preamble(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_2023.csv")
+    r = report_for(reports, "connections")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (4, 4, [])
+    p = people(ws)
+    assert set(p) == {"Karin Lund", "Åsa Öberg", "Mikko Virtanen", "Jörg Müller", "Sigrid Dahl"}
+    assert p["Karin Lund"]["is_member"] == 1
+    assert p["Åsa Öberg"]["url_key"] == "in/asa-oberg"
+    assert p["Åsa Öberg"]["company"] == "Nordvik Transport AB"
+    assert p["Mikko Virtanen"]["url_key"] == "in/mikko-virtanen-1a2b3c"
+    assert p["Jörg Müller"]["url_key"] == "in/jörg-müller"  # percent-encoded slug
+    assert p["Jörg Müller"]["company"] == 'Förde "Nord" Logistik GmbH'  # quoted, with ""
+    assert p["Jörg Müller"]["title"] == "Leiter Einkauf"  # spaces around it trimmed
+    assert p["Sigrid Dahl"]["company"] is None and p["Sigrid Dahl"]["title"] is None
+    assert tie(ws, "Karin Lund", "Åsa Öberg")["connected_on"] == "2023-02-08"
+    assert tie(ws, "Karin Lund", "Jörg Müller")["connected_on"] == "2020-01-02"
+    emails = dict(ws.conn.execute("SELECT email, person_id FROM emails"))
+    assert emails == {"mikko.virtanen@koskimaa.fi": p["Mikko Virtanen"]["id"]}
+
+
+def test_connections_2023_without_preamble(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_2023_no_preamble.csv")
+    assert report_for(reports, "connections").rows_imported == 2
+    assert tie(ws, "Karin Lund", "Sigrid Dahl")["connected_on"] == "2024-10-01"
+
+
+def test_connections_2018_month_first_dates_and_no_url(ws: Workspace, tmp_path: Path) -> None:
+    imported(ws, tmp_path, Connections="connections_2018.csv")
+    p = people(ws)
+    assert p["Henrik Strand"]["url"] is None
+    assert p["Henrik Strand"]["company"] == "Tallholm Mekaniska AB"
+    # "3/12/18, 4:05 PM" is 12 March, never 3 December
+    assert tie(ws, "Karin Lund", "Henrik Strand")["connected_on"] == "2018-03-12"
+    assert tie(ws, "Karin Lund", "Ingrid Bakke")["connected_on"] == "2018-11-02"
+
+
+def test_connections_2020_preamble_without_url(ws: Workspace, tmp_path: Path) -> None:
+    imported(ws, tmp_path, Connections="connections_2020_preamble_no_url.csv")
+    assert tie(ws, "Karin Lund", "Ingrid Bakke")["connected_on"] == "2021-03-03"
+
+
+def test_connections_excel_resave(ws: Workspace, tmp_path: Path) -> None:
+    raw = (LINKEDIN / "connections_excel.csv").read_bytes()
+    assert b"\r\n" in raw and b";" in raw and "Å".encode("cp1252") in raw  # what it tests
+    reports = imported(ws, tmp_path, Connections="connections_excel.csv")
+    assert report_for(reports, "connections").skipped == []
+    p = people(ws)
+    assert p["Björn Sæther"]["company"] == "Øysund Industri AS"
+    assert p["Åsa Öberg"]["url_key"] == "in/asa-oberg"
+    assert tie(ws, "Karin Lund", "Åsa Öberg")["connected_on"] == "2022-05-09"  # 9-May-22
+    assert tie(ws, "Karin Lund", "Björn Sæther")["connected_on"] == "2021-02-28"
+
+
+def test_connections_utf16_tab_legacy(ws: Workspace, tmp_path: Path) -> None:
+    assert (LINKEDIN / "connections_utf16.csv").read_bytes()[:2] == b"\xff\xfe"
+    imported(ws, tmp_path, Connections="connections_utf16.csv")
+    p = people(ws)
+    assert p["Ørjan Ødegård"]["company"] == "Øysund Industri AS"
+    assert p["Sigrid Dahl"]["title"] == "CFO"
+    assert tie(ws, "Karin Lund", "Ørjan Ødegård")["connected_on"] == "2018-11-21"
+
+
+def test_connections_hidden_accounts_are_counted_not_people(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_hidden_rows.csv")
+    r = report_for(reports, "connections")
+    assert r.rows_read == 3 and r.rows_imported == 1
+    assert r.skipped == [(6, "hidden account: only a date"), (7, "hidden account: only a date")]
+    assert set(people(ws)) == {"Karin Lund", "Åsa Öberg"}
+    skips = ws.conn.execute("SELECT line, reason FROM import_skips ORDER BY line").fetchall()
+    assert skips == r.skipped
+
+
+@pytest.mark.parametrize(
+    "fixture", ["connections_bom.csv", "connections_double_encoded.csv", "connections_crlf.csv"]
+)
+def test_connections_encoding_variants(ws: Workspace, tmp_path: Path, fixture: str) -> None:
+    imported(ws, tmp_path, Connections=fixture)
+    p = people(ws)
+    assert p["Åsa Öberg"]["url_key"] == "in/asa-oberg"
+    assert tie(ws, "Karin Lund", "Åsa Öberg")["connected_on"] == "2023-02-08"
+
+
+def test_connections_double_encoded_is_repaired_and_noted(ws: Workspace, tmp_path: Path) -> None:
+    assert "Ã…sa" in (LINKEDIN / "connections_double_encoded.csv").read_text("utf-8")
+    reports = imported(ws, tmp_path, Connections="connections_double_encoded.csv")
+    assert "repaired garbled characters on 1 lines" in report_for(reports, "connections").notes
+    assert "Ã" not in repr(people(ws))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "reason"),
+    [
+        ("connections_too_many_fields.csv", "8 fields, expected 7"),
+        ("connections_too_few_fields.csv", "6 fields, expected 7"),
+    ],
+)
+def test_connections_wrong_width_row_is_skipped_and_reported(
+    ws: Workspace, tmp_path: Path, fixture: str, reason: str
+) -> None:
+    r = report_for(imported(ws, tmp_path, Connections=fixture), "connections")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (3, 2, [(3, reason)])
+    assert "Mikko Virtanen" not in people(ws)
+    assert "Sigrid Dahl" in people(ws)
+
+
+def test_connections_header_only_imports_nothing(ws: Workspace, tmp_path: Path) -> None:
+    r = report_for(imported(ws, tmp_path, Connections="connections_header_only.csv"), "connections")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (0, 0, [])
+    assert set(people(ws)) == {"Karin Lund"}
+
+
+def test_connections_unterminated_quote_is_an_error(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        imported(ws, tmp_path, Connections="connections_unterminated_quote.csv")
+    assert info.value.line == 3 and "never ends" in info.value.message
+    assert info.value.file and info.value.file.endswith("Connections.csv")
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == 0
+
+
+# --- messages.csv, every header variant ---------------------------------------------------------
+
+
+def test_messages_2018_by_direction_and_name(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(
+        ws, tmp_path, Connections="connections_2018.csv", messages="messages_2018.csv"
+    )
+    assert report_for(reports, "messages").skipped == []
+    henrik = tie(ws, "Karin Lund", "Henrik Strand")
+    assert (henrik["msgs_ab"], henrik["msgs_ba"]) == (2, 1)
+    assert (henrik["first_msg"], henrik["last_msg"]) == ("2018-04-01", "2018-05-20")
+    assert henrik["connected_on"] == "2018-03-12"  # the same person as the connection
+    ingrid = tie(ws, "Karin Lund", "Ingrid Bakke")
+    assert (ingrid["msgs_ab"], ingrid["msgs_ba"]) == (0, 1)
+    assert len(people(ws)) == 3
+
+
+def test_messages_2021_without_recipient_urls(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(
+        ws, tmp_path, Connections="connections_2023.csv", messages="messages_2021.csv"
+    )
+    r = report_for(reports, "messages")
+    assert r.skipped == [] and r.rows_read == 4
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    # Karin's own message names Åsa only in TO: it still counts, towards the same Åsa.
+    assert (asa["msgs_ab"], asa["msgs_ba"]) == (1, 2)
+    assert (asa["first_msg"], asa["last_msg"]) == ("2021-03-01", "2021-03-05")
+    mikko = tie(ws, "Karin Lund", "Mikko Virtanen")
+    assert (mikko["msgs_ab"], mikko["msgs_ba"]) == (0, 1)
+    # Each URL is on as many conversations as Karin's: the owner is who sends as Karin Lund.
+    assert people(ws)["Karin Lund"]["url_key"] == KARIN
+    assert len(people(ws)) == 5
+
+
+def test_messages_2021_with_connections_without_urls(ws: Workspace, tmp_path: Path) -> None:
+    imported(
+        ws,
+        tmp_path,
+        Connections="connections_2020_preamble_no_url.csv",
+        messages="messages_2021.csv",
+    )
+    p = people(ws)
+    # Åsa is no connection here; her name in TO and her URL as sender are one person.
+    assert p["Åsa Öberg"]["url_key"] == "in/asa-oberg"
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["msgs_ab"], asa["msgs_ba"], asa["connected_on"]) == (1, 2, None)
+
+
+def test_messages_2023_with_recipient_urls(ws: Workspace, tmp_path: Path) -> None:
+    imported(ws, tmp_path, Connections="connections_2023.csv", messages="messages_2023.csv")
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["msgs_ab"], asa["msgs_ba"]) == (2, 1)
+    assert (asa["first_msg"], asa["last_msg"]) == ("2024-05-01", "2024-06-11")
+    assert asa["connected_on"] == "2023-02-08"
+    mikko = tie(ws, "Karin Lund", "Mikko Virtanen")
+    assert (mikko["msgs_ab"], mikko["msgs_ba"]) == (0, 1)
+    assert tie(ws, "Karin Lund", "Jörg Müller")["msgs_ab"] == 0
+
+
+def test_messages_2026_fully_quoted_group_threads_and_sponsored(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    reports = imported(
+        ws, tmp_path, Connections="connections_2023.csv", messages="messages_2026.csv"
+    )
+    r = report_for(reports, "messages")
+    assert r.rows_read == 5  # a multi-line CONTENT is one row
+    assert r.skipped == [(7, "sender has no profile URL (LinkedIn Member or sponsored)")]
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["msgs_ab"], asa["msgs_ba"]) == (2, 1)  # direct and group message out
+    sigrid = tie(ws, "Karin Lund", "Sigrid Dahl")
+    assert (sigrid["msgs_ab"], sigrid["msgs_ba"]) == (1, 1)
+    assert (sigrid["first_msg"], sigrid["last_msg"]) == ("2026-02-01", "2026-02-02")
+    assert "LinkedIn Member" not in people(ws)
+    assert len(people(ws)) == 5
+
+
+def test_messages_without_connections(ws: Workspace, tmp_path: Path) -> None:
+    imported(ws, tmp_path, messages="messages_2023.csv")
+    p = people(ws)
+    assert set(p) == {"Karin Lund", "Åsa Öberg", "Mikko Virtanen"}
+    assert p["Åsa Öberg"]["url_key"] == "in/asa-oberg"
+
+
+def test_owner_url_is_inferred_from_messages(ws: Workspace, tmp_path: Path) -> None:
+    imported(ws, tmp_path, Connections="connections_2023.csv", messages="messages_2023.csv")
+    karin = people(ws)["Karin Lund"]
+    assert karin["url_key"] == KARIN and karin["url"] == "https://www.linkedin.com/in/karin-lund"
+
+
+def test_owner_url_from_invitations(ws: Workspace, tmp_path: Path, karin_export) -> None:
+    zip_path = karin_export(
+        {"Invitations.csv": linkedin_fixture("Invitations.csv"), "messages.csv": None}
+    )
+    reports = import_linkedin(ws, [zip_path])
+    karin = people(ws)["Karin Lund"]
+    assert karin["url_key"] == KARIN and karin["url"].startswith("https://")
+    assert "Invitations.csv: 2 rows read, used only to find the member's URL" in reports[0].notes
+    assert "Invitations" not in repr(ws.conn.execute("SELECT kind FROM imports").fetchall())
+
+
+def test_message_text_is_never_stored(db_path: Path, tmp_path: Path, make_zip) -> None:
+    files = {
+        "Profile.csv": linkedin_fixture("Profile.csv"),
+        "Connections.csv": linkedin_fixture("connections_2023.csv"),
+        "messages.csv": linkedin_fixture("messages_2026.csv"),
+        "Recommendations_Received.csv": linkedin_fixture("Recommendations_Received.csv"),
+        "Recommendations_Given.csv": linkedin_fixture("Recommendations_Given.csv"),
+        "Invitations.csv": linkedin_fixture("Invitations.csv"),
+    }
+    ws = Workspace(db_path)
+    import_linkedin(ws, [make_zip(files)])
+    other = tmp_path / "older"
+    other.mkdir()
+    import_linkedin(ws, loose(other, messages="messages_2021.csv"), member="Oskar Nyberg")
+    data = db_bytes(db_path)
+    ws.close()
+    data += db_bytes(db_path)
+    assert b"SECRET" not in data
+    assert "SECRET".encode("utf-16-le") not in data
+    assert "Inköp 2026".encode() not in data  # a group's title is content too
+
+
+# --- the other parts ------------------------------------------------------------------------------
+
+
+def test_endorsements_both_ways(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(
+        ws,
+        tmp_path,
+        Connections="connections_2023.csv",
+        Endorsement_Received_Info="Endorsement_Received_Info.csv",
+        Endorsement_Given_Info="Endorsement_Given_Info.csv",
+    )
+    assert report_for(reports, "endorsements_received").skipped == [
+        (4, "endorsement status REJECTED")
+    ]
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")  # URL without scheme: the same Åsa
+    assert (asa["endorse_ab"], asa["endorse_ba"]) == (0, 2)
+    sigrid = tie(ws, "Karin Lund", "Sigrid Dahl")
+    assert (sigrid["endorse_ab"], sigrid["endorse_ba"]) == (1, 0)
+    assert tie(ws, "Karin Lund", "Mikko Virtanen")["endorse_ba"] == 0
+    assert len(people(ws)) == 5
+
+
+def test_recommendations_both_ways(ws: Workspace, tmp_path: Path) -> None:
+    imported(
+        ws,
+        tmp_path,
+        Connections="connections_2023.csv",
+        Recommendations_Received="Recommendations_Received.csv",
+        Recommendations_Given="Recommendations_Given.csv",
+    )
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["recs_ab"], asa["recs_ba"]) == (0, 1)
+    mikko = tie(ws, "Karin Lund", "Mikko Virtanen")
+    assert (mikko["recs_ab"], mikko["recs_ba"]) == (1, 0)
+    assert len(people(ws)) == 5  # matched by name and company, not new people
+
+
+def test_recommendations_file_must_say_given_or_received(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        imported(ws, tmp_path, Recommendations="Recommendations_Given.csv")
+    assert "given or received" in info.value.message
+
+
+def test_positions_and_profile(ws: Workspace, karin_export) -> None:
+    reports = import_linkedin(ws, [karin_export()])  # no --member: Profile.csv names her
+    assert {r.member for r in reports} == {"Karin Lund"}
+    karin = people(ws)["Karin Lund"]
+    assert karin["is_member"] == 1
+    assert (karin["company"], karin["title"]) == ("Nordvik Transport AB", "Key Account Manager")
+    positions = ws.conn.execute(
+        "SELECT company, title, started, finished FROM positions ORDER BY started"
+    ).fetchall()
+    assert positions == [
+        ("Havndal Marine AS", "Sales Executive", "2016-01", "2021-02"),
+        ("Nordvik Transport AB", "Key Account Manager", "2021-03", None),
+    ]
+    # Åsa (a connection at Karin's company) is her colleague, not her
+    assert people(ws)["Åsa Öberg"]["id"] != karin["id"]
+
+
+def test_no_profile_and_no_member_is_an_error(ws: Workspace, karin_export) -> None:
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [karin_export({"Profile.csv": None})])
+    assert "has no Profile.csv" in info.value.message
+    assert '--member "Full Name"' in str(info.value)
+    assert ws.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+def test_member_option_overrides_profile(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()], member="Karin Lund-Berg")
+    assert people(ws)["Karin Lund-Berg"]["is_member"] == 1
+    assert "Karin Lund" not in people(ws)
+
+
+# --- how an export is handed over ---------------------------------------------------------------
+
+
+def test_zip_with_sub_folders_and_case_varied_names(ws: Workspace, make_zip) -> None:
+    zip_path = make_zip(
+        {
+            "Basic_LinkedInDataExport_05-01-2026/PROFILE.csv": linkedin_fixture("Profile.csv"),
+            "Basic_LinkedInDataExport_05-01-2026/connections.CSV": linkedin_fixture(
+                "connections_2023.csv"
+            ),
+            "Basic_LinkedInDataExport_05-01-2026/messages/Messages.csv": linkedin_fixture(
+                "messages_2023.csv"
+            ),
+            "Basic_LinkedInDataExport_05-01-2026/Contacts.csv": "First Name,Last Name,"
+            "Phone Numbers\nPer,Moberg,+46 70 000 99 99\n",
+        }
+    )
+    reports = import_linkedin(ws, [zip_path])
+    kinds = {r.kind for r in reports}
+    assert kinds == {"linkedin:connections", "linkedin:messages"}
+    assert tie(ws, "Karin Lund", "Åsa Öberg")["msgs_ab"] == 2
+    assert any("not used" in n and "Contacts.csv" in n for n in reports[0].notes)
+    assert "Per Moberg" not in people(ws)  # address books are not imported
+    assert all(r.file.startswith(str(zip_path)) for r in reports)
+
+
+def test_unpacked_folder(ws: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "Basic_LinkedInDataExport_05-01-2026"
+    folder.mkdir()
+    shutil.copy(LINKEDIN / "Profile.csv", folder / "Profile.csv")
+    shutil.copy(LINKEDIN / "connections_2023.csv", folder / "Connections.csv")
+    shutil.copy(LINKEDIN / "Endorsement_Given_Info.csv", folder / "Endorsement_Given_Info.csv")
+    reports = import_linkedin(ws, [folder])
+    assert {r.kind for r in reports} == {"linkedin:connections", "linkedin:endorsements_given"}
+    assert tie(ws, "Karin Lund", "Sigrid Dahl")["endorse_ab"] == 1
+
+
+def test_loose_files_are_recognised_by_their_header(ws: Workspace, tmp_path: Path) -> None:
+    shutil.copy(LINKEDIN / "connections_2023.csv", tmp_path / "my connections.csv")
+    shutil.copy(LINKEDIN / "messages_2023.csv", tmp_path / "inbox.csv")
+    reports = import_linkedin(
+        ws, [tmp_path / "my connections.csv", tmp_path / "inbox.csv"], member="Karin Lund"
+    )
+    assert {r.kind for r in reports} == {"linkedin:connections", "linkedin:messages"}
+    assert tie(ws, "Karin Lund", "Åsa Öberg")["msgs_ba"] == 1
+
+
+def test_two_loose_files_of_one_kind_is_an_error(ws: Workspace, tmp_path: Path) -> None:
+    one, two = tmp_path / "a", tmp_path / "b"
+    one.mkdir()
+    two.mkdir()
+    paths = loose(one, Connections="connections_2023.csv") + loose(
+        two, Connections="connections_2018.csv"
+    )
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, paths, member="Karin Lund")
+    assert "two connections files" in info.value.message
+
+
+def test_several_members_in_one_command(ws: Workspace, karin_export, make_zip) -> None:
+    oskar = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile_oskar.csv"),
+            "Connections.csv": linkedin_fixture("connections_2018.csv"),
+        },
+        "oskar.zip",
+    )
+    reports = import_linkedin(ws, [karin_export(), oskar])
+    assert {r.member for r in reports} == {"Karin Lund", "Oskar Nyberg"}
+    assert ws.status().members == ["Karin Lund", "Oskar Nyberg"]
+    assert tie(ws, "Oskar Nyberg", "Henrik Strand")["connected_on"] == "2018-03-12"
+
+
+def test_member_option_with_several_exports_is_an_error(ws: Workspace, karin_export) -> None:
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [karin_export(), karin_export(name="k2.zip")], member="Karin Lund")
+    assert "--member names one member, but 2 exports were given" in info.value.message
+
+
+def test_zip_without_linkedin_files(ws: Workspace, make_zip) -> None:
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [make_zip({"notes.txt": "hej"})])
+    assert "holds no LinkedIn export file" in info.value.message
+
+
+def test_missing_path(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [tmp_path / "nope.zip"])
+    assert info.value.message == "no such file or folder"
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture", "holds"),
+    [
+        ("Connections.csv", "messages_2023.csv", "messages.csv"),
+        ("messages.csv", "connections_2023.csv", "Connections"),
+    ],
+)
+def test_file_named_as_one_kind_holding_another(
+    ws: Workspace, make_zip: Callable[..., Path], name: str, fixture: str, holds: str
+) -> None:
+    zip_path = make_zip(
+        {"Profile.csv": linkedin_fixture("Profile.csv"), name: linkedin_fixture(fixture)}
+    )
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [zip_path])
+    assert f"holds {holds}" in info.value.message
+    assert info.value.file == f"{zip_path}:{name}"
+
+
+def test_loose_file_named_connections_holding_messages(ws: Workspace, tmp_path: Path) -> None:
+    paths = loose(tmp_path, Connections="messages_2023.csv")
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, paths, member="Karin Lund")
+    assert "is named like Connections.csv but holds messages.csv" in info.value.message
+    assert info.value.file == str(paths[0])
+    assert ws.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+# --- reading Connections.csv ahead, in a worker process ------------------------------------------
+
+
+def _connection_parts(tmp_path: Path, files: dict[str, bytes]) -> list:
+    from graphwarm.sources import linkedin
+
+    parts = []
+    for name, data in files.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "Connections.csv").write_bytes(data)
+        parts.append(linkedin.find_exports([folder])[0].parts["connections"])
+    return parts
+
+
+def _read(reader) -> tuple:
+    rows = [(t.line, t.b.name, t.b.url, t.b.company, t.connected_on, t.b.keys) for t in reader]
+    return rows, reader.rows_read, reader.skipped, reader.notes, reader.bad_dates
+
+
+def test_read_ahead_gives_what_reading_here_gives(tmp_path: Path) -> None:
+    from graphwarm.sources import linkedin
+
+    bad_date = linkedin_fixture("connections_2023_no_preamble.csv") + b"Ola,Nordmann,,,,,someday\n"
+    files = {
+        "hidden": linkedin_fixture("connections_hidden_rows.csv"),
+        "wide": linkedin_fixture("connections_too_many_fields.csv"),
+        "mojibake": linkedin_fixture("connections_double_encoded.csv"),
+        "no_url": linkedin_fixture("connections_2018.csv"),
+        "bad_date": bad_date,
+    }
+    parts = _connection_parts(tmp_path, files)
+    here = [_read(linkedin.ConnectionsReader(p)) for p in parts]
+    assert any(skipped for _, _, skipped, _, _ in here)
+    assert any(notes for _, _, _, notes, _ in here)
+    assert here[-1][4] == [(here[-1][1] + 1, "someday")]
+    with linkedin.ReadAhead(parts) as ahead:
+        there = [_read(linkedin.ConnectionsReader(p, ahead=ahead)) for p in parts]
+    assert there == here
+
+
+def test_read_ahead_passes_over_a_file_not_read(tmp_path: Path) -> None:
+    from graphwarm.sources import linkedin
+
+    files = {
+        "first": linkedin_fixture("connections_2023.csv"),
+        "second": linkedin_fixture("connections_colleague.csv"),
+    }
+    parts = _connection_parts(tmp_path, files)
+    with linkedin.ReadAhead(parts) as ahead:
+        second = _read(linkedin.ConnectionsReader(parts[1], ahead=ahead))
+        with pytest.raises(RuntimeError, match="already read"):
+            list(linkedin.ConnectionsReader(parts[0], ahead=ahead))
+    assert second == _read(linkedin.ConnectionsReader(parts[1]))
+
+
+def test_read_ahead_error_keeps_its_file_line_and_hint(tmp_path: Path) -> None:
+    from graphwarm.sources import linkedin
+
+    files = {
+        "good": linkedin_fixture("connections_2023.csv"),
+        "broken": linkedin_fixture("connections_unterminated_quote.csv"),
+    }
+    parts = _connection_parts(tmp_path, files)
+    with pytest.raises(InputError) as here:
+        list(linkedin.ConnectionsReader(parts[1]))
+    with linkedin.ReadAhead(parts) as ahead:
+        assert len(list(linkedin.ConnectionsReader(parts[0], ahead=ahead))) > 0
+        broken = linkedin.ConnectionsReader(parts[1], ahead=ahead)
+        with pytest.raises(InputError) as there:
+            list(broken)
+    assert (there.value.file, there.value.line, there.value.hint, str(there.value)) == (
+        here.value.file,
+        here.value.line,
+        here.value.hint,
+        str(here.value),
+    )
+    assert there.value.line == 3
+
+
+def test_several_exports_import_alike_with_and_without_read_ahead(
+    tmp_path: Path, karin_export, make_zip, monkeypatch
+) -> None:
+    from graphwarm.sources import linkedin
+
+    oskar = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile_oskar.csv"),
+            "Connections.csv": linkedin_fixture("connections_colleague.csv"),
+            "messages.csv": linkedin_fixture("messages_2021.csv"),
+        },
+        "oskar.zip",
+    )
+    used = []
+    real_rows = linkedin.ReadAhead.rows
+
+    def rows(self, reader):
+        used.append(reader.part.source.name)
+        return real_rows(self, reader)
+
+    def imported(name: str) -> tuple[dict, list]:
+        with Workspace(tmp_path / name) as ws:
+            reports = import_linkedin(ws, [karin_export(), oskar])
+            tables = {
+                t: sorted(ws.conn.execute(f"SELECT * FROM {t}"), key=repr)
+                for t in ("people", "emails", "accounts", "sightings", "signals", "import_skips")
+            }
+        return tables, reports
+
+    monkeypatch.setattr(linkedin.ReadAhead, "rows", rows)
+    ahead = imported("ahead.db")
+    assert len(used) == 2
+    monkeypatch.setattr(linkedin.ReadAhead, "available", staticmethod(lambda: False))
+    assert imported("here.db") == ahead
+    assert len(used) == 2

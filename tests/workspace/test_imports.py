@@ -1,0 +1,247 @@
+"""Tests for graphwarm.workspace.imports: one transaction per import, re-import, replacement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import CRM, LINKEDIN, dump, linkedin_fixture
+
+from graphwarm import (
+    InputError,
+    Workspace,
+    import_accounts,
+    import_linkedin,
+    import_people,
+    import_ties,
+)
+from graphwarm.workspace import imports as imports_module
+from graphwarm.workspace import resolve as resolve_module
+
+
+@pytest.fixture
+def oskar_export(make_zip):
+    return make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile_oskar.csv"),
+            "Connections.csv": linkedin_fixture("connections_colleague.csv"),
+            "messages.csv": linkedin_fixture("messages_2021.csv"),
+        },
+        "oskar.zip",
+    )
+
+
+def _seeded(ws: Workspace) -> None:
+    import_accounts(ws, CRM / "hubspot_companies.csv")
+    import_people(ws, CRM / "hubspot_contacts.csv", target=True)
+
+
+# --- importing the same file again changes nothing ----------------------------------------------
+
+
+def test_reimport_of_an_export_changes_nothing(ws: Workspace, db_path: Path, karin_export) -> None:
+    path = karin_export()
+    import_linkedin(ws, [path])
+    before = dump(db_path)
+    reports = import_linkedin(ws, [path])
+    assert all(r.unchanged for r in reports)
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("func", "fixture"),
+    [
+        (import_people, "hubspot_contacts.csv"),
+        (import_accounts, "hubspot_companies.csv"),
+        (import_ties, "ties.csv"),
+    ],
+)
+def test_reimport_of_a_crm_file_changes_nothing(
+    ws: Workspace, db_path: Path, func, fixture: str
+) -> None:
+    func(ws, CRM / fixture)
+    before = dump(db_path)
+    assert func(ws, CRM / fixture).unchanged
+    assert dump(db_path) == before
+
+
+def test_same_file_with_other_options_is_a_new_import(ws: Workspace) -> None:
+    import_people(ws, CRM / "hubspot_contacts.csv")
+    assert ws.status().targets == 0
+    assert not import_people(ws, CRM / "hubspot_contacts.csv", target=True).unchanged
+    assert ws.status().targets == 2
+    assert ws.status().people == 2
+
+
+def test_reimport_through_a_folder_is_recognised(ws: Workspace, db_path: Path, tmp_path) -> None:
+    import_linkedin(ws, [LINKEDIN / "connections_2023.csv"], member="Karin Lund")
+    before = dump(db_path)
+    copy = tmp_path / "Connections.csv"  # the same bytes under another path
+    copy.write_bytes(linkedin_fixture("connections_2023.csv"))
+    assert import_linkedin(ws, [copy], member="Karin Lund")[0].unchanged
+    assert dump(db_path) == before
+
+
+# --- a newer export replaces the member's data ----------------------------------------------------
+
+
+def test_newer_export_replaces_the_members_data(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export(name="old.zip")])
+    newer = karin_export(
+        {
+            "Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv"),
+            "messages.csv": None,
+        },
+        name="new.zip",
+    )
+    reports = import_linkedin(ws, [newer])
+    by_kind = {r.kind: r for r in reports}
+    assert by_kind["linkedin:connections"].replaced
+    assert by_kind["linkedin:positions"].unchanged  # the same Positions.csv
+    names = {r[0] for r in ws.conn.execute("SELECT name FROM people")}
+    # Jörg was only in the older Connections.csv; Mikko is still in the older messages.csv,
+    # which stays: the newer export has none to replace it
+    assert names == {"Karin Lund", "Åsa Öberg", "Sigrid Dahl", "Mikko Virtanen"}
+    mikko = ws.conn.execute(
+        "SELECT t.connected_on, t.msgs_ba FROM ties t JOIN people p ON p.id IN (t.a, t.b)"
+        " WHERE p.name = 'Mikko Virtanen'"
+    ).fetchall()
+    assert mikko == [(None, 1)]  # no longer a connection
+    msgs = ws.conn.execute("SELECT sum(msgs_ab + msgs_ba) FROM ties").fetchone()[0]
+    assert msgs == 4  # Åsa 2 + 1, Mikko 1
+    kinds = [r[0] for r in ws.conn.execute("SELECT kind FROM imports ORDER BY kind")]
+    assert kinds == ["linkedin:connections", "linkedin:messages", "linkedin:positions"]
+    files = {r[0] for r in ws.conn.execute("SELECT file FROM imports")}
+    assert any(f.startswith(str(newer)) for f in files)
+
+
+def test_newer_messages_beside_unchanged_connections_still_find_their_people(
+    ws: Workspace, make_zip
+) -> None:
+    """2018 messages name people only: they are found through the export's Connections.csv,
+    which must be read again even when it did not change."""
+    files = {
+        "Profile.csv": linkedin_fixture("Profile.csv"),
+        "Connections.csv": linkedin_fixture("connections_2018.csv"),
+        "messages.csv": linkedin_fixture("messages_2018.csv"),
+    }
+    import_linkedin(ws, [make_zip(files, "old.zip")])
+    people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    newer = linkedin_fixture("messages_2018.csv") + (
+        b"Henrik Strand,Karin Lund,2018-07-01 08:00:00 UTC,,SECRETCONTENT-ses,INCOMING,INBOX\n"
+    )
+    reports = import_linkedin(ws, [make_zip({**files, "messages.csv": newer}, "new.zip")])
+    assert {r.kind: r.unchanged for r in reports}["linkedin:connections"] is True
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
+    henrik = ws.conn.execute(
+        "SELECT t.msgs_ab + t.msgs_ba FROM ties t JOIN people p ON p.id IN (t.a, t.b)"
+        " WHERE p.name = 'Henrik Strand'"
+    ).fetchone()[0]
+    assert henrik == 4
+
+
+def test_newer_export_keeps_people_others_know(ws: Workspace, karin_export) -> None:
+    import_people(ws, CRM / "people_email_match.csv")  # Mikko, from the CRM
+    import_linkedin(ws, [karin_export(name="old.zip")])
+    newer = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv")}, name="new.zip"
+    )
+    import_linkedin(ws, [newer])
+    row = ws.conn.execute("SELECT name FROM people WHERE name LIKE '%Virtanen'").fetchall()
+    assert len(row) == 1  # still known to the CRM file
+    assert ws.conn.execute("SELECT count(*) FROM emails").fetchone()[0] == 1
+
+
+# --- all or nothing -------------------------------------------------------------------------------
+
+
+def test_interrupted_multi_export_import_leaves_the_workspace_as_before(
+    ws: Workspace, db_path: Path, karin_export, oskar_export, monkeypatch
+) -> None:
+    _seeded(ws)
+    before = dump(db_path)
+    calls = {"n": 0}
+    real_flush = imports_module._Writer.flush
+
+    def flaky_flush(self) -> None:  # deep in the write path, after real writes happened
+        real_flush(self)
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(imports_module._Writer, "flush", flaky_flush)
+    with pytest.raises(KeyboardInterrupt):
+        import_linkedin(ws, [karin_export(), oskar_export])
+    assert calls["n"] == 5
+    assert dump(db_path) == before
+    monkeypatch.undo()
+    # and the workspace still works: the same import now succeeds
+    import_linkedin(ws, [karin_export(), oskar_export])
+    assert ws.status().members == ["Karin Lund", "Oskar Nyberg"]
+
+
+def test_interrupt_inside_the_resolver(ws: Workspace, db_path: Path, karin_export, monkeypatch):
+    _seeded(ws)
+    before = dump(db_path)
+    real = resolve_module.Resolver.absorb
+
+    def interrupted(self, newest) -> None:
+        real(self, newest)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(resolve_module.Resolver, "absorb", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_linkedin(ws, [karin_export()])
+    assert dump(db_path) == before
+
+
+def test_error_in_the_second_export_undoes_the_first(
+    ws: Workspace, db_path: Path, karin_export, make_zip
+) -> None:
+    _seeded(ws)
+    before = dump(db_path)
+    broken = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile_oskar.csv"),
+            "Connections.csv": linkedin_fixture("connections_unterminated_quote.csv"),
+        },
+        "broken.zip",
+    )
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [karin_export(), broken])
+    assert info.value.file == f"{broken}:Connections.csv" and info.value.line == 3
+    assert dump(db_path) == before
+
+
+def test_error_midway_through_a_crm_file_leaves_nothing(ws: Workspace, db_path: Path) -> None:
+    _seeded(ws)
+    before = dump(db_path)
+    with pytest.raises(InputError):
+        import_people(ws, CRM / "unterminated_quote.csv")  # line 2 is read, line 3 breaks
+    assert dump(db_path) == before
+
+
+def test_interrupted_crm_import(ws: Workspace, db_path: Path, monkeypatch) -> None:
+    _seeded(ws)
+    before = dump(db_path)
+
+    def boom(self, *args, **kwargs) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Workspace, "finish_import", boom)
+    with pytest.raises(KeyboardInterrupt):
+        import_ties(ws, CRM / "ties.csv")
+    assert dump(db_path) == before
+
+
+# --- what is recorded about each import -----------------------------------------------------------
+
+
+def test_imports_are_recorded_with_hash_counts_and_skips(ws: Workspace) -> None:
+    import_people(ws, CRM / "too_many_fields.csv")
+    row = ws.conn.execute(
+        "SELECT kind, file, length(sha256), rows_read, rows_imported, rows_skipped FROM imports"
+    ).fetchone()
+    assert row == ("people", str(CRM / "too_many_fields.csv"), 64, 3, 2, 1)
+    skips = ws.conn.execute("SELECT line, reason FROM import_skips").fetchall()
+    assert skips == [(3, "6 fields, expected 5")]

@@ -1,0 +1,257 @@
+"""Tests for graphwarm.workspace.store and graphwarm.workspace.forget: the workspace file,
+status, erasure."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from helpers import CRM, db_bytes, dump, linkedin_fixture
+
+from graphwarm import (
+    NotFoundError,
+    Workspace,
+    WorkspaceError,
+    forget_member,
+    forget_person,
+    import_accounts,
+    import_linkedin,
+    import_people,
+    import_ties,
+)
+from graphwarm.workspace.store import SCHEMA_VERSION
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def test_schema_version_is_stored(ws: Workspace, db_path: Path) -> None:
+    assert SCHEMA_VERSION >= 1
+    assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    ws.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reopening_keeps_the_data(db_path: Path) -> None:
+    with Workspace(db_path) as ws:
+        import_people(ws, CRM / "hubspot_contacts.csv")
+    with Workspace(db_path, create=False) as ws:
+        assert ws.status().people == 2
+
+
+def test_newer_schema_is_a_clear_error(db_path: Path) -> None:
+    Workspace(db_path).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(WorkspaceError) as info:
+        Workspace(db_path)
+    assert f"newer graphwarm (schema {SCHEMA_VERSION + 1}" in str(info.value)
+    assert "pip install -U graphwarm" in str(info.value)
+
+
+def test_other_sqlite_file_is_a_clear_error_and_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "crm.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE deals (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO deals (name) VALUES ('Nordvik')")
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(WorkspaceError) as info:
+        Workspace(other)
+    assert "is an SQLite file but not a graphwarm workspace" in str(info.value)
+    assert str(other) in str(info.value)
+    assert other.read_bytes() == before  # not even switched to WAL
+    assert not Path(f"{other}-wal").exists()
+
+
+def test_not_an_sqlite_file(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("Åsa Öberg, Nordvik Transport AB\n" * 20, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        Workspace(text)
+    assert "cannot be opened as a workspace" in str(info.value)
+
+
+def test_folder_as_workspace(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="is a folder"):
+        Workspace(tmp_path)
+
+
+def test_missing_workspace_without_create(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError) as info:
+        Workspace(tmp_path / "none.db", create=False)
+    assert "no workspace here" in str(info.value) and "--db" in str(info.value)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_transaction_rolls_back_on_any_exception(ws: Workspace, db_path: Path) -> None:
+    before = dump(db_path)
+    with pytest.raises(KeyboardInterrupt), ws.transaction() as conn:
+        conn.execute("INSERT INTO accounts (key, name) VALUES ('x', 'X')")
+        raise KeyboardInterrupt
+    assert dump(db_path) == before
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+def test_status_of_an_empty_workspace(ws: Workspace) -> None:
+    s = ws.status()
+    assert (s.members, s.people, s.targets, s.accounts, s.target_accounts) == ([], 0, 0, 0, 0)
+    assert (s.ties_by_kind, s.merged, s.imports) == ({}, 0, [])
+
+
+def test_status_counts(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])  # Karin + 4 connections, 2 of them messaged
+    import_accounts(ws, CRM / "hubspot_companies.csv")
+    import_people(ws, CRM / "hubspot_contacts.csv", target=True)  # Åsa (merged) + Henrik
+    import_ties(ws, CRM / "ties_bad_strength.csv")  # Åsa–Ingrid; 2 rows skipped
+    s = ws.status()
+    assert s.members == ["Karin Lund"]
+    assert s.people == 7  # Karin, Åsa, Mikko, Jörg, Sigrid, Henrik, Ingrid
+    assert s.targets == 2
+    assert s.target_accounts == 3
+    assert s.accounts == 6  # Nordvik, Havndal (also Karin's past employer), Malholm, Koskimaa,
+    # Förde, Tallholm
+    assert s.ties_by_kind == {"connection": 2, "messaged": 2, "relationship": 1}
+    assert s.merged == 2  # Åsa in the CRM file and in the ties file
+    assert [i["kind"] for i in s.imports] == [
+        "linkedin:positions",
+        "linkedin:connections",
+        "linkedin:messages",
+        "accounts",
+        "people",
+        "ties",
+    ]
+    ties = s.imports[-1]
+    assert (ties["rows_read"], ties["rows_imported"], ties["rows_skipped"]) == (3, 1, 2)
+    assert ties["skipped_examples"][0] == {
+        "line": 3,
+        "reason": "strength 'strong' is not a number from 0 to 1",
+    }
+
+
+# --- forget ---------------------------------------------------------------------------------------
+
+
+def _names(ws: Workspace) -> set[str]:
+    return {r[0] for r in ws.conn.execute("SELECT name FROM people")}
+
+
+def test_forget_member(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_people(ws, CRM / "hubspot_contacts.csv")  # Åsa is known to the CRM too
+    report = forget_member(ws, "karin lund")
+    assert (report.who, report.imports, report.ties) == ("Karin Lund", 3, 4)
+    assert _names(ws) == {"Åsa Öberg", "Henrik Strand"}
+    assert ws.status().members == []
+    assert ws.conn.execute("SELECT count(*) FROM signals").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT count(*) FROM positions").fetchone()[0] == 0
+    assert [i["kind"] for i in ws.status().imports] == ["people"]
+
+
+def test_forget_member_by_url(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    assert forget_member(ws, "https://se.linkedin.com/in/Karin-Lund/").who == "Karin Lund"
+
+
+def test_forget_member_who_is_not_one(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    with pytest.raises(NotFoundError, match="no member 'Åsa Öberg'"):
+        forget_member(ws, "Åsa Öberg")
+
+
+def test_forget_person_erases_them_and_every_tie(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_people(ws, CRM / "hubspot_contacts.csv")
+    import_ties(ws, CRM / "ties.csv")  # Åsa–Ingrid, Åsa–Henrik
+    report = forget_person(ws, "ASA.OBERG@nordvik.se")
+    assert (report.who, report.people, report.ties) == ("Åsa Öberg", 1, 3)
+    assert "Åsa Öberg" not in _names(ws)
+    everything = repr(dump(db_path))
+    for trace in ("Öberg", "asa-oberg", "asa.oberg"):
+        assert trace not in everything, trace
+    # left: Karin with Mikko, Jörg and Sigrid; Ingrid–Henrik
+    assert ws.conn.execute("SELECT count(*) FROM ties").fetchone()[0] == 4
+
+
+def test_forget_person_leaves_no_trace_in_the_file(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    forget_person(ws, "https://www.linkedin.com/in/asa-oberg")
+    ws.close()
+    assert "Öberg".encode() not in db_bytes(db_path)
+    assert b"asa-oberg" not in db_bytes(db_path)
+
+
+FORGOTTEN = "someone erased on request (graphwarm forget --person)"
+
+
+def test_a_forgotten_person_stays_forgotten_in_later_imports(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    forget_person(ws, "https://www.linkedin.com/in/asa-oberg")
+    # a newer export still lists Åsa, and adds Nils
+    connections = linkedin_fixture("connections_2023.csv").decode("utf-8").rstrip("\n") + (
+        "\nNils,Ny,https://www.linkedin.com/in/nils-ny,,Tallholm Mekaniska AB,Driver,01 Nov 2026"
+    )
+    reports = import_linkedin(ws, [karin_export({"Connections.csv": connections}, "new.zip")])
+    skipped = {(r.kind, line, why) for r in reports for line, why in r.skipped}
+    assert skipped == {("linkedin:connections", 5, FORGOTTEN)}
+    # the CRM knows her by e-mail and name at Nordvik (no URL): skipped too
+    crm = import_people(ws, CRM / "hubspot_contacts.csv")
+    assert [r for _, r in crm.skipped] == [FORGOTTEN]
+    assert {"Nils Ny", "Mikko Virtanen", "Henrik Strand"} <= _names(ws)
+    everything = repr(dump(db_path))  # only one-way keys are kept
+    for trace in ("Öberg", "asa-oberg", "asa.oberg"):
+        assert trace not in everything, trace
+    # a namesake at another company is someone else
+    import_people(ws, CRM / "people_namesake.csv")
+    rows = ws.conn.execute("SELECT name, company FROM people WHERE name_key LIKE '%berg'")
+    assert rows.fetchall() == [("Åsa Öberg", "Havndal Marine AS")]
+
+
+def test_forget_person_by_name(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    assert forget_person(ws, "jörg müller").who == "Jörg Müller"
+
+
+def test_forget_person_ambiguous_name(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_people(ws, CRM / "people_namesake.csv")
+    with pytest.raises(NotFoundError) as info:
+        forget_person(ws, "Åsa Öberg")
+    assert "names 2 people" in str(info.value) and "LinkedIn URL or e-mail" in str(info.value)
+
+
+def test_forget_person_who_is_a_member(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    with pytest.raises(NotFoundError, match="is a team member"):
+        forget_person(ws, "Karin Lund")
+
+
+def test_forget_unknown_person_changes_nothing(ws: Workspace, db_path: Path, karin_export):
+    import_linkedin(ws, [karin_export()])
+    before = dump(db_path)
+    with pytest.raises(NotFoundError, match="no person 'Per Moberg'"):
+        forget_person(ws, "Per Moberg")
+    assert dump(db_path) == before
+
+
+def test_forgotten_person_stays_forgotten_on_reimport(ws: Workspace, make_zip) -> None:
+    # The same file again is recognised as already imported: it does not bring them back.
+    export = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile.csv"),
+            "Connections.csv": linkedin_fixture("connections_2023.csv"),
+        }
+    )
+    import_linkedin(ws, [export])
+    forget_person(ws, "Sigrid Dahl")
+    assert import_linkedin(ws, [export])[0].unchanged
+    assert "Sigrid Dahl" not in _names(ws)
