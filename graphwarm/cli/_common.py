@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..engine.routes import LABELS
 from ..errors import GraphwarmError
 from ..workspace.store import Workspace, default_db_path
 
@@ -158,12 +159,6 @@ def write_output(text: str | Iterable[str], output: Path | None, *, bom: bool = 
             out.write(piece)
 
 
-def _labels() -> tuple[str, ...]:
-    from ..engine.reach import LABELS
-
-    return LABELS
-
-
 account_option = click.option(
     "--account", "accounts", multiple=True, help="Only this account (repeatable)."
 )
@@ -171,7 +166,7 @@ member_option = click.option(
     "--member", "members", multiple=True, help="Only paths from this member (repeatable)."
 )
 label_option = click.option(
-    "--label", "labels", multiple=True, type=click.Choice(_labels()), help="Only these labels."
+    "--label", "labels", multiple=True, type=click.Choice(LABELS), help="Only these labels."
 )
 
 

@@ -13,21 +13,19 @@ from ..errors import AmbiguousQueryError, NotFoundError
 from ..identity import company_key
 from ..workspace.forget import find_people, one_person
 from ..workspace.store import Workspace
-from .graph import ReferralGraph, load_graph
-from .reach import (
-    LABELS,
+from .explain import (
     RECORD_KEYS,
     PathExplanation,
-    TargetReach,
     alternatives_text,
-    best_paths_to,
     explain_routes,
     path_names,
     paths_text,
-    reach,
     reach_record,
     target_fields,
 )
+from .graph import ReferralGraph, load_graph
+from .reach import best_paths_to, reach
+from .routes import LABELS, TargetReach
 
 __all__ = [
     "CSV_COLUMNS",

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
-from ..engine.reach import LABELS, Route, TargetReach, cold_probability, cold_threshold
+from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
 from ..settings import Settings
 from ..workspace.store import Workspace
 

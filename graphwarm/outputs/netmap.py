@@ -37,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.explain import explain_routes, paths_text, ranked_routes
 from ..engine.graph import ReferralGraph
-from ..engine.reach import LABELS, Route, TargetReach, explain_routes, paths_text, ranked_routes
+from ..engine.routes import LABELS, Route, TargetReach
 from ..errors import GraphwarmError
 from ..identity import name_key
 from ..settings import Settings

@@ -40,17 +40,10 @@ import jinja2
 import numpy as np
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..engine.explain import explain_path, node_names
 from ..engine.graph import ReferralGraph, load_graph
-from ..engine.reach import (
-    LABELS,
-    Route,
-    TargetReach,
-    cold_probability,
-    cold_threshold,
-    explain_path,
-    node_names,
-    reach,
-)
+from ..engine.reach import reach
+from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
 from ..engine.strength import strength_word
 from ..errors import GraphwarmError, InputError, NotFoundError
 from ..identity import company_key

@@ -361,6 +361,13 @@ def test_reach_starts_without_loading_the_importers_map_or_plans() -> None:
         assert f"'{heavy}'" not in loaded
 
 
+def test_the_command_line_starts_without_numpy_or_the_search() -> None:
+    code = "import sys, graphwarm.cli; print(sorted(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for heavy in ("numpy", "graphwarm.engine.reach", "graphwarm.engine.graph"):
+        assert f"'{heavy}'" not in out.stdout
+
+
 @pytest.mark.parametrize("path", [(), *ALL_COMMANDS], ids=lambda p: " ".join(p) or "graphwarm")
 def test_every_command_has_help_with_an_example(cli, path: tuple[str, ...]) -> None:
     result = cli(*path, "--help")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graphwarm.engine.explain import RECORD_KEYS
 from graphwarm.engine.queries import (
     CSV_COLUMNS,
     ReachResult,
@@ -19,7 +20,6 @@ from graphwarm.engine.queries import (
     reach_json,
     reach_targets,
 )
-from graphwarm.engine.reach import RECORD_KEYS
 from graphwarm.outputs.demo import build_demo
 from graphwarm.workspace.store import Workspace
 

@@ -13,16 +13,10 @@ from hypothesis import strategies as st
 
 from graphwarm.engine import reach as reach_module
 from graphwarm.engine._search import search, search_net
+from graphwarm.engine.explain import alternatives_text, explain_path, path_names, reach_record
 from graphwarm.engine.graph import graph_from_lists, to_networkx
-from graphwarm.engine.reach import (
-    alternatives_text,
-    best_paths_to,
-    cold_probability,
-    explain_path,
-    path_names,
-    reach,
-    reach_record,
-)
+from graphwarm.engine.reach import best_paths_to, reach
+from graphwarm.engine.routes import cold_probability
 from graphwarm.errors import InputError, NotFoundError
 from graphwarm.settings import ProbabilitySettings, Settings
 
@@ -444,24 +438,17 @@ def _path_p(rg, config, route):
 def _old_by_member(rg, config):
     """Each member's best route per target the way it was built before: one Route list per
     member search, then a Python sort by (-P, hops, path)."""
-    from graphwarm.engine.reach import (
-        _group,
-        _make_routes,
-        _route_arrays,
-        _score,
-        _sources,
-        _Table,
-        _target_spec,
-    )
+    from graphwarm.engine._scoring import Table, member_sources, route_arrays, score, target_spec
+    from graphwarm.engine.reach import _group, _make_routes
 
     net = search_net(rg, config)
-    spec = _target_spec(rg, None)
-    table = _Table(rg, net, config, spec)
+    spec = target_spec(rg, None)
+    table = Table(rg, net, config, spec)
     rounds = config.max_hops - 1
     out = [[] for _ in range(table.n_targets)]
-    for m in _sources(rg, None).tolist():
+    for m in member_sources(rg, None).tolist():
         d1, h1, p1 = search(net, np.array([m]), rounds)
-        rows, paths = _route_arrays(_score(table, d1, h1, 2), p1, spec, 1)
+        rows, paths = route_arrays(score(table, d1, h1, 2), p1, spec, 1)
         routes = _group(rows.g, _make_routes(rows, paths, rg.person_id, spec), table.n_targets)
         for g, route in enumerate(routes):
             if route:
@@ -541,7 +528,7 @@ def test_member_searches_on_threads_equal_one_thread(monkeypatch):
 
 def _sorted_best_rows(rows, k):
     """The selection as it was written first: two sorts (floats included)."""
-    from graphwarm.engine.reach import _rank
+    from graphwarm.engine._scoring import rank
 
     gi = rows.g.astype(np.int64) * (int(rows.i.max(initial=0)) + 1) + rows.i
     order = np.lexsort((rows.hops, -rows.p, gi))
@@ -550,19 +537,19 @@ def _sorted_best_rows(rows, k):
     first[1:] = gi[1:] != gi[:-1]
     rows = rows.take(np.flatnonzero(first))
     rows = rows.take(np.lexsort((rows.i, rows.hops, -rows.p, rows.g)))
-    return rows.take(np.flatnonzero(_rank(rows.g) < k))
+    return rows.take(np.flatnonzero(rank(rows.g) < k))
 
 
 @pytest.mark.parametrize("seed", range(20))
 def test_best_rows_selection_equals_sorting(seed):
-    from graphwarm.engine.reach import _best_rows, _Rows
+    from graphwarm.engine._scoring import Rows, _best_rows
 
     rng = np.random.default_rng(seed)
     size = int(rng.integers(0, 400))
     g = rng.integers(0, 40, size)
     i = rng.integers(0, 30, size)
     p = rng.choice([0.1, 0.2, 0.3, 0.0], size)  # many ties
-    rows = _Rows(
+    rows = Rows(
         g=g,
         i=i,
         p=p,
@@ -584,7 +571,7 @@ def test_best_rows_selection_equals_sorting(seed):
     st.sampled_from([0, 2**40]),
 )
 def test_distinct_rows_groups_equal_rows(rows, shift):
-    from graphwarm.engine.reach import _distinct_rows
+    from graphwarm.engine.explain import _distinct_rows
 
     rows = np.where(rows >= 0, rows + shift, -1)  # a large shift takes the unpacked way
     first, inverse = _distinct_rows(rows)
