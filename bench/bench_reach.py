@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import network
 
 from graphwarm.engine._search import search, search_net
-from graphwarm.engine.graph import load_graph
+from graphwarm.engine.load import load_graph
 from graphwarm.engine.reach import reach
 from graphwarm.settings import Settings
 

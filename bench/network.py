@@ -199,7 +199,7 @@ def shared_employer(net: Network) -> np.ndarray:
 
 
 def strengths(net: Network, settings: Settings) -> np.ndarray:
-    """Tie strength of every tie, the way :func:`graphwarm.engine.graph.load_graph` computes it."""
+    """Tie strength of every tie, the way :func:`graphwarm.engine.load.load_graph` computes it."""
     return tie_strength_array(
         settings,
         msgs_ab=net.msgs_ab,

@@ -1,9 +1,7 @@
 """The referral graph: people, their ties and accounts, as compact arrays for the search.
 
-:func:`load_graph` reads the workspace's tables straight into numpy arrays (no networkx on the
-hot path: at 5 M ties a networkx build alone takes about a minute). The settings-independent
-arrays are kept in the workspace's ``graph_cache`` (numpy ``.npy`` blobs, no pickle) for the
-current ``generation``; every committed change drops them, and the next load rebuilds them.
+:func:`~graphwarm.engine.load.load_graph` reads a workspace into a :class:`ReferralGraph`
+(no networkx on the hot path: at 5 M ties a networkx build alone takes about a minute).
 :func:`to_networkx` builds the networkx model from those arrays for what reads it:
 explanations, the map, the tests.
 :func:`graph_from_lists` and :meth:`ReferralGraph.from_arrays` build a graph without a
@@ -34,14 +32,11 @@ Targets
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,31 +46,30 @@ from ..identity import company_key, email_key, name_key, url_key
 from ..settings import Settings
 from .strength import (
     StrengthBreakdown,
-    _day_numbers,
     colleague_strength,
     tie_strength,
-    tie_strength_array,
 )
 
 __all__ = [
     "TARGET_NAMED",
     "TARGET_TITLE",
+    "Excluder",
     "ReferralGraph",
     "buyer_title_pattern",
     "graph_from_lists",
-    "load_graph",
     "to_networkx",
 ]
 
 log = logging.getLogger(__name__)
 
 TARGET_NAMED = 1
+
 TARGET_TITLE = 2
 
 
 @dataclass(eq=False)
 class ReferralGraph:
-    """People, accounts and ties as arrays; build with :func:`load_graph` or
+    """People, accounts and ties as arrays; build with :func:`~graphwarm.engine.load.load_graph` or
     :meth:`from_arrays`.
 
     Per person ``i`` (``0 .. n_people-1``): ``person_id[i]``, ``is_member[i]``,
@@ -369,9 +363,6 @@ class ReferralGraph:
         return colleague_strength(self.settings, self.account_name[account])
 
 
-# -- builders -------------------------------------------------------------------------------
-
-
 def graph_from_lists(
     people: Iterable[Mapping[str, Any]],
     ties: Iterable[Sequence[Any] | Mapping[str, Any]],
@@ -396,7 +387,7 @@ def graph_from_lists(
     acc_index: dict[str, int] = {}
     acc_names: list[str] = []
     ids, member, target, excl, account, names, companies, titles = [], [], [], [], [], [], [], []
-    excluder = _Excluder(settings)
+    excluder = Excluder(settings)
     for number, person in enumerate(people, start=1):
         ids.append(int(person.get("id", number)))
         name = str(person.get("name") or f"person {ids[-1]}")
@@ -464,303 +455,6 @@ def graph_from_lists(
         companies=companies,
         settings=settings,
         signals=signals or None,
-    )
-
-
-def load_graph(
-    ws_or_conn: Any,
-    settings: Settings | None = None,
-    *,
-    keep_connection: bool = True,
-    cache: bool = True,
-) -> ReferralGraph:
-    """Read a workspace into a :class:`ReferralGraph` (arrays only; no networkx).
-
-    ``ws_or_conn``: a :class:`~graphwarm.workspace.store.Workspace`, an open ``sqlite3.Connection``
-    or a path to a workspace file. ``settings`` defaults to the workspace's own. With
-    ``keep_connection`` the graph keeps the connection to explain ties on demand
-    (:meth:`ReferralGraph.tie_breakdown`); keep the workspace open while you do.
-
-    With ``cache`` (the default) the settings-independent arrays (people, accounts, each pair's
-    summed signals, shared employers) are read from the workspace's ``graph_cache`` when it is
-    of the current generation, else read from the tables and stored there for next time; the
-    tie strengths, buyer titles and ``exclude`` are always applied from ``settings``.
-    ``cache=False`` reads the tables and leaves the cache alone (the same arrays).
-    """
-    conn, ws_settings = _connection(ws_or_conn)
-    settings = settings or ws_settings or Settings()
-    raw = _load_raw(conn) if cache else None
-    if raw is None:
-        raw = _read_raw_consistent(conn, store=cache)
-    return _graph_from_raw(conn, raw, settings, keep_connection)
-
-
-# -- reading the workspace ------------------------------------------------------------------
-
-# What the cache holds: settings-independent arrays (``*_text``: strings, see _pack_text).
-_RAW_ARRAYS = (
-    "person_id",
-    "account",
-    "is_member",
-    "is_target",
-    "excluded",
-    "account_id",
-    "account_is_target",
-    "u",
-    "v",
-    "msgs_ab",
-    "msgs_ba",
-    "endorsements",
-    "relationship",
-    "given",
-    "last_msg",
-    "connected_on",
-    "first_msg",
-    "shared",
-)
-_RAW_TEXTS = ("names", "companies", "titles", "account_name")
-_CACHE_FORMAT = 1  # bump when what the cache holds changes meaning
-
-
-def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
-    """The settings-independent arrays, straight from the tables."""
-    q = conn.execute
-    rows = q(
-        "SELECT id, coalesce(account_id, -1), is_member, is_target, excluded, name, company, "
-        "title FROM people ORDER BY id"
-    ).fetchall()
-    if rows:
-        pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(*rows, strict=True)
-    else:
-        pid_t = acc_t = mem_t = tgt_t = exc_t = name_t = comp_t = title_t = ()
-    del rows
-    person_id = np.array(pid_t, dtype=np.int64)
-    acc_rows = q("SELECT id, name FROM accounts ORDER BY id").fetchall()
-    account_id = np.array([r[0] for r in acc_rows], dtype=np.int64)
-    account_name = [r[1] for r in acc_rows]
-    account = _positions_of(account_id, np.array(acc_t, dtype=np.int64)).astype(np.int32)
-    acc_target = np.zeros(account_id.shape[0], dtype=bool)
-    target_ids = np.array(
-        [r[0] for r in q("SELECT DISTINCT account_id FROM account_targets")], dtype=np.int64
-    )
-    hits = _positions_of(account_id, target_ids)
-    acc_target[hits[hits >= 0]] = True
-    u, v, cols = _read_ties(conn, person_id)
-    shared = _shared_employer(conn, person_id, account_id, account, u, v)
-    return {
-        "person_id": person_id,
-        "account": account,
-        "is_member": np.array(mem_t, dtype=bool).reshape(-1),
-        "is_target": np.array(tgt_t, dtype=bool).reshape(-1),
-        "excluded": np.array(exc_t, dtype=bool).reshape(-1),
-        "account_id": account_id,
-        "account_is_target": acc_target,
-        "u": u,
-        "v": v,
-        **cols,
-        "shared": shared,
-        "names": list(name_t),
-        "companies": list(comp_t),
-        "titles": list(title_t),
-        "account_name": account_name,
-    }
-
-
-def _read_raw_consistent(conn: sqlite3.Connection, *, store: bool) -> dict[str, Any]:
-    """:func:`_read_raw` from one snapshot; with ``store``, also write it to the cache in the
-    same transaction, so a change committed meanwhile makes the write fail (SQLite refuses to
-    upgrade a stale read snapshot) rather than cache stale arrays."""
-    if conn.in_transaction:  # the caller's transaction: read in it, leave the cache alone
-        return _read_raw(conn)
-    conn.execute("BEGIN")
-    try:
-        raw = _read_raw(conn)
-        if store:
-            _store_raw(conn, raw)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as err:  # busy: the arrays read are still consistent
-        log.debug("graph cache not written: %s", err)
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-    return raw
-
-
-def _fingerprint(conn: sqlite3.Connection) -> np.ndarray:
-    """Cheap counts that a writer going around the generation counter still changes."""
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM people), (SELECT coalesce(max(id), 0) FROM people), "
-        "(SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports), "
-        "(SELECT count(*) FROM accounts)"
-    ).fetchone()
-    return np.array([_CACHE_FORMAT, *row], dtype=np.int64)
-
-
-def _has_cache(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('graph_cache', 'workspace_meta')"
-        ).fetchone()[0]
-        == 2
-    )
-
-
-def _store_raw(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> None:
-    """Write ``raw`` into ``graph_cache`` (inside the caller's read transaction)."""
-    from ..workspace.store import workspace_generation
-
-    if not _has_cache(conn):
-        return
-    generation = workspace_generation(conn)
-    if generation is None:
-        return
-    blobs: list[tuple[str, int, str, bytes]] = []
-    for name in _RAW_ARRAYS:
-        arr = np.ascontiguousarray(raw[name])
-        blobs.append((name, generation, arr.dtype.str, _npy(_compact(arr))))
-    for name in _RAW_TEXTS:
-        text, none = _pack_text(raw[name])
-        blobs.append((name + ":text", generation, "|u1", _npy(text)))
-        blobs.append((name + ":none", generation, "|b1", _npy(none)))
-    blobs.append(("fingerprint", generation, "<i8", _npy(_fingerprint(conn))))
-    try:
-        conn.execute("DELETE FROM graph_cache")
-        conn.executemany(
-            "INSERT INTO graph_cache (name, generation, dtype, data) VALUES (?, ?, ?, ?)", blobs
-        )
-    except sqlite3.OperationalError as err:  # read-only file, locked: carry on uncached
-        log.debug("graph cache not written: %s", err)
-
-
-def _load_raw(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    """The cached arrays if the cache is of the current generation, else ``None``."""
-    from ..workspace.store import workspace_generation
-
-    if not _has_cache(conn):
-        return None
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")  # one snapshot for the generation and the blobs
-    try:
-        generation = workspace_generation(conn)
-        rows = conn.execute("SELECT name, generation, dtype, data FROM graph_cache").fetchall()
-        stored = {name: (gen, dtype, data) for name, gen, dtype, data in rows}
-        del rows
-        fp = stored.get("fingerprint")
-        if (
-            generation is None
-            or fp is None
-            or any(gen != generation for gen, _, _ in stored.values())
-            or not np.array_equal(_from_npy(fp[2]), _fingerprint(conn))
-        ):
-            return None
-        raw: dict[str, Any] = {}
-        for name in _RAW_ARRAYS:
-            if name not in stored:
-                return None
-            _, dtype, data = stored.pop(name)
-            raw[name] = _from_npy(data).astype(np.dtype(dtype), copy=False)
-        for name in _RAW_TEXTS:
-            text, none = stored.get(name + ":text"), stored.get(name + ":none")
-            if text is None or none is None:
-                return None
-            values = _unpack_text(_from_npy(text[2]), _from_npy(none[2]))
-            if values is None:
-                return None
-            raw[name] = values
-        return raw
-    except (ValueError, OSError, sqlite3.DatabaseError) as err:  # damaged cache: read tables
-        log.warning("graph cache unreadable, reading the tables: %s", err)
-        return None
-    finally:
-        if own:
-            conn.execute("COMMIT")
-
-
-def _npy(arr: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, arr, allow_pickle=False)
-    return buf.getvalue()
-
-
-def _from_npy(data: bytes) -> np.ndarray:
-    return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-def _compact(arr: np.ndarray) -> np.ndarray:
-    """A float64 column as float32 when that loses nothing (counts, day numbers, NaN)."""
-    if arr.dtype == np.float64 and arr.size:
-        small = arr.astype(np.float32)
-        if np.array_equal(small.astype(np.float64), arr, equal_nan=True):
-            return small
-    return arr
-
-
-def _pack_text(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as one UTF-8 buffer joined by NUL, plus a mask of ``None``."""
-    none = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    joined = "\0".join("" if v is None else str(v) for v in values)
-    return np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8), none
-
-
-def _unpack_text(buf: np.ndarray, none: np.ndarray) -> list[str | None] | None:
-    """The strings back; ``None`` if they do not fit (a NUL inside a name)."""
-    size = none.shape[0]
-    values: list[str | None] = (
-        buf.tobytes().decode("utf-8", "surrogatepass").split("\0") if size else []
-    )
-    if len(values) != size:
-        return None
-    if none.any():
-        for i in np.flatnonzero(none).tolist():
-            values[i] = None
-    return values
-
-
-def _graph_from_raw(
-    conn: sqlite3.Connection, raw: Mapping[str, Any], settings: Settings, keep_connection: bool
-) -> ReferralGraph:
-    """Apply the settings (exclusions, tie strength, buyer titles) to the raw arrays."""
-    person_id = raw["person_id"]
-    excluded = raw["excluded"].copy()
-    extra = _excluded_ids(conn, settings)
-    if extra.size:
-        pos = _positions_of(person_id, extra)
-        excluded[pos[pos >= 0]] = True
-    shared = raw["shared"]
-    s = tie_strength_array(
-        settings,
-        msgs_ab=raw["msgs_ab"],
-        msgs_ba=raw["msgs_ba"],
-        endorsements=raw["endorsements"],
-        relationship=raw["relationship"],
-        given=raw["given"],
-        last_msg=raw["last_msg"],
-        connected_on=raw["connected_on"],
-        first_msg=raw["first_msg"],
-        shared_employer=shared,
-    )
-    return ReferralGraph.from_arrays(
-        person_id=person_id,
-        is_member=raw["is_member"],
-        account=raw["account"],
-        edge_u=raw["u"],
-        edge_v=raw["v"],
-        edge_s=s,
-        edge_shared=shared,
-        account_id=raw["account_id"],
-        account_name=raw["account_name"],
-        account_is_target=raw["account_is_target"],
-        named_target=raw["is_target"],
-        titles=raw["titles"],
-        excluded=excluded,
-        names=raw["names"],
-        companies=raw["companies"],
-        settings=settings,
-        conn=conn if keep_connection else None,
     )
 
 
@@ -869,9 +563,6 @@ def buyer_title_pattern(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
-# -- internals ------------------------------------------------------------------------------
-
-
 def _match_titles(titles: Sequence[str | None], patterns: Iterable[str]) -> np.ndarray:
     """Which titles match a buyer pattern; each distinct title is tested once."""
     regex = buyer_title_pattern(patterns)
@@ -931,94 +622,15 @@ def _targets(
     return kind, pseudo
 
 
-def _positions_of(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Index of each id in ``sorted_ids``; ``-1`` where absent."""
-    if sorted_ids.size == 0:
-        return np.full(ids.shape, -1, dtype=np.int64)
-    pos = np.searchsorted(sorted_ids, ids)
-    pos = np.minimum(pos, sorted_ids.shape[0] - 1)
-    return np.where(sorted_ids[pos] == ids, pos, -1)
+def _fetch_tie(conn: sqlite3.Connection, a: int, b: int) -> dict[str, Any] | None:
+    cur = conn.execute("SELECT * FROM ties WHERE a = ? AND b = ?", (a, b))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {d[0]: value for d, value in zip(cur.description, row, strict=True)}
 
 
-_TIE_COLUMNS = (
-    "a, b, msgs_ab, msgs_ba, endorse_ab + endorse_ba + recs_ab + recs_ba, kind IS NOT NULL, "
-    "coalesce(strength, 'nan'), last_msg, connected_on, first_msg"
-)
-
-
-def _read_ties(
-    conn: sqlite3.Connection, person_id: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """The ``ties`` view's sums, computed in numpy from the plain ``signals`` rows.
-
-    Same result as ``SELECT … FROM ties`` (counts summed, first dates min, last date max, any
-    relationship kind, strongest given strength), but about twice as fast: SQLite's GROUP BY
-    and the view's ``group_concat`` cost more than reading the rows.
-    """
-    rows = conn.execute(f"SELECT {_TIE_COLUMNS} FROM signals ORDER BY a, b").fetchall()
-    if rows:
-        a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*rows, strict=True)
-    else:
-        a = b = ab = ba = endorse = rel = given = last = connected = first = ()
-    del rows
-    size = len(a)
-    pair = np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
-    cols = {
-        "msgs_ab": np.array(ab, dtype=np.float64),
-        "msgs_ba": np.array(ba, dtype=np.float64),
-        "endorsements": np.array(endorse, dtype=np.float64),
-        "relationship": np.array(rel, dtype=np.float64),
-        "given": np.array(given, dtype=np.float64),
-        "last_msg": _day_numbers(last, size),
-        "connected_on": _day_numbers(connected, size),
-        "first_msg": _day_numbers(first, size),
-    }
-    start = np.ones(size, dtype=bool)
-    start[1:] = (pair[0][1:] != pair[0][:-1]) | (pair[1][1:] != pair[1][:-1])
-    if not start.all():  # a pair seen by several imports: combine like the view does
-        at = np.flatnonzero(start)
-        for key in ("msgs_ab", "msgs_ba", "endorsements"):
-            cols[key] = np.add.reduceat(cols[key], at)
-        for key in ("relationship", "given", "last_msg"):
-            cols[key] = np.fmax.reduceat(cols[key], at)
-        for key in ("connected_on", "first_msg"):
-            cols[key] = np.fmin.reduceat(cols[key], at)
-        pair = pair[0][at], pair[1][at]
-    cols["relationship"] = cols["relationship"] > 0
-    u = _positions_of(person_id, pair[0])
-    v = _positions_of(person_id, pair[1])
-    return u, v, cols
-
-
-def _shared_employer(
-    conn: sqlite3.Connection,
-    person_id: np.ndarray,
-    account_id: np.ndarray,
-    account: np.ndarray,
-    u: np.ndarray,
-    v: np.ndarray,
-) -> np.ndarray:
-    """Same current account, or one side's positions name the other's current account."""
-    ok = (u >= 0) & (v >= 0)
-    au = np.where(ok, account[np.where(ok, u, 0)], -1).astype(np.int64)
-    av = np.where(ok, account[np.where(ok, v, 0)], -1).astype(np.int64)
-    shared = (au >= 0) & (au == av)
-    rows = conn.execute(
-        "SELECT DISTINCT person_id, account_id FROM positions WHERE account_id IS NOT NULL"
-    ).fetchall()
-    if rows:
-        pos = np.array(rows, dtype=np.int64)
-        who = _positions_of(person_id, pos[:, 0])
-        where = _positions_of(account_id, pos[:, 1])
-        good = (who >= 0) & (where >= 0)
-        width = account_id.shape[0] + 1
-        known = np.unique(who[good] * width + where[good])
-        shared |= (av >= 0) & np.isin(u.astype(np.int64) * width + av, known)
-        shared |= (au >= 0) & np.isin(v.astype(np.int64) * width + au, known)
-    return shared
-
-
-class _Excluder:
+class Excluder:
     """``settings.exclude`` as sets of name, URL and e-mail keys."""
 
     def __init__(self, settings: Settings) -> None:
@@ -1039,49 +651,3 @@ class _Excluder:
             or url_key(url) in self.urls
             or email_key(email) in self.emails
         )
-
-
-def _excluded_ids(conn: sqlite3.Connection, settings: Settings) -> np.ndarray:
-    """Ids of people that ``settings.exclude`` names (by name, profile URL or e-mail)."""
-    ex = _Excluder(settings)
-    found: set[int] = set()
-    for column, keys in (("name_key", ex.names), ("url_key", ex.urls)):
-        if keys:
-            marks = ",".join("?" * len(keys))
-            found.update(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM people WHERE {column} IN ({marks})", sorted(keys)
-                )
-            )
-    if ex.emails:
-        marks = ",".join("?" * len(ex.emails))
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT person_id FROM emails WHERE email IN ({marks})", sorted(ex.emails)
-            )
-        )
-    return np.array(sorted(found), dtype=np.int64)
-
-
-def _fetch_tie(conn: sqlite3.Connection, a: int, b: int) -> dict[str, Any] | None:
-    cur = conn.execute("SELECT * FROM ties WHERE a = ? AND b = ?", (a, b))
-    row = cur.fetchone()
-    if row is None:
-        return None
-    return {d[0]: value for d, value in zip(cur.description, row, strict=True)}
-
-
-def _connection(ws_or_conn: Any) -> tuple[sqlite3.Connection, Settings | None]:
-    if isinstance(ws_or_conn, sqlite3.Connection):
-        return ws_or_conn, None
-    if isinstance(ws_or_conn, str | Path):
-        from ..workspace.store import Workspace
-
-        ws = Workspace(ws_or_conn, create=False)
-        return ws.conn, ws.settings
-    conn = getattr(ws_or_conn, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        return conn, getattr(ws_or_conn, "settings", None)
-    raise TypeError(f"load_graph needs a Workspace, a connection or a path, not {ws_or_conn!r}")

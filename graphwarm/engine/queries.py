@@ -23,7 +23,8 @@ from .explain import (
     reach_record,
     target_fields,
 )
-from .graph import ReferralGraph, load_graph
+from .graph import ReferralGraph
+from .load import load_graph
 from .reach import best_paths_to, reach
 from .routes import LABELS, TargetReach
 

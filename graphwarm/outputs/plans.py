@@ -41,7 +41,8 @@ import numpy as np
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..engine.explain import explain_path, node_names
-from ..engine.graph import ReferralGraph, load_graph
+from ..engine.graph import ReferralGraph
+from ..engine.load import load_graph
 from ..engine.reach import reach
 from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
 from ..engine.strength import strength_word

@@ -13,9 +13,9 @@ from graphwarm.engine.graph import (
     ReferralGraph,
     buyer_title_pattern,
     graph_from_lists,
-    load_graph,
     to_networkx,
 )
+from graphwarm.engine.load import load_graph
 from graphwarm.engine.strength import tie_strength
 from graphwarm.settings import Settings
 from graphwarm.workspace.store import Workspace

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from test_graph import AS_OF, _workspace
 
 from graphwarm import forget_person, import_linkedin
-from graphwarm.engine import graph as graph_module
-from graphwarm.engine.graph import ReferralGraph, load_graph
+from graphwarm.engine import load as load_module
+from graphwarm.engine.graph import ReferralGraph
+from graphwarm.engine.load import load_graph
 from graphwarm.engine.reach import reach
 from graphwarm.settings import Settings
 from graphwarm.workspace.store import Workspace, workspace_generation
@@ -44,7 +45,7 @@ def no_table_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(conn: sqlite3.Connection) -> None:
         raise AssertionError("read the tables, expected the cache")
 
-    monkeypatch.setattr(graph_module, "_read_raw", fail)
+    monkeypatch.setattr(load_module, "_read_raw", fail)
 
 
 def test_cached_load_equals_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,7 +110,7 @@ def test_a_change_during_the_read_is_not_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws = _workspace(tmp_path / "w.db")
-    read = graph_module._read_raw
+    read = load_module._read_raw
 
     def read_then_someone_writes(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
         raw = read(conn)
@@ -118,11 +119,11 @@ def test_a_change_during_the_read_is_not_cached(
         other.close()
         return raw
 
-    monkeypatch.setattr(graph_module, "_read_raw", read_then_someone_writes)
+    monkeypatch.setattr(load_module, "_read_raw", read_then_someone_writes)
     g = load_graph(ws, S)
     assert g.title_of(g.index_of(7)) == "Driver"  # the snapshot it read
     assert cached_rows(ws) == 0  # … but not cached: the file changed meanwhile
-    monkeypatch.setattr(graph_module, "_read_raw", read)
+    monkeypatch.setattr(load_module, "_read_raw", read)
     assert load_graph(ws, S).title_of(g.index_of(7)) == "CFO"
     ws.close()
 
@@ -156,10 +157,10 @@ def test_a_workspace_from_before_the_cache_gets_it(tmp_path: Path) -> None:
 
 def test_text_packing_round_trip_and_nul() -> None:
     values = ["Åsa Öberg", None, "", "名前", "a,b;\n"]
-    text, none = graph_module._pack_text(values)
-    assert graph_module._unpack_text(text, none) == values
-    text, none = graph_module._pack_text(["a\0b", "c"])
-    assert graph_module._unpack_text(text, none) is None  # does not fit: read the tables
+    text, none = load_module._pack_text(values)
+    assert load_module._unpack_text(text, none) == values
+    text, none = load_module._pack_text(["a\0b", "c"])
+    assert load_module._unpack_text(text, none) is None  # does not fit: read the tables
 
 
 @st.composite
