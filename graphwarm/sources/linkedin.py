@@ -1,323 +1,34 @@
-"""Readers for LinkedIn's "Get a copy of your data" exports.
-
-An export is a ``.zip``, the folder it unpacks to, or loose files from one. Each file is recognised
-by its header (file names vary in case across years), read with the real CSV reader of
-:mod:`graphwarm.sources._csvfile`, and turned into :mod:`graphwarm.sources.records`. Message
-*content* and subjects are never kept: only counts and dates per pair.
+"""Readers for the files of a LinkedIn export (:mod:`graphwarm.sources.linkedin_export` finds
+and recognises them): connections, messages, endorsements and recommendations, turned into
+:mod:`graphwarm.sources.records`. Message *content* and subjects are never kept: only counts
+and dates per pair.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import pickle
-import queue
-import signal
-import sys
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from operator import itemgetter
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import GraphwarmError, InputError
 from ..identity import name_key, url_key
-from ._csvfile import Source, Table, read_table
-from ._dates import parse_date, parse_month
-from .records import PersonRecord, PositionRecord, TieRecord
+from ._dates import parse_date
+from .linkedin_export import Columns, Part, full_name, open_part
+from .records import PersonRecord, TieRecord
+
+if TYPE_CHECKING:
+    from .read_ahead import ReadAhead
 
 __all__ = [
-    "PARTS",
+    "READERS",
+    "ConnectionRow",
     "ConnectionsReader",
-    "Export",
-    "Part",
-    "ReadAhead",
-    "classify_header",
-    "find_exports",
+    "EndorsementsReader",
+    "MessagesReader",
+    "PartReader",
+    "RecommendationsReader",
+    "invitation_owner_url",
 ]
-
-# Part kinds, in the order they are imported (connections first: later parts look people up
-# in them).
-PARTS = (
-    "profile",
-    "positions",
-    "connections",
-    "messages",
-    "endorsements_received",
-    "endorsements_given",
-    "recommendations_received",
-    "recommendations_given",
-    "invitations",
-)
-_FILE_NAMES = {
-    "profile.csv": "profile",
-    "positions.csv": "positions",
-    "connections.csv": "connections",
-    "messages.csv": "messages",
-    "invitations.csv": "invitations",
-    "endorsement_received_info.csv": "endorsements_received",
-    "endorsement_given_info.csv": "endorsements_given",
-    "recommendations_received.csv": "recommendations_received",
-    "recommendations_given.csv": "recommendations_given",
-}
-_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("connections", frozenset({"first name", "last name", "connected on"})),
-    ("messages", frozenset({"conversation id", "from", "sender profile url", "date"})),
-    ("messages", frozenset({"from", "to", "date", "content", "direction"})),
-    ("invitations", frozenset({"from", "to", "sent at", "direction"})),
-    ("endorsements_received", frozenset({"endorser first name", "endorser last name"})),
-    ("endorsements_given", frozenset({"endorsee first name", "endorsee last name"})),
-    ("recommendations", frozenset({"first name", "last name", "creation date", "status"})),
-    ("positions", frozenset({"company name", "title", "started on"})),
-    ("profile", frozenset({"first name", "last name", "headline"})),
-)
-_KNOWN_FILES = (
-    "Connections.csv, messages.csv, Invitations.csv, Endorsement_*_Info.csv, "
-    "Recommendations_*.csv, Profile.csv, Positions.csv"
-)
-
-
-def classify_header(header: list[str]) -> str | None:
-    """Which LinkedIn file a header belongs to (``recommendations`` has no direction yet)."""
-    names = {h.strip().lower() for h in header}
-    for kind, needed in _SIGNATURES:
-        if needed <= names:
-            return kind
-    return None
-
-
-@dataclass
-class Part:
-    """One file of an export, recognised, with its content hash."""
-
-    kind: str
-    source: Source
-    sha256: str
-
-
-@dataclass
-class Export:
-    """One member's export: its files by kind, and the files that were not used."""
-
-    label: str
-    parts: dict[str, Part] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)
-
-    def member_name(self) -> str | None:
-        """The owner's name from Profile.csv, if the export has one."""
-        part = self.parts.get("profile")
-        if part is None:
-            return None
-        table = _table(part.source, "profile")
-        col = _Columns(table)
-        for row in table.rows():
-            name = _full_name(col.get(row.fields, "first name"), col.get(row.fields, "last name"))
-            if name:
-                return name
-        return None
-
-    def member_position(self) -> PositionRecord | None:
-        """The member's current position (the newest one without an end date)."""
-        current = [p for p in self.positions() if not p.finished]
-        return max(current, key=lambda p: p.started or "", default=None)
-
-    def positions(self) -> list[PositionRecord]:
-        part = self.parts.get("positions")
-        if part is None:
-            return []
-        table = _table(part.source, "positions")
-        col = _Columns(table)
-        out = []
-        for row in table.rows():
-            company = col.get(row.fields, "company name")
-            if not company:
-                continue
-            out.append(
-                PositionRecord(
-                    company=company,
-                    title=col.get(row.fields, "title") or None,
-                    started=_month(col.get(row.fields, "started on")),
-                    finished=_month(col.get(row.fields, "finished on")),
-                    line=row.line,
-                )
-            )
-        return out
-
-
-def find_exports(paths: list[str | Path]) -> list[Export]:
-    """Group the paths a user gave into exports: each zip or folder is one, loose files one.
-
-    Raises :class:`InputError` for a missing path, a zip or folder with no LinkedIn file in it,
-    or a file whose name and content disagree.
-    """
-    exports: list[Export] = []
-    loose = Export(label="")
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError("no such file or folder", file=path, hint="check the path")
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            sources = [Source(name=str(path / p.relative_to(path)), open=_opener(p)) for p in files]
-            exports.append(_export_of(str(path), sources, strict_names=True))
-        elif zipfile.is_zipfile(path):
-            exports.append(_export_of(str(path), _zip_sources(path), strict_names=True))
-        else:
-            source = Source.from_path(path)
-            kind = _kind_of_loose(source)
-            if kind in loose.parts:
-                raise InputError(
-                    f"two {kind} files given for one export "
-                    f"({loose.parts[kind].source.name} and {path})",
-                    file=path,
-                    hint="import each member's export in its own command, with --member",
-                )
-            loose.parts[kind] = Part(kind, source, source.sha256())
-            loose.label = f"{loose.label} + {path}" if loose.label else str(path)
-    if loose.parts:
-        exports.append(loose)
-    return exports
-
-
-def _opener(path: Path) -> Callable:
-    return lambda: path.open("rb")
-
-
-def _zip_sources(path: Path) -> list[Source]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(
-            f"is a damaged zip archive ({err})", file=path, hint="download the export again"
-        ) from err
-
-    def opener(member: str) -> Callable:
-        def open_member():  # type: ignore[no-untyped-def]
-            archive = zipfile.ZipFile(path)
-            return archive.open(member)
-
-        return open_member
-
-    return [Source(name=f"{path}:{n}", open=opener(n)) for n in names]
-
-
-def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
-    export = Export(label=label)
-    for source in sources:
-        base = source.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
-        kind = _FILE_NAMES.get(base)
-        if kind is None:
-            export.ignored.append(source.name)
-            continue
-        table = _table(source, kind)  # checks that the header fits the name
-        del table
-        if kind in export.parts:
-            export.ignored.append(source.name)
-            continue
-        export.parts[kind] = Part(kind, source, source.sha256())
-    if not export.parts:
-        raise InputError(
-            "holds no LinkedIn export file",
-            file=label,
-            hint=f"expected some of {_KNOWN_FILES}",
-        )
-    return export
-
-
-def _kind_of_loose(source: Source) -> str:
-    named = _FILE_NAMES.get(Path(source.name).name.lower())
-    if named is not None:  # LinkedIn's own name: its content must agree
-        _table(source, named)
-        return named
-    table = read_table(source, looks_like_header=lambda h: classify_header(h) is not None)
-    kind = classify_header(table.header)
-    if kind is None:  # pragma: no cover - read_table only returns matching headers
-        raise InputError("is not a LinkedIn export file", file=source.name)
-    if kind == "recommendations":
-        lower = source.name.lower()
-        if "given" in lower:
-            return "recommendations_given"
-        if "received" in lower:
-            return "recommendations_received"
-        raise InputError(
-            "is a recommendations file, but its name does not say given or received",
-            file=source.name,
-            hint="keep LinkedIn's name: Recommendations_Given.csv or Recommendations_Received.csv",
-        )
-    return kind
-
-
-def _table(source: Source, kind: str) -> Table:
-    """Open one part, checking its header is the kind its name says."""
-    wanted = "recommendations" if kind.startswith("recommendations") else kind
-
-    def fits(header: list[str]) -> bool:
-        return classify_header(header) is not None
-
-    try:
-        table = read_table(source, looks_like_header=fits)
-    except InputError as err:
-        if "header" in err.message:
-            raise InputError(
-                f"does not look like LinkedIn's {_display(kind)}",
-                file=source.name,
-                hint=f"its header should hold {', '.join(sorted(_needed(wanted)))}",
-            ) from err
-        raise
-    found = classify_header(table.header)
-    if found != wanted:
-        raise InputError(
-            f"is named like {_display(kind)} but holds {_display(found or 'something else')}"
-            f" (header: {', '.join(table.header[:6])})",
-            file=source.name,
-            hint="check you gave the right file",
-        )
-    return table
-
-
-def _needed(kind: str) -> frozenset[str]:
-    return next(needed for k, needed in _SIGNATURES if k == kind)
-
-
-def _display(kind: str) -> str:
-    names = {v: k for k, v in _FILE_NAMES.items()}
-    names["recommendations"] = "Recommendations_*.csv"
-    names["messages"] = "messages.csv"
-    return (
-        names.get(kind, kind)
-        .replace("connections", "Connections")
-        .replace("profile", "Profile")
-        .replace("positions", "Positions")
-        .replace("invitations", "Invitations")
-    )
-
-
-class _Columns:
-    """Column positions by lower-case header name."""
-
-    def __init__(self, table: Table) -> None:
-        self.index = {h.strip().lower(): i for i, h in enumerate(table.header)}
-
-    def get(self, fields: list[str], name: str) -> str:
-        i = self.index.get(name)
-        return fields[i] if i is not None and i < len(fields) else ""
-
-    def has(self, name: str) -> bool:
-        return name in self.index
-
-
-def _full_name(first: str, last: str) -> str:
-    return " ".join(p for p in (first.strip(), last.strip()) if p)
-
-
-def _month(text: str) -> str | None:
-    try:
-        return parse_month(text)
-    except ValueError:
-        return None
-
 
 # -- the parts that give ties ---------------------------------------------------------------
 
@@ -330,8 +41,8 @@ class PartReader:
         self.rows_read = 0
         self.skipped: list[tuple[int, str]] = []
         self.notes: list[str] = []
-        self._table = _table(part.source, part.kind)
-        self._cols = _Columns(self._table)
+        self._table = open_part(part.source, part.kind)
+        self._cols = Columns(self._table)
 
     def finish(self) -> None:
         self.skipped = sorted(self._table.skipped + self.skipped)
@@ -435,125 +146,6 @@ class ConnectionsReader(PartReader):
             )
 
 
-class ReadAhead:
-    """Parses the Connections.csv of several exports in a worker process, in order.
-
-    While the import resolves and writes one export, the next one's file is being read on
-    the other core. Rows come through a bounded queue in chunks, so memory stays bounded
-    whatever the size of the files; each file's counts, skipped rows and notes follow its
-    rows, and an error comes where it happened, with its file, line and hint, to be raised
-    when the import gets there. The rows are those :meth:`ConnectionsReader.parsed` gives.
-    Use it as a context manager: leaving it stops the worker.
-    """
-
-    _CHUNK_ROWS = 1000
-    _QUEUE_CHUNKS = 24  # at most this many chunks read ahead (~24,000 rows, a few MB)
-
-    def __init__(self, parts: list[Part]) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._parts = parts
-        self._next = 0
-        self._queue = ctx.Queue(maxsize=self._QUEUE_CHUNKS)
-        self._process = ctx.Process(
-            target=_read_ahead,
-            args=(parts, self._queue, self._CHUNK_ROWS),
-            name="graphwarm-read-ahead",
-            daemon=True,
-        )
-        gc.freeze()  # the worker is a fork: keep its garbage collector off the parent's pages
-        try:
-            self._process.start()
-        finally:
-            gc.unfreeze()
-
-    @staticmethod
-    def available() -> bool:
-        """Whether this platform can fork a worker (Linux and other Unixes but macOS)."""
-        return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._queue.close()
-
-    def rows(self, reader: ConnectionsReader) -> Iterator[ConnectionRow]:
-        """The parsed rows of ``reader``'s file; then its counts, skipped rows and notes."""
-        index = next(i for i, p in enumerate(self._parts) if p is reader.part)
-        while self._next < index:  # a file that was never read through: pass over its rows
-            for _ in self._stream(None):
-                pass
-        if self._next != index:
-            raise RuntimeError(f"{reader.part.source.name} was already read")
-        return self._stream(reader)
-
-    def _stream(self, reader: ConnectionsReader | None) -> Iterator[ConnectionRow]:
-        while True:
-            message = self._get()
-            if message[0] == "rows":
-                yield from message[1]
-                continue
-            self._next += 1
-            if message[0] == "end":
-                if reader is not None:
-                    reader.rows_read, reader.skipped, reader.bad_dates, notes = message[1:]
-                    reader.notes.extend(notes)
-                return
-            if message[0] == "error":
-                cls, text, file, line, column, hint = message[1:]
-                raise cls(text, file=file, line=line, column=column, hint=hint)
-            raise message[1]
-
-    def _get(self) -> tuple:
-        while True:
-            try:
-                return self._queue.get(timeout=1.0)
-            except queue.Empty:
-                if self._process.exitcode is None:
-                    continue
-            try:  # the worker has ended: whatever it sent is in the pipe by now
-                return self._queue.get(timeout=1.0)
-            except queue.Empty:
-                raise RuntimeError(
-                    "the process reading Connections.csv ahead stopped unexpectedly "
-                    f"(exit code {self._process.exitcode})"
-                ) from None
-
-
-def _read_ahead(parts: list[Part], out: multiprocessing.Queue, chunk_rows: int) -> None:
-    """The worker of :class:`ReadAhead`: each part's rows in chunks, then its summary."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    gc.disable()  # rows are plain tuples: no cycles to collect
-    for part in parts:
-        try:
-            reader = ConnectionsReader(part, lookup=False)
-            chunk: list[ConnectionRow] = []
-            for row in reader.parsed():
-                chunk.append(row)
-                if len(chunk) == chunk_rows:
-                    out.put(("rows", chunk))
-                    chunk = []
-            if chunk:
-                out.put(("rows", chunk))
-            out.put(("end", reader.rows_read, reader.skipped, reader.bad_dates, reader.notes))
-        except GraphwarmError as err:
-            out.put(("error", type(err), err.message, err.file, err.line, err.column, err.hint))
-            return
-        except Exception as err:  # a bug: hand it over as it is, if it can travel
-            try:
-                pickle.dumps(err)
-            except Exception:
-                err = RuntimeError(f"reading {part.source.name}: {err!r}")
-            out.put(("failed", err))
-            return
-
-
 class MessagesReader(PartReader):
     """messages.csv: counts and first/last dates per pair, never content or subjects.
 
@@ -573,8 +165,8 @@ class MessagesReader(PartReader):
     def find_owner(self) -> str | None:
         """The owner's profile URL, read ahead of the import so the member can be matched by
         it (a colleague's connections may already hold them)."""
-        table = _table(self.part.source, self.part.kind)
-        col = _Columns(table)
+        table = open_part(self.part.source, self.part.kind)
+        col = Columns(table)
         if not col.has("sender profile url"):
             return None
         conversations: dict[str, set[str]] = {}
@@ -750,7 +342,7 @@ class EndorsementsReader(PartReader):
             if status in ("REJECTED", "HIDDEN", "DELETED"):
                 self.skipped.append((row.line, f"endorsement status {status}"))
                 continue
-            name = _full_name(col.get(f, f"{who} first name"), col.get(f, f"{who} last name"))
+            name = full_name(col.get(f, f"{who} first name"), col.get(f, f"{who} last name"))
             url = col.get(f, f"{who} public url")
             if not name and not url:
                 self.skipped.append((row.line, "no name and no URL"))
@@ -780,7 +372,7 @@ class RecommendationsReader(PartReader):
         for row in self._table.rows():
             self.rows_read += 1
             f = row.fields
-            name = _full_name(col.get(f, "first name"), col.get(f, "last name"))
+            name = full_name(col.get(f, "first name"), col.get(f, "last name"))
             if not name:
                 self.skipped.append((row.line, "no name"))
                 continue
@@ -798,8 +390,8 @@ class RecommendationsReader(PartReader):
 
 def invitation_owner_url(part: Part) -> tuple[str | None, int]:
     """The owner's profile URL as Invitations.csv shows it, and the rows read."""
-    table = _table(part.source, "invitations")
-    col = _Columns(table)
+    table = open_part(part.source, "invitations")
+    col = Columns(table)
     counts: Counter[str] = Counter()
     rows = 0
     for row in table.rows():

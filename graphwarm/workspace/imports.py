@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..identity import name_key
-from ..sources import crm, linkedin
+from ..sources import crm, linkedin, linkedin_export, read_ahead
 from ..sources.records import ImportReport, PersonRecord, PositionRecord, TieRecord
 from .store import Workspace
 
@@ -247,7 +247,7 @@ def import_linkedin(
     Several exports may be given at once; each names its member through its Profile.csv, or
     ``member`` names the one member whose export this is. All of it lands, or none of it.
     """
-    exports = linkedin.find_exports(paths)
+    exports = linkedin_export.find_exports(paths)
     if member and len(exports) > 1:
         raise InputError(
             f"--member names one member, but {len(exports)} exports were given",
@@ -260,23 +260,23 @@ def import_linkedin(
     return reports
 
 
-def _read_ahead(exports: list[linkedin.Export]) -> contextlib.AbstractContextManager:
+def _read_ahead(exports: list[linkedin_export.Export]) -> contextlib.AbstractContextManager:
     """A worker parsing the exports' Connections.csv ahead, when there are several to read.
 
     One file gains nothing from it (there is nothing to overlap with): it is read here.
     """
     parts = [e.parts["connections"] for e in exports if "connections" in e.parts]
-    if len(parts) < 2 or not linkedin.ReadAhead.available():
+    if len(parts) < 2 or not read_ahead.ReadAhead.available():
         return contextlib.nullcontext()
-    return linkedin.ReadAhead(parts)
+    return read_ahead.ReadAhead(parts)
 
 
 def _import_export(
     ws: Workspace,
-    export: linkedin.Export,
+    export: linkedin_export.Export,
     member: str | None,
     progress: Progress | None,
-    ahead: linkedin.ReadAhead | None = None,
+    ahead: read_ahead.ReadAhead | None = None,
 ) -> list[ImportReport]:
     name = (member or "").strip() or export.member_name()
     if not name:
@@ -316,7 +316,7 @@ def _import_export(
         team.add(ws.resolver.account_for(me.company))  # type: ignore[arg-type]
     parts = [
         export.parts[k]
-        for k in linkedin.PARTS
+        for k in linkedin_export.PARTS
         if k in export.parts and k not in ("invitations", "profile")
     ]
     unchanged, replaced = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
@@ -407,7 +407,7 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
 
 
 def _drop_replaced(
-    ws: Workspace, member_id: int | None, parts: list[linkedin.Part]
+    ws: Workspace, member_id: int | None, parts: list[linkedin_export.Part]
 ) -> tuple[set[str], set[str]]:
     """Which parts were imported before unchanged, and which replace an older import (whose
     data is deleted here): ``(unchanged kinds, replaced kinds)``."""
