@@ -61,13 +61,21 @@ def import_group() -> None:
 @import_group.command("linkedin")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--member", help="Whose export this is (when it has no Profile.csv).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a member's older import even by a file with less than half of its rows.",
+)
 @pass_workspace(create=True)
-def linkedin_command(ws: Workspace, paths: tuple[Path, ...], member: str | None) -> None:
+def linkedin_command(
+    ws: Workspace, paths: tuple[Path, ...], member: str | None, replace: bool
+) -> None:
     """Import LinkedIn data exports: .zip files, unpacked folders, or single files from one.
 
     Several members' exports can be imported in one go; each is named by its Profile.csv.
     Importing the same export again changes nothing; a member's newer export replaces the
-    older one.
+    older one. A file that would keep less than half of the rows it replaces (an export that
+    failed, a file emptied by mistake) stops the import and changes nothing, unless --replace.
 
     \b
     Example:
@@ -75,7 +83,9 @@ def linkedin_command(ws: Workspace, paths: tuple[Path, ...], member: str | None)
       graphwarm import linkedin Connections.csv messages.csv --member "Lina Ahl"
     """
     with _progress() as progress:
-        reports = import_linkedin(ws, list(paths), member=member, progress=progress)
+        reports = import_linkedin(
+            ws, list(paths), member=member, progress=progress, replace=replace
+        )
     echo_reports(reports)
 
 

@@ -241,11 +241,16 @@ def import_linkedin(
     *,
     member: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> list[ImportReport]:
     """Import LinkedIn exports (zips, folders, or loose files from one export).
 
     Several exports may be given at once; each names its member through its Profile.csv, or
     ``member`` names the one member whose export this is. All of it lands, or none of it.
+
+    A file that would replace a member's older import of the same kind and keep less than
+    half of its rows (an export that failed, a file emptied by mistake) stops the import with
+    an :class:`InputError` and changes nothing, unless ``replace`` says to go ahead.
     """
     exports = linkedin_export.find_exports(paths)
     if member and len(exports) > 1:
@@ -256,7 +261,7 @@ def import_linkedin(
     reports: list[ImportReport] = []
     with _read_ahead(exports) as ahead, ws.transaction():
         for export in exports:
-            reports.extend(_import_export(ws, export, member, progress, ahead))
+            reports.extend(_import_export(ws, export, member, progress, ahead, replace))
     return reports
 
 
@@ -277,6 +282,7 @@ def _import_export(
     member: str | None,
     progress: Progress | None,
     ahead: read_ahead.ReadAhead | None = None,
+    replace: bool = False,
 ) -> list[ImportReport]:
     name = (member or "").strip() or export.member_name()
     if not name:
@@ -362,9 +368,25 @@ def _import_export(
                 me.url = f"https://www.linkedin.com/{messages.owner_url}"
                 _learn_member_url(ws, member_id, me.url)
         writer.finish()
+        if kind in replaced and not replace:
+            _refuse_shrinking(report, replaced[kind])
     if reports:
         reports[0].notes.extend(notes)
     return reports
+
+
+def _refuse_shrinking(report: ImportReport, before: int) -> None:
+    """Stop an import whose file keeps less than half of the rows of the import it replaces:
+    the transaction rolls back, so the older import stays as it was."""
+    if report.rows_imported * 2 >= before:
+        return
+    kind = report.kind.removeprefix("linkedin:")
+    what = kind if kind in ("connections", "messages") else "rows"
+    raise InputError(
+        f"has {report.rows_imported:,} {what}; {report.member}'s current import has {before:,}",
+        file=report.file,
+        hint="nothing was changed; if the smaller file is right, pass --replace",
+    )
 
 
 def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
@@ -408,11 +430,12 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
 
 def _drop_replaced(
     ws: Workspace, member_id: int | None, parts: list[linkedin_export.Part]
-) -> tuple[set[str], set[str]]:
+) -> tuple[set[str], dict[str, int]]:
     """Which parts were imported before unchanged, and which replace an older import (whose
-    data is deleted here): ``(unchanged kinds, replaced kinds)``."""
+    data is deleted here): ``(unchanged kinds, {replaced kind: rows the older one imported})``.
+    """
     unchanged: set[str] = set()
-    replaced: set[str] = set()
+    replaced: dict[str, int] = {}
     if member_id is None:
         return unchanged, replaced
     older: list[int] = []
@@ -421,15 +444,13 @@ def _drop_replaced(
         if ws.find_import(kind, part.sha256, "", member_id) is not None:
             unchanged.add(part.kind)
             continue
-        ids = [
-            r[0]
-            for r in ws.conn.execute(
-                "SELECT id FROM imports WHERE kind = ? AND member_id = ?", (kind, member_id)
-            )
-        ]
-        if ids:
-            older += ids
-            replaced.add(part.kind)
+        rows = ws.conn.execute(
+            "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?",
+            (kind, member_id),
+        ).fetchall()
+        if rows:
+            older += [r[0] for r in rows]
+            replaced[part.kind] = sum(r[1] for r in rows)
     ws.delete_imports(older)
     return unchanged, replaced
 

@@ -53,6 +53,26 @@ def test_import_linkedin(cli, karin_export) -> None:
     assert f"{path}:Connections.csv (Karin Lund): already imported, nothing changed" in again.stdout
 
 
+def test_import_linkedin_refuses_an_emptied_export_until_told_to_replace(
+    cli, karin_export, db_path: Path
+) -> None:
+    assert cli("import", "linkedin", karin_export(name="old.zip")).exit_code == 0
+    emptied = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_header_only.csv")}, name="new.zip"
+    )
+    before = dump(db_path)
+    result = cli("import", "linkedin", emptied)
+    assert result.exit_code == 1
+    assert (
+        f"Error: {emptied}:Connections.csv: has 0 connections; Karin Lund's current import "
+        "has 4." in result.output
+    )
+    assert "nothing was changed; if the smaller file is right, pass --replace" in result.output
+    assert dump(db_path) == before
+    result = cli("import", "linkedin", emptied, "--replace")
+    assert result.exit_code == 0, result.output
+
+
 def test_import_linkedin_loose_file_with_member(cli) -> None:
     result = cli("import", "linkedin", LINKEDIN / "connections_2018.csv", "--member", "Karin Lund")
     assert result.exit_code == 0

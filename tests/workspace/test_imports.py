@@ -85,6 +85,48 @@ def test_reimport_through_a_folder_is_recognised(ws: Workspace, db_path: Path, t
 # --- a newer export replaces the member's data ----------------------------------------------------
 
 
+def test_a_header_only_export_does_not_replace_the_members_connections(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export(name="old.zip")])
+    before = dump(ws.path)
+    emptied = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_header_only.csv")}, name="new.zip"
+    )
+    with pytest.raises(InputError) as info:
+        import_linkedin(ws, [emptied])
+    err = info.value
+    assert err.file == f"{emptied}:Connections.csv"
+    assert err.message == "has 0 connections; Karin Lund's current import has 4"
+    assert err.hint == "nothing was changed; if the smaller file is right, pass --replace"
+    assert dump(ws.path) == before  # nothing changed: not even the other files of the export
+
+
+def test_replace_lets_a_much_smaller_export_replace_the_older_one(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export(name="old.zip")])
+    emptied = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_header_only.csv")}, name="new.zip"
+    )
+    reports = import_linkedin(ws, [emptied], replace=True)
+    connections = next(r for r in reports if r.kind == "linkedin:connections")
+    assert connections.replaced and connections.rows_imported == 0
+    kinds = [r[0] for r in ws.conn.execute("SELECT kind FROM imports")]
+    assert kinds.count("linkedin:connections") == 1
+
+
+def test_a_newer_export_with_half_the_rows_or_more_replaces_without_asking(
+    ws: Workspace, karin_export
+) -> None:
+    full = linkedin_fixture("connections_2023.csv")
+    lines = full.decode().splitlines(keepends=True)
+    import_linkedin(ws, [karin_export(name="old.zip")])
+    fewer = "".join(lines[:-1])  # one connection less: 3 of 4 is more than half
+    reports = import_linkedin(ws, [karin_export({"Connections.csv": fewer}, name="new.zip")])
+    assert next(r for r in reports if r.kind == "linkedin:connections").replaced
+
+
 def test_newer_export_replaces_the_members_data(ws: Workspace, karin_export) -> None:
     import_linkedin(ws, [karin_export(name="old.zip")])
     newer = karin_export(
