@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import build_team
 
+from graphwarm.outputs._plan_model import MAX_TOGETHER
 from graphwarm.outputs.plans import (
-    MAX_TOGETHER,
     TargetPlan,
     TemplateError,
     md_escape,
