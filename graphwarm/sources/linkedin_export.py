@@ -6,11 +6,11 @@ in case across years) and opened with the CSV reader of :mod:`graphwarm.sources.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
 from .records import PositionRecord
@@ -150,11 +150,9 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
         if not path.exists():
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            sources = [Source(name=str(path / p.relative_to(path)), open=_opener(p)) for p in files]
-            exports.append(_export_of(str(path), sources, strict_names=True))
+            exports.append(_export_of(str(path), folder_sources(path), strict_names=True))
         elif zipfile.is_zipfile(path):
-            exports.append(_export_of(str(path), _zip_sources(path), strict_names=True))
+            exports.append(_export_of(str(path), zip_sources(path), strict_names=True))
         else:
             source = Source.from_path(path)
             kind = _kind_of_loose(source)
@@ -172,34 +170,10 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     return exports
 
 
-def _opener(path: Path) -> Callable:
-    return lambda: path.open("rb")
-
-
-def _zip_sources(path: Path) -> list[Source]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(
-            f"is a damaged zip archive ({err})", file=path, hint="download the export again"
-        ) from err
-
-    def opener(member: str) -> Callable:
-        def open_member():  # type: ignore[no-untyped-def]
-            archive = zipfile.ZipFile(path)
-            return archive.open(member)
-
-        return open_member
-
-    return [Source(name=f"{path}:{n}", open=opener(n)) for n in names]
-
-
 def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
     export = Export(label=label)
     for source in sources:
-        base = source.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
-        kind = _FILE_NAMES.get(base)
+        kind = _FILE_NAMES.get(base_name(source))
         if kind is None:
             export.ignored.append(source.name)
             continue
