@@ -8,7 +8,6 @@ that lists the headers it has and the flag that fixes it; nothing is guessed sil
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import ClassVar
 
 from ..errors import InputError
 from ._csvfile import Source, Table, read_table
+from ._headers import norm_header
 from .records import PersonRecord, TieRecord
 
 __all__ = [
@@ -30,12 +30,8 @@ __all__ = [
 ]
 
 
-def _norm(header: str) -> str:
-    return re.sub(r"[\W_]+", "", header.casefold())
-
-
 def _syn(*names: str) -> tuple[str, ...]:
-    return tuple(_norm(n) for n in names)
+    return tuple(norm_header(n) for n in names)
 
 
 PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -177,7 +173,7 @@ class TableReader:
         self.notes: list[str] = []
 
     def _map(self, table: Table, overrides: dict[str, str]) -> dict[str, int]:
-        headers = {_norm(h): i for i, h in reversed(list(enumerate(table.header))) if h}
+        headers = {norm_header(h): i for i, h in reversed(list(enumerate(table.header))) if h}
         mapping: dict[str, int] = {}
         for field, header in overrides.items():
             if field not in self.fields:
@@ -186,14 +182,14 @@ class TableReader:
                     file=self.path,
                     hint=f"fields: {', '.join(self.fields)}",
                 )
-            if _norm(header) not in headers:
+            if norm_header(header) not in headers:
                 raise InputError(
                     f"--column {field}={header}: no column {header!r}",
                     file=self.path,
                     line=table.header_line,
                     hint=f"the columns are: {', '.join(table.header)}",
                 )
-            mapping[field] = headers[_norm(header)]
+            mapping[field] = headers[norm_header(header)]
         taken = set(mapping.values())
         for field, synonyms in self.fields.items():
             if field in mapping:

@@ -355,6 +355,7 @@ def _import_export(
             report.rows_read = reader.rows_read  # type: ignore[union-attr]
             report.skipped = reader.skipped + report.skipped  # type: ignore[union-attr]
             report.notes.extend(reader.notes)  # type: ignore[union-attr]
+            report.columns = reader.columns  # type: ignore[union-attr]
             if kind not in _ROW_PER_TIE:  # counted per person: say how many rows were used
                 report.notes.append(f"{report.rows_imported:,} people in these rows")
                 report.rows_imported = report.rows_read - len(report.skipped)
