@@ -49,7 +49,9 @@ _column_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports and CRM files into the workspace.
+    """Import LinkedIn exports and CRM files into the workspace. Each import says which
+    column it read for which field when that was unusual (a fuzzy match, one of several
+    columns, one name column); "graphwarm -v import ..." always does.
 
     \b
     Example:
@@ -88,8 +90,9 @@ def linkedin_command(ws: Workspace, paths: tuple[Path, ...], member: str | None)
 @pass_workspace(create=True)
 def people_command(ws: Workspace, file: Path, target: bool, columns: tuple[str, ...]) -> None:
     """Import contacts from a CRM or address-book export (HubSpot, Salesforce, Pipedrive,
-    Google, Outlook, or any CSV). Fields: name, first_name, last_name, company, title, email,
-    url.
+    Google, Outlook, or any CSV; headers in English, Swedish, Norwegian, Danish, Finnish,
+    German, French, Spanish or Russian). Fields: name, first_name, last_name, company, title,
+    email, url.
 
     \b
     Example:
@@ -177,8 +180,13 @@ def _short(file: str) -> str:
     return "samples/" + file[len(prefix) :] if file.startswith(prefix) else file
 
 
-def echo_reports(reports: list[ImportReport]) -> None:
-    """One line per imported file, then its skipped rows (at most 5 shown) and notes."""
+def echo_reports(reports: list[ImportReport], *, columns: bool | None = None) -> None:
+    """One line per imported file, then its skipped rows (at most 5 shown), its notes, and
+    which column each field was read from: with ``-v`` (or ``columns=True``) always, else
+    when a choice was unusual (fuzzy, one of several columns, one name column)."""
+    if columns is None:
+        ctx = click.get_current_context(silent=True)
+        columns = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("verbose"))
     for r in reports:
         who = f" ({r.member})" if r.member else ""
         if r.unchanged:
@@ -195,6 +203,10 @@ def echo_reports(reports: list[ImportReport]) -> None:
             click.echo(f"  … and {r.rows_skipped - 5:,} more (graphwarm status lists them)")
         for note in r.notes:
             click.echo(f"  note: {note}")
+        if r.columns and (columns or r.columns_unusual):
+            click.echo("  columns read:")
+            for choice in r.columns:
+                click.echo(f"    {choice}")
 
 
 def echo_status(ws: Workspace) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["norm_header"]
+__all__ = ["norm_header", "one_name_column"]
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -28,3 +28,8 @@ def norm_header(header: str) -> str:
     if not text.isascii():  # é → e + a combining accent, which the pattern then drops
         text = unicodedata.normalize("NFKD", text)
     return _NOT_ALNUM.sub("", text)
+
+
+def one_name_column(column: str) -> str:
+    """The report's note for a file whose one name column is read as full names."""
+    return f"one name column, {column}: its values are imported as full names"

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
-from ._headers import norm_header
+from ._headers import norm_header, one_name_column
 from .records import ColumnChoice, PositionRecord, column_label
 
 __all__ = [
@@ -336,10 +336,7 @@ class Columns:
         )
         if self.single_name is not None:
             self.index["first name"] = self.single_name
-            self.notes.append(
-                f"one name column, {self.header[self.single_name]!r}"
-                f" (column {self.single_name + 1}): its values are imported as full names"
-            )
+            self.notes.append(one_name_column(column_label(self.header, self.single_name)))
 
     def get(self, fields: list[str], name: str) -> str:
         i = self.index.get(name)

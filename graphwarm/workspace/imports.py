@@ -460,11 +460,11 @@ def import_accounts(
     """Import target accounts (name, domain, tier, value)."""
     reader = crm.AccountsReader(path, columns=columns)
     options = json.dumps({"columns": columns or {}}, sort_keys=True)
-    report = ImportReport(file=str(path), kind="accounts")
+    report = ImportReport(file=reader.name, kind="accounts", columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
-        import_id = ws.add_import("accounts", str(path), reader.sha256, options)
+        import_id = ws.add_import("accounts", reader.name, reader.sha256, options)
         resolver = ws.resolver
         seen: set[int] = set()
         for acc in reader:
@@ -502,11 +502,11 @@ def _import_table(
     ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict
 ) -> ImportReport:
     options = json.dumps(options_dict, sort_keys=True)
-    report = ImportReport(file=str(reader.path), kind=kind)
+    report = ImportReport(file=reader.name, kind=kind, columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
-        import_id = ws.add_import(kind, str(reader.path), reader.sha256, options)
+        import_id = ws.add_import(kind, reader.name, reader.sha256, options)
         writer = _Writer(ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id)
         writer.write(reader, None, kind)
         report.rows_read = reader.rows_read
