@@ -82,24 +82,37 @@ def linkedin_command(ws: Workspace, paths: tuple[Path, ...], member: str | None)
 
 
 @import_group.command("people")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--target", is_flag=True, help="Mark everyone in the file as a target (a named buyer)."
 )
+@click.option(
+    "--accounts",
+    type=click.Path(path_type=Path),
+    help="A Salesforce Account.csv to name each contact's company by its AccountId.",
+)
 @_column_option
 @pass_workspace(create=True)
-def people_command(ws: Workspace, file: Path, target: bool, columns: tuple[str, ...]) -> None:
+def people_command(
+    ws: Workspace, path: Path, target: bool, accounts: Path | None, columns: tuple[str, ...]
+) -> None:
     """Import contacts from a CRM or address-book export (HubSpot, Salesforce, Pipedrive,
     Google, Outlook, or any CSV; headers in English, Swedish, Norwegian, Danish, Finnish,
     German, French, Spanish or Russian). Fields: name, first_name, last_name, company, title,
-    email, url.
+    email, url, account_id.
+
+    PATH is a CSV file, or a Salesforce data export (its folder or .zip): its Contact.csv is
+    read, with the companies named from its Account.csv.
 
     \b
     Example:
       graphwarm import people hubspot_contacts.csv --target
       graphwarm import people leads.csv --column name="Full Name" --column company=Employer
+      graphwarm import people salesforce-export/ --target
+      graphwarm import people Contact.csv --accounts Account.csv
     """
-    echo_reports([import_people(ws, file, target=target, columns=_columns(columns))])
+    report = import_people(ws, path, target=target, columns=_columns(columns), accounts=accounts)
+    echo_reports([report])
 
 
 @import_group.command("accounts")

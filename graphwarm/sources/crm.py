@@ -9,6 +9,9 @@ header that only nearly names a field (``Företagets namn``) is matched fuzzily,
 never when it is as close to two fields. Every choice is in :attr:`TableReader.choices` for the
 import report. A file whose columns cannot be told apart is an error that lists the headers it
 has and the flag that fixes it; nothing is guessed silently.
+
+A Salesforce data export names a contact's company by ``AccountId``: :class:`PeopleReader`
+looks it up in the export's ``Account.csv`` (:class:`SalesforceAccounts`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import ClassVar
 from rapidfuzz import fuzz, process
 
 from ..errors import InputError
+from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._headers import norm_header, one_name_column
 from .records import ColumnChoice, PersonRecord, TieRecord, column_label
@@ -34,6 +38,7 @@ __all__ = [
     "AccountRecord",
     "AccountsReader",
     "PeopleReader",
+    "SalesforceAccounts",
     "TableReader",
     "TiesReader",
 ]
@@ -215,6 +220,7 @@ PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
         "Profil LinkedIn",
         "Perfil de LinkedIn",
     ),
+    "account_id": _syn("AccountId", "Account ID"),
 }
 ACCOUNT_FIELDS: dict[str, tuple[str, ...]] = {
     "name": _syn(
@@ -306,6 +312,11 @@ TIE_FIELDS: dict[str, tuple[str, ...]] = {
     "kind": _syn("Kind", "Relationship", "Relation", "Type", "Relationship Type"),
     "strength": _syn("Strength", "Weight", "Score", "Tie Strength"),
 }
+_ACCOUNT_ID_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": _syn("Id", "Account ID"),
+    "name": _syn("Name", "Account Name"),
+}
+
 _ONLY_ALONE = frozenset(_syn("Title", "Titel", "Titre", "Título", "URL"))
 """Synonyms that name something else in some exports (Outlook's ``Title`` is Mr./Ms. beside its
 ``Job Title``; a ``URL`` may be a web site beside ``LinkedIn URL``): read only when the field
@@ -503,7 +514,12 @@ class TableReader:
 
 
 class PeopleReader(TableReader):
-    """Contacts: one :class:`PersonRecord` per row."""
+    """Contacts: one :class:`PersonRecord` per row.
+
+    ``path`` may also be a Salesforce data export (its folder or ``.zip``): its
+    ``Contact.csv`` is read, and its ``Account.csv`` names each contact's company by
+    ``AccountId``; ``accounts`` names that file beside a loose ``Contact.csv``.
+    """
 
     fields = PEOPLE_FIELDS
     what = "people"
@@ -514,9 +530,25 @@ class PeopleReader(TableReader):
         *,
         columns: dict[str, str] | None = None,
         target: bool = False,
+        accounts: str | Path | Source | None = None,
     ) -> None:
-        super().__init__(path, columns=columns)
+        contacts, found = _people_sources(path)
+        self._accounts_asked = accounts is not None
+        self._account_source: Source | None = found
+        if isinstance(accounts, Source):
+            self._account_source = accounts
+        elif accounts is not None:
+            self._account_source = _csv_source(Path(accounts))
+        super().__init__(contacts, columns=columns)
         self.target = target
+        self.accounts: dict[str, str] | None = None
+        """Account Id → name, from the export's Account.csv (``None`` without one)."""
+        self.accounts_sha256: str | None = None
+        self._unknown_accounts: list[tuple[int, str]] = []
+        if self._account_source is not None and "account_id" in self.column:
+            self._read_accounts(self._account_source)
+        elif self._account_source is not None:
+            self.notes.append(f"{self._account_source.name} not used: no AccountId column")
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
         names = [f for f in ("name", "first_name", "last_name") if f in picks]
@@ -527,11 +559,60 @@ class PeopleReader(TableReader):
             how = "the only name column: read as full names"
             picks["name"] = _Pick(pick.columns, f"{pick.how}; {how}" if pick.how else how, True)
             self.notes.append(one_name_column(column_label(table.header, pick.columns[0])))
+        if "account_id" not in picks:
+            if self._accounts_asked:
+                raise InputError(
+                    "--accounts names an Account file, but this file has no AccountId column"
+                    " to look its contacts' accounts up by",
+                    file=self.name,
+                    line=table.header_line,
+                    hint="name the column with --column account_id=HEADER",
+                )
+        elif self._account_source is None and "company" not in picks:
+            raise InputError(
+                "names each contact's company by AccountId, but no Account file was given"
+                " to look the names up in",
+                file=self.name,
+                line=table.header_line,
+                hint="give the Account.csv of the same export with --accounts Account.csv, or"
+                " import the whole export folder or .zip",
+            )
+        elif self._account_source is None:
+            self.notes.append(
+                f"{column_label(table.header, picks['account_id'].columns[0])} not used: no"
+                " Account file given (--accounts)"
+            )
+
+    def _read_accounts(self, source: Source) -> None:
+        """Read the Account file and say in the report how the company is found."""
+        book = SalesforceAccounts(source)
+        self.accounts = book.names()
+        self.accounts_sha256 = book.sha256
+        self.notes.append(
+            f"{source.name}: {len(self.accounts):,} accounts read, to name each contact's"
+            " company by its AccountId"
+        )
+        self.notes += [f"{source.name}: {note}" for note in book.notes]
+        if book.skipped:
+            line, reason = book.skipped[0]
+            self.notes.append(
+                f"{source.name}: {len(book.skipped)} rows not used (first: line {line}, {reason})"
+            )
+        account_id = next(c for c in self.choices if c.field == "account_id")
+        join = f"{_file_name(source)}'s 'Name' for {account_id.sources[0]}"
+        company = next((c for c in self.choices if c.field == "company"), None)
+        joined = ColumnChoice("company", (join,))
+        if company is not None:
+            joined = ColumnChoice("company", (*company.sources, join), company.how, company.unusual)
+            self.choices.remove(company)
+        self.choices.insert(self.choices.index(account_id), joined)
 
     def __iter__(self) -> Iterator[PersonRecord]:
-        name_of, first_of, last_of, email_of, company_of, title_of, url_of = map(
-            self._reader, ("name", "first_name", "last_name", "email", "company", "title", "url")
+        name_of, first_of, last_of, email_of, company_of, title_of, url_of, account_of = map(
+            self._reader,
+            ("name", "first_name", "last_name", "email", "company", "title", "url", "account_id"),
         )
+        accounts = self.accounts
         for line, f in self._rows():
             name = name_of(f, "name") or " ".join(
                 p for p in (first_of(f, "first_name"), last_of(f, "last_name")) if p
@@ -540,15 +621,64 @@ class PeopleReader(TableReader):
             if not name.strip() and not email:
                 self.skipped.append((line, "no name and no e-mail"))
                 continue
+            company = company_of(f, "company")
+            if not company and accounts is not None:
+                account_id = account_of(f, "account_id")
+                company = accounts.get(_salesforce_id(account_id), "") if account_id else ""
+                if account_id and not company:
+                    self._unknown_accounts.append((line, account_id))
             yield PersonRecord(
                 name=name or None,
                 url=url_of(f, "url") or None,
                 email=email or None,
-                company=company_of(f, "company") or None,
+                company=company or None,
                 title=title_of(f, "title") or None,
                 is_target=self.target,
                 line=line,
             )
+        if self._unknown_accounts:
+            line, account_id = self._unknown_accounts[0]
+            n = len(self._unknown_accounts)
+            file = _file_name(self._account_source)
+            self.notes.append(
+                f"{n} contact{' has' if n == 1 else 's have'} an AccountId that {file} does"
+                f" not hold: imported without a company (first: line {line}, {account_id!r})"
+            )
+
+
+class SalesforceAccounts(TableReader):
+    """A Salesforce export's ``Account.csv``: each account's name by its ``Id``."""
+
+    fields = _ACCOUNT_ID_FIELDS
+    what = "account"
+
+    def _check(self, picks: dict[str, _Pick], table: Table) -> None:
+        for field, example in (("id", '"id=Account ID"'), ("name", '"name=Account Name"')):
+            if field not in picks:
+                raise self._missing(table, f"account {field}", example)
+
+    def names(self) -> dict[str, str]:
+        """Account Id → name (an Id twice: the first); rows without either are skipped."""
+        out: dict[str, str] = {}
+        for line, f in self._rows():
+            key, name = _salesforce_id(self.value(f, "id")), self.value(f, "name")
+            if not key or not name:
+                self.skipped.append((line, "no Id" if not key else "no Name"))
+                continue
+            out.setdefault(key, name)
+        return out
+
+
+def _salesforce_id(text: str) -> str:
+    """A Salesforce record Id as both its forms compare: the 18-character Id is the
+    15-character one followed by a checksum of its letters' case."""
+    text = text.strip()
+    return text[:15] if len(text) == 18 and text.isalnum() else text
+
+
+def _file_name(source: Source | None) -> str:
+    """``Account.csv`` of ``export.zip:Account.csv`` or ``export/Account.csv``."""
+    return Path(source.name.rsplit(":", 1)[-1]).name if source else "the Account file"
 
 
 def _csv_source(path: Path) -> Source:
@@ -558,6 +688,41 @@ def _csv_source(path: Path) -> Source:
     if path.is_dir():
         raise InputError("is a folder, not a CSV file", file=path)
     return Source.from_path(path)
+
+
+def _people_sources(path: str | Path | Source) -> tuple[Source, Source | None]:
+    """The contacts file to read, and the Account file beside it in a Salesforce export.
+
+    A folder or ``.zip`` must hold one ``Contact.csv``; anything else is a CSV file.
+    """
+    if isinstance(path, Source):
+        return path, None
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", file=path, hint="check the path")
+    if path.is_dir():
+        sources, what = folder_sources(path), "folder"
+    elif path.suffix.lower() == ".zip":
+        sources, what = zip_sources(path), "zip archive"
+    else:
+        return _csv_source(path), None
+    contacts = [s for s in sources if base_name(s) == "contact.csv"]
+    accounts = [s for s in sources if base_name(s) == "account.csv"]
+    if not contacts:
+        raise InputError(
+            f"is a {what} with no Contact.csv in it",
+            file=path,
+            hint="give the contacts CSV file itself, or a Salesforce data export (its folder"
+            " or .zip) holding Contact.csv",
+        )
+    for found, name in ((contacts, "Contact.csv"), (accounts, "Account.csv")):
+        if len(found) > 1:
+            raise InputError(
+                f"is a {what} with {len(found)} {name} files in it ({found[0].name}, ...)",
+                file=path,
+                hint="give the Contact.csv to import, and its Account.csv with --accounts",
+            )
+    return contacts[0], accounts[0] if accounts else None
 
 
 @dataclass(slots=True)

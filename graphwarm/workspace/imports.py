@@ -439,11 +439,24 @@ def _drop_replaced(
 
 
 def import_people(
-    ws: Workspace, path: str | Path, *, target: bool = False, columns: dict[str, str] | None = None
+    ws: Workspace,
+    path: str | Path,
+    *,
+    target: bool = False,
+    columns: dict[str, str] | None = None,
+    accounts: str | Path | None = None,
 ) -> ImportReport:
-    """Import CRM or address-book contacts; ``target`` marks them all as named buyers."""
-    reader = crm.PeopleReader(path, columns=columns, target=target)
-    return _import_table(ws, reader, "people", {"target": target, "columns": columns or {}})
+    """Import CRM or address-book contacts; ``target`` marks them all as named buyers.
+
+    ``path`` is a CSV file, or a Salesforce data export (folder or ``.zip``) whose
+    ``Contact.csv`` is read with its ``Account.csv``; ``accounts`` names the Account file
+    beside a loose ``Contact.csv``.
+    """
+    reader = crm.PeopleReader(path, columns=columns, target=target, accounts=accounts)
+    options: dict = {"target": target, "columns": columns or {}}
+    if reader.accounts_sha256:  # the same contacts with other accounts are another import
+        options["accounts"] = reader.accounts_sha256
+    return _import_table(ws, reader, "people", options)
 
 
 def import_ties(

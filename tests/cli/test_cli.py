@@ -124,6 +124,27 @@ def test_import_linkedin_columns_with_v(cli) -> None:
     assert "    connected on ← 'ConnectedOn' (column 6)" in result.stdout
 
 
+def test_import_salesforce_export_folder(cli) -> None:
+    export = CRM / "salesforce_export"
+    result = cli("import", "people", export, "--target")
+    assert result.exit_code == 0, result.output
+    assert f"{export / 'Contact.csv'}: 4 of 4 rows imported, 0 skipped" in result.stdout
+    assert "  note: 1 contact has an AccountId that Account.csv does not hold" in result.stdout
+    assert "  people:   4 (4 named targets)" in cli("status").stdout
+
+
+def test_import_salesforce_contacts_with_accounts(cli) -> None:
+    result = cli(
+        "import",
+        "people",
+        CRM / "salesforce_dataloader.csv",
+        "--accounts",
+        CRM / "salesforce_export" / "Account.csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 accounts read" not in result.stdout and "2 accounts read" in result.stdout
+
+
 def test_column_option_must_be_field_equals_header(cli) -> None:
     result = cli("import", "people", CRM / "unknown_columns.csv", "--column", "Kontakt")
     assert_error(result, "--column 'Kontakt' is not FIELD=HEADER", 'name="Full Name"')
@@ -225,6 +246,7 @@ def _binary(tmp_path: Path, name: str, data: bytes) -> Path:
         ("header_only.csv", ["line 1", "has a header but no people rows"]),
         ("unterminated_quote.csv", ["line 3", "a quoted field starts here and never ends"]),
         ("unknown_columns.csv", ["line 1", "Kontakt, Arbetsgivare, Roll", "--column"]),
+        ("salesforce_dataloader.csv", ["line 1", "AccountId", "--accounts Account.csv"]),
     ],
 )
 def test_bad_people_file(cli, seeded, db_path: Path, fixture: str, parts: list[str]) -> None:

@@ -63,9 +63,87 @@ def test_salesforce_report_stops_at_its_footer(ws: Workspace) -> None:
 
 
 def test_salesforce_data_loader_api_names(ws: Workspace) -> None:
-    import_people(ws, CRM / "salesforce_dataloader.csv")
-    # AccountId is an id, not a company name: it must not become one
-    assert people(ws) == {"Åsa Öberg": (None, "Ekonomichef", "asa.oberg@nordvik.se", 0)}
+    # AccountId is an id, not a company name: without the Account file it is an error
+    with pytest.raises(InputError) as info:
+        import_people(ws, CRM / "salesforce_dataloader.csv")
+    err = info.value
+    assert err.line == 1 and err.file == str(CRM / "salesforce_dataloader.csv")
+    assert err.message == (
+        "names each contact's company by AccountId, but no Account file was given to look the"
+        " names up in"
+    )
+    assert "--accounts Account.csv" in str(err)
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == 0
+
+
+def test_salesforce_contacts_with_accounts_beside_them(ws: Workspace) -> None:
+    # the contact's AccountId is the 15-character form of the Account's 18-character Id
+    r = import_people(
+        ws,
+        CRM / "salesforce_dataloader.csv",
+        accounts=CRM / "salesforce_export" / "Account.csv",
+    )
+    assert people(ws) == {
+        "Åsa Öberg": ("Nordvik Transport AB", "Ekonomichef", "asa.oberg@nordvik.se", 0)
+    }
+    assert "company ← Account.csv's 'Name' for 'AccountId' (column 2)" in map(str, r.columns)
+
+
+def test_salesforce_export_folder(ws: Workspace) -> None:
+    r = import_people(ws, CRM / "salesforce_export", target=True)
+    assert r.file == str(CRM / "salesforce_export" / "Contact.csv")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (4, 4, [])
+    assert people(ws) == {
+        "Åsa Öberg": ("Nordvik Transport AB", "Ekonomichef", "asa.oberg@nordvik.se", 1),
+        "Ingrid Bakke": ("Havndal Marine AS", "CEO", "ingrid.bakke@havndalmarine.no", 1),
+        "Henrik Strand": (None, "Inköpschef", "henrik.strand@tallholm.se", 1),
+        "Sigrid Dahl": (None, "CFO", "sigrid.dahl@fjordstrand.no", 1),
+    }
+    # Henrik's account is not in Account.csv: no company, and counted; Sigrid has none
+    assert (
+        "1 contact has an AccountId that Account.csv does not hold: imported without a company"
+        " (first: line 4, '0015g00000Zz999AAA')" in r.notes
+    )
+
+
+def test_salesforce_export_zip(ws: Workspace, make_zip) -> None:
+    export = CRM / "salesforce_export"
+    path = make_zip(
+        {
+            "Contact.csv": (export / "Contact.csv").read_bytes(),
+            "Account.csv": (export / "Account.csv").read_bytes(),
+            "Lead.csv": "Id,LastName\n",
+        },
+        "WE_00D5g000000AbCd_1.zip",
+    )
+    r = import_people(ws, path)
+    assert r.file == f"{path}:Contact.csv"
+    assert people(ws)["Ingrid Bakke"][0] == "Havndal Marine AS"
+    assert import_people(ws, path).unchanged
+
+
+def test_salesforce_custom_company_field(ws: Workspace) -> None:
+    r = import_people(ws, CRM / "salesforce_custom_company.csv")
+    assert people(ws)["Åsa Öberg"][0] == "Nordvik Transport AB"
+    assert "company ← 'Company__c' (column 4)" in map(str, r.columns)
+
+
+def test_accounts_file_without_an_account_id_column(ws: Workspace) -> None:
+    with pytest.raises(InputError) as info:
+        import_people(
+            ws, CRM / "hubspot_contacts.csv", accounts=CRM / "salesforce_export" / "Account.csv"
+        )
+    assert "has no AccountId column" in info.value.message
+    assert "--column account_id=" in str(info.value)
+
+
+def test_folder_or_zip_without_contacts(ws: Workspace, tmp_path: Path, make_zip) -> None:
+    with pytest.raises(InputError) as info:
+        import_people(ws, tmp_path)
+    assert info.value.message == "is a folder with no Contact.csv in it"
+    with pytest.raises(InputError) as info:
+        import_people(ws, make_zip({"Lead.csv": "Id,LastName\n"}))
+    assert info.value.message == "is a zip archive with no Contact.csv in it"
 
 
 def test_pipedrive(ws: Workspace) -> None:
@@ -404,7 +482,7 @@ def test_missing_file_and_folder(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         import_people(ws, tmp_path / "nope.csv")
     with pytest.raises(InputError, match="is a folder"):
-        import_people(ws, tmp_path)
+        import_accounts(ws, tmp_path)
 
 
 # --- a contact with only an e-mail ------------------------------------------------------------
