@@ -653,9 +653,15 @@ class SalesforceAccounts(TableReader):
     what = "account"
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
-        for field, example in (("id", '"id=Account ID"'), ("name", '"name=Account Name"')):
+        for field, column in (("id", "Id"), ("name", "Name")):
             if field not in picks:
-                raise self._missing(table, f"account {field}", example)
+                raise InputError(
+                    f"no {column} column (found: {', '.join(table.header)})",
+                    file=self.name,
+                    line=table.header_line,
+                    hint="give the Account.csv of the Salesforce data export the contacts come"
+                    " from (its columns are Id, Name, ...)",
+                )
 
     def names(self) -> dict[str, str]:
         """Account Id → name (an Id twice: the first); rows without either are skipped."""

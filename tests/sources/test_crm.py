@@ -137,6 +137,15 @@ def test_accounts_file_without_an_account_id_column(ws: Workspace) -> None:
     assert "--column account_id=" in str(info.value)
 
 
+def test_accounts_file_without_a_name_column(ws: Workspace) -> None:
+    with pytest.raises(InputError) as info:
+        import_people(ws, CRM / "salesforce_dataloader.csv", accounts=CRM / "people_company_id.csv")
+    err = info.value
+    assert err.message == "no Id column (found: First Name, Last Name, Associated Company ID)"
+    assert err.file == str(CRM / "people_company_id.csv") and err.line == 1
+    assert "Account.csv of the Salesforce data export" in str(err)
+
+
 def test_folder_or_zip_without_contacts(ws: Workspace, tmp_path: Path, make_zip) -> None:
     with pytest.raises(InputError) as info:
         import_people(ws, tmp_path)
