@@ -49,7 +49,9 @@ _column_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports and CRM files into the workspace.
+    """Import LinkedIn exports and CRM files into the workspace. Each import says which
+    column it read for which field when that was unusual (a fuzzy match, one of several
+    columns, one name column); "graphwarm -v import ..." always does.
 
     \b
     Example:
@@ -90,23 +92,37 @@ def linkedin_command(
 
 
 @import_group.command("people")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--target", is_flag=True, help="Mark everyone in the file as a target (a named buyer)."
 )
+@click.option(
+    "--accounts",
+    type=click.Path(path_type=Path),
+    help="A Salesforce Account.csv to name each contact's company by its AccountId.",
+)
 @_column_option
 @pass_workspace(create=True)
-def people_command(ws: Workspace, file: Path, target: bool, columns: tuple[str, ...]) -> None:
+def people_command(
+    ws: Workspace, path: Path, target: bool, accounts: Path | None, columns: tuple[str, ...]
+) -> None:
     """Import contacts from a CRM or address-book export (HubSpot, Salesforce, Pipedrive,
-    Google, Outlook, or any CSV). Fields: name, first_name, last_name, company, title, email,
-    url.
+    Google, Outlook, or any CSV; headers in English, Swedish, Norwegian, Danish, Finnish,
+    German, French, Spanish or Russian). Fields: name, first_name, last_name, company, title,
+    email, url, account_id.
+
+    PATH is a CSV file, or a Salesforce data export (its folder or .zip): its Contact.csv is
+    read, with the companies named from its Account.csv.
 
     \b
     Example:
       graphwarm import people hubspot_contacts.csv --target
       graphwarm import people leads.csv --column name="Full Name" --column company=Employer
+      graphwarm import people salesforce-export/ --target
+      graphwarm import people Contact.csv --accounts Account.csv
     """
-    echo_reports([import_people(ws, file, target=target, columns=_columns(columns))])
+    report = import_people(ws, path, target=target, columns=_columns(columns), accounts=accounts)
+    echo_reports([report])
 
 
 @import_group.command("accounts")
@@ -187,8 +203,13 @@ def _short(file: str) -> str:
     return "samples/" + file[len(prefix) :] if file.startswith(prefix) else file
 
 
-def echo_reports(reports: list[ImportReport]) -> None:
-    """One line per imported file, then its skipped rows (at most 5 shown) and notes."""
+def echo_reports(reports: list[ImportReport], *, columns: bool | None = None) -> None:
+    """One line per imported file, then its skipped rows (at most 5 shown), its notes, and
+    which column each field was read from: with ``-v`` (or ``columns=True``) always, else
+    when a choice was unusual (fuzzy, one of several columns, one name column)."""
+    if columns is None:
+        ctx = click.get_current_context(silent=True)
+        columns = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("verbose"))
     for r in reports:
         who = f" ({r.member})" if r.member else ""
         if r.unchanged:
@@ -205,6 +226,10 @@ def echo_reports(reports: list[ImportReport]) -> None:
             click.echo(f"  … and {r.rows_skipped - 5:,} more (graphwarm status lists them)")
         for note in r.notes:
             click.echo(f"  note: {note}")
+        if r.columns and (columns or r.columns_unusual):
+            click.echo("  columns read:")
+            for choice in r.columns:
+                click.echo(f"    {choice}")
 
 
 def echo_status(ws: Workspace) -> None:

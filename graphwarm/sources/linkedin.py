@@ -36,6 +36,9 @@ __all__ = [
 class PartReader:
     """Streams the records of one part; counts and skipped rows are known once exhausted."""
 
+    reads: tuple[str, ...] = ()
+    """The columns the report says the reader reads (by :class:`Columns` name)."""
+
     def __init__(self, part: Part) -> None:
         self.part = part
         self.rows_read = 0
@@ -43,10 +46,12 @@ class PartReader:
         self.notes: list[str] = []
         self._table = open_part(part.source, part.kind)
         self._cols = Columns(self._table)
+        self.columns = self._cols.choices(self.reads)
 
     def finish(self) -> None:
         self.skipped = sorted(self._table.skipped + self.skipped)
         self.rows_read += len(self._table.skipped)
+        self.notes.extend(self._cols.notes)
         if self._table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
 
@@ -65,6 +70,16 @@ class ConnectionsReader(PartReader):
     ``lookup=False`` skips that when the export has no messages.csv. ``ahead`` reads the rows
     from a :class:`ReadAhead` that parses the file in a worker process instead of here.
     """
+
+    reads = (
+        "first name",
+        "last name",
+        "url",
+        "email address",
+        "company",
+        "position",
+        "connected on",
+    )
 
     def __init__(self, part: Part, *, lookup: bool = True, ahead: ReadAhead | None = None) -> None:
         super().__init__(part)
@@ -93,15 +108,7 @@ class ConnectionsReader(PartReader):
         # Rows of the wrong width never reach here (the reader skips them), so plain indexing
         # is safe; a column the era lacks reads as "" (one empty field added past the end).
         index = self._cols.index
-        columns = (
-            "first name",
-            "last name",
-            "url",
-            "email address",
-            "company",
-            "position",
-            "connected on",
-        )
+        columns = self.reads
         width = len(self._table.header)
         picks = [index.get(c) for c in columns]
         missing = None in picks

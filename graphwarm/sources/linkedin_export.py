@@ -6,14 +6,15 @@ in case across years) and opened with the CSV reader of :mod:`graphwarm.sources.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
-from .records import PositionRecord
+from ._headers import norm_header, one_name_column
+from .records import ColumnChoice, PositionRecord, column_label
 
 __all__ = [
     "PARTS",
@@ -52,17 +53,36 @@ _FILE_NAMES = {
     "recommendations_given.csv": "recommendations_given",
 }
 
-_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("connections", frozenset({"first name", "last name", "connected on"})),
-    ("messages", frozenset({"conversation id", "from", "sender profile url", "date"})),
-    ("messages", frozenset({"from", "to", "date", "content", "direction"})),
-    ("invitations", frozenset({"from", "to", "sent at", "direction"})),
-    ("endorsements_received", frozenset({"endorser first name", "endorser last name"})),
-    ("endorsements_given", frozenset({"endorsee first name", "endorsee last name"})),
-    ("recommendations", frozenset({"first name", "last name", "creation date", "status"})),
-    ("positions", frozenset({"company name", "title", "started on"})),
-    ("profile", frozenset({"first name", "last name", "headline"})),
+# What each file's header holds, as LinkedIn spells it; a file is recognised by the first
+# signature its header holds all of (compared by :func:`norm_header`, so ``FirstName`` in old
+# exports is ``First Name``).
+_SIGNATURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("connections", ("First Name", "Last Name", "Connected On")),
+    ("connections", ("Name", "Connected On")),  # a copy with one name column
+    ("messages", ("CONVERSATION ID", "FROM", "SENDER PROFILE URL", "DATE")),
+    ("messages", ("From", "To", "Date", "Content", "Direction")),
+    ("invitations", ("From", "To", "Sent At", "Direction")),
+    ("endorsements_received", ("Endorser First Name", "Endorser Last Name")),
+    ("endorsements_given", ("Endorsee First Name", "Endorsee Last Name")),
+    ("recommendations", ("First Name", "Last Name", "Creation Date", "Status")),
+    ("positions", ("Company Name", "Title", "Started On")),
+    ("profile", ("First Name", "Last Name", "Headline")),
 )
+
+# Every column the readers ask for, as LinkedIn spells it. A header is known by the lower-case
+# spelling of the one it normalises to (``FirstName`` → ``first name``), whatever its case,
+# spaces or punctuation.
+_COLUMN_NAMES = (
+    *(name for _, names in _SIGNATURES for name in names),
+    *("URL", "Email Address", "Company", "Position", "Job Title", "Finished On"),
+    *("RECIPIENT PROFILE URLS", "CONVERSATION TITLE", "SUBJECT", "FOLDER"),
+    *("Endorser Public Url", "Endorsee Public Url", "Endorsement Status", "Endorsement Date"),
+    *("inviterProfileUrl", "inviteeProfileUrl", "Message"),
+)
+_KEYS: dict[str, str] = {
+    **{norm_header(name): name.lower() for name in _COLUMN_NAMES},
+    norm_header("Full Name"): "name",
+}
 
 _KNOWN_FILES = (
     "Connections.csv, messages.csv, Invitations.csv, Endorsement_*_Info.csv, "
@@ -72,11 +92,17 @@ _KNOWN_FILES = (
 
 def classify_header(header: list[str]) -> str | None:
     """Which LinkedIn file a header belongs to (``recommendations`` has no direction yet)."""
-    names = {h.strip().lower() for h in header}
+    names = {_key(h) for h in header}
     for kind, needed in _SIGNATURES:
-        if needed <= names:
+        if all(n.lower() in names for n in needed):
             return kind
     return None
+
+
+def _key(header: str) -> str:
+    """The name the readers ask for a column by: ``FirstName`` and ``FIRST NAME`` are
+    ``first name``; a column LinkedIn does not have keeps its own lower-case text."""
+    return _KEYS.get(norm_header(header), header.strip().lower())
 
 
 @dataclass
@@ -150,11 +176,9 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
         if not path.exists():
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            sources = [Source(name=str(path / p.relative_to(path)), open=_opener(p)) for p in files]
-            exports.append(_export_of(str(path), sources, strict_names=True))
+            exports.append(_export_of(str(path), folder_sources(path), strict_names=True))
         elif zipfile.is_zipfile(path):
-            exports.append(_export_of(str(path), _zip_sources(path), strict_names=True))
+            exports.append(_export_of(str(path), zip_sources(path), strict_names=True))
         else:
             source = Source.from_path(path)
             kind = _kind_of_loose(source)
@@ -172,34 +196,10 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     return exports
 
 
-def _opener(path: Path) -> Callable:
-    return lambda: path.open("rb")
-
-
-def _zip_sources(path: Path) -> list[Source]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(
-            f"is a damaged zip archive ({err})", file=path, hint="download the export again"
-        ) from err
-
-    def opener(member: str) -> Callable:
-        def open_member():  # type: ignore[no-untyped-def]
-            archive = zipfile.ZipFile(path)
-            return archive.open(member)
-
-        return open_member
-
-    return [Source(name=f"{path}:{n}", open=opener(n)) for n in names]
-
-
 def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
     export = Export(label=label)
     for source in sources:
-        base = source.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
-        kind = _FILE_NAMES.get(base)
+        kind = _FILE_NAMES.get(base_name(source))
         if kind is None:
             export.ignored.append(source.name)
             continue
@@ -252,10 +252,10 @@ def open_part(source: Source, kind: str) -> Table:
         table = read_table(source, looks_like_header=fits)
     except InputError as err:
         if "header" in err.message:
-            raise InputError(
+            raise _missing_column(source, kind, wanted) or InputError(
                 f"does not look like LinkedIn's {_display(kind)}",
                 file=source.name,
-                hint=f"its header should hold {', '.join(sorted(_needed(wanted)))}",
+                hint=f"its header should hold {', '.join(_needed(wanted))}",
             ) from err
         raise
     found = classify_header(table.header)
@@ -269,8 +269,37 @@ def open_part(source: Source, kind: str) -> Table:
     return table
 
 
-def _needed(kind: str) -> frozenset[str]:
+def _needed(kind: str) -> tuple[str, ...]:
     return next(needed for k, needed in _SIGNATURES if k == kind)
+
+
+def _lacking(header: list[str], kind: str) -> str | None:
+    """The one column a header lacks to be ``kind``'s (LinkedIn's first signature for it
+    first), or ``None`` when it lacks none or more than one."""
+    names = {_key(h) for h in header}
+    for k, needed in _SIGNATURES:
+        missing = [n for n in needed if n.lower() not in names]
+        if k == kind and len(missing) == 1 and len(needed) > 1:
+            return missing[0]
+    return None
+
+
+def _missing_column(source: Source, kind: str, wanted: str) -> InputError | None:
+    """The error for a file named as ``kind`` whose header lacks just one of its columns
+    (``no Last Name column (found: First Name, Company, ...)``), or ``None`` if it is not
+    that close to one."""
+    try:
+        table = read_table(source, looks_like_header=lambda h: _lacking(h, wanted) is not None)
+    except InputError:
+        return None
+    needed = " and ".join(", ".join(_needed(wanted)).rsplit(", ", 1))
+    return InputError(
+        f"no {_lacking(table.header, wanted)} column (found: {', '.join(table.header)})",
+        file=source.name,
+        line=table.header_line,
+        hint=f"LinkedIn's {_display(kind)} has {needed}: export it from LinkedIn again, or"
+        " add the column",
+    )
 
 
 def _display(kind: str) -> str:
@@ -287,10 +316,27 @@ def _display(kind: str) -> str:
 
 
 class Columns:
-    """Column positions by lower-case header name."""
+    """Column positions by the lower-case name LinkedIn gives a column (``first name``),
+    whatever the file's case, spaces or punctuation (``FirstName``, ``FIRST NAME``).
+
+    A file with one name column (``Name`` or ``Full Name``) and no ``First Name`` or
+    ``Last Name`` reads it as ``first name``, the full name, and says so in :attr:`notes`.
+    """
 
     def __init__(self, table: Table) -> None:
-        self.index = {h.strip().lower(): i for i, h in enumerate(table.header)}
+        self.header = table.header
+        self.index: dict[str, int] = {}
+        for i, h in enumerate(table.header):
+            self.index.setdefault(_key(h), i)  # the first of two alike columns
+        self.notes: list[str] = []
+        self.single_name = (
+            self.index.get("name")
+            if "first name" not in self.index and "last name" not in self.index
+            else None
+        )
+        if self.single_name is not None:
+            self.index["first name"] = self.single_name
+            self.notes.append(one_name_column(column_label(self.header, self.single_name)))
 
     def get(self, fields: list[str], name: str) -> str:
         i = self.index.get(name)
@@ -298,6 +344,24 @@ class Columns:
 
     def has(self, name: str) -> bool:
         return name in self.index
+
+    def choices(self, names: tuple[str, ...]) -> list[ColumnChoice]:
+        """Which column each of ``names`` is read from, for the import report."""
+        out = []
+        for name in names:
+            i = self.index.get(name)
+            if i is None:
+                continue
+            single = i == self.single_name and name == "first name"
+            out.append(
+                ColumnChoice(
+                    "name" if single else name,
+                    (column_label(self.header, i),),
+                    "the only name column: read as full names" if single else "",
+                    unusual=single,
+                )
+            )
+        return out
 
 
 def full_name(first: str, last: str) -> str:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ImportReport", "PersonRecord", "PositionRecord", "TieRecord"]
+__all__ = [
+    "ColumnChoice",
+    "ImportReport",
+    "PersonRecord",
+    "PositionRecord",
+    "TieRecord",
+    "column_label",
+]
 
 
 @dataclass(slots=True)
@@ -62,6 +69,37 @@ class PositionRecord:
     line: int | None = None
 
 
+def column_label(header: list[str], index: int) -> str:
+    """How a report names a column: ``'Company name' (column 21)``, counting from 1."""
+    return f"{header[index]!r} (column {index + 1})"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnChoice:
+    """Which column(s) a file's values for one field were read from, and why.
+
+    ``str()`` gives the report's line: ``company ← 'Company Name' (column 8), then
+    'Company name' (column 21): the first that is not empty``.
+    """
+
+    field: str
+    sources: tuple[str, ...]
+    """Where the values come from, in reading order (the first non-empty one wins), as
+    :func:`column_label` names them."""
+    how: str = ""
+    """Why, when not plainly by its name: ``as --column asked``, ``matched fuzzily to
+    'job title'``."""
+    unusual: bool = False
+    """Worth showing without ``-v``: a fuzzy match, several columns, one name column."""
+
+    def __str__(self) -> str:
+        text = f"{self.field} ← {self.sources[0]}"
+        if len(self.sources) > 1:
+            text += "".join(f", then {s}" for s in self.sources[1:])
+            text += ": the first that is not empty"
+        return f"{text}; {self.how}" if self.how else text
+
+
 @dataclass
 class ImportReport:
     """What one import did: counts, skipped rows with reasons, and whether anything changed."""
@@ -76,7 +114,14 @@ class ImportReport:
     unchanged: bool = False
     replaced: bool = False
     notes: list[str] = field(default_factory=list)
+    columns: list[ColumnChoice] = field(default_factory=list)
+    """Which column each field was read from (``graphwarm -v import`` prints them)."""
 
     @property
     def rows_skipped(self) -> int:
         return len(self.skipped)
+
+    @property
+    def columns_unusual(self) -> bool:
+        """Whether a column was chosen in a way worth a look (fuzzily, one of several, ...)."""
+        return any(c.unusual for c in self.columns)

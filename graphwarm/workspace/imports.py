@@ -361,6 +361,7 @@ def _import_export(
             report.rows_read = reader.rows_read  # type: ignore[union-attr]
             report.skipped = reader.skipped + report.skipped  # type: ignore[union-attr]
             report.notes.extend(reader.notes)  # type: ignore[union-attr]
+            report.columns = reader.columns  # type: ignore[union-attr]
             if kind not in _ROW_PER_TIE:  # counted per person: say how many rows were used
                 report.notes.append(f"{report.rows_imported:,} people in these rows")
                 report.rows_imported = report.rows_read - len(report.skipped)
@@ -459,11 +460,24 @@ def _drop_replaced(
 
 
 def import_people(
-    ws: Workspace, path: str | Path, *, target: bool = False, columns: dict[str, str] | None = None
+    ws: Workspace,
+    path: str | Path,
+    *,
+    target: bool = False,
+    columns: dict[str, str] | None = None,
+    accounts: str | Path | None = None,
 ) -> ImportReport:
-    """Import CRM or address-book contacts; ``target`` marks them all as named buyers."""
-    reader = crm.PeopleReader(path, columns=columns, target=target)
-    return _import_table(ws, reader, "people", {"target": target, "columns": columns or {}})
+    """Import CRM or address-book contacts; ``target`` marks them all as named buyers.
+
+    ``path`` is a CSV file, or a Salesforce data export (folder or ``.zip``) whose
+    ``Contact.csv`` is read with its ``Account.csv``; ``accounts`` names the Account file
+    beside a loose ``Contact.csv``.
+    """
+    reader = crm.PeopleReader(path, columns=columns, target=target, accounts=accounts)
+    options: dict = {"target": target, "columns": columns or {}}
+    if reader.accounts_sha256:  # the same contacts with other accounts are another import
+        options["accounts"] = reader.accounts_sha256
+    return _import_table(ws, reader, "people", options)
 
 
 def import_ties(
@@ -480,11 +494,11 @@ def import_accounts(
     """Import target accounts (name, domain, tier, value)."""
     reader = crm.AccountsReader(path, columns=columns)
     options = json.dumps({"columns": columns or {}}, sort_keys=True)
-    report = ImportReport(file=str(path), kind="accounts")
+    report = ImportReport(file=reader.name, kind="accounts", columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
-        import_id = ws.add_import("accounts", str(path), reader.sha256, options)
+        import_id = ws.add_import("accounts", reader.name, reader.sha256, options)
         resolver = ws.resolver
         seen: set[int] = set()
         for acc in reader:
@@ -522,11 +536,11 @@ def _import_table(
     ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict
 ) -> ImportReport:
     options = json.dumps(options_dict, sort_keys=True)
-    report = ImportReport(file=str(reader.path), kind=kind)
+    report = ImportReport(file=reader.name, kind=kind, columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
-        import_id = ws.add_import(kind, str(reader.path), reader.sha256, options)
+        import_id = ws.add_import(kind, reader.name, reader.sha256, options)
         writer = _Writer(ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id)
         writer.write(reader, None, kind)
         report.rows_read = reader.rows_read

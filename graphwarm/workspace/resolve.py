@@ -230,7 +230,8 @@ class Resolver:
         aid: int | None,
         is_member: bool,
     ) -> int:
-        name = (rec.name or "").strip() or _name_from_email(rec.email) or "(no name)"
+        # Someone with only an address is shown by it; nkey stays None: never matched by name
+        name = (rec.name or "").strip() or email_key(rec.email) or "(no name)"
         pid = self.next_id
         self.next_id += 1
         self._new_people.append(
@@ -358,15 +359,16 @@ class Resolver:
             self._fold(state, sighting)
         name, company, title, url, is_target = state
         emails = list(dict.fromkeys(e for e in (email_key(r[2]) for r in rows) if e))
-        if name is None:
+        nkey = name_key(name)
+        if name is None:  # no sighting names them: keep what they are shown by, no name key
             row = self.conn.execute("SELECT name FROM people WHERE id = ?", (pid,)).fetchone()
             name = row[0] if row else "(no name)"
         aid = self.account_for(company, emails[0] if emails else None)
         ukey = url_key(url)
-        self._index(pid, name_key(name), ukey, aid, is_member)
+        self._index(pid, nkey, ukey, aid, is_member)
         return (
             name,
-            name_key(name),
+            nkey,
             url,
             ukey,
             company,
@@ -390,9 +392,9 @@ class Resolver:
         for start in range(0, len(pids), _CHUNK):
             chunk = pids[start : start + _CHUNK]
             updates = []
-            for pid, name, company, title, url, is_target, aid, is_member in q(
-                "SELECT id, name, company, title, url, is_target, account_id, is_member"
-                f" FROM people WHERE id IN ({','.join('?' * len(chunk))})",
+            for pid, name, nkey, company, title, url, is_target, aid, is_member in q(
+                "SELECT id, name, name_key, company, title, url, is_target, account_id,"
+                f" is_member FROM people WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
                 sighting = newest[pid]
@@ -412,11 +414,13 @@ class Resolver:
                 if state[1] != company:
                     aid = self.account_for(state[1], sighting[2])
                 ukey = url_key(state[3])
-                self._index(pid, name_key(state[0]), ukey, aid, bool(is_member))
+                if state[0] != name:  # an unchanged name keeps its key (None for an address)
+                    nkey = name_key(state[0])
+                self._index(pid, nkey, ukey, aid, bool(is_member))
                 updates.append(
                     (
                         state[0],
-                        name_key(state[0]),
+                        nkey,
                         state[3],
                         ukey,
                         state[1],
@@ -466,8 +470,3 @@ def _forgotten(conn: sqlite3.Connection) -> tuple[int, set[str]]:
 def _clean(text: str | None) -> str | None:
     text = " ".join(text.split()) if text else None
     return text or None
-
-
-def _name_from_email(email: str | None) -> str | None:
-    key = email_key(email)
-    return key.split("@", 1)[0] if key else None

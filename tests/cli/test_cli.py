@@ -113,6 +113,58 @@ def test_import_people_with_column_overrides(cli) -> None:
     assert "1 of 1 rows imported" in result.stdout
 
 
+def test_import_people_says_which_column_was_read_with_v(cli) -> None:
+    quiet = cli("import", "people", CRM / "people_de.csv")
+    assert quiet.exit_code == 0 and "columns read:" not in quiet.stdout
+    loud = cli("-v", "import", "people", CRM / "people_fr.csv")
+    assert loud.exit_code == 0, loud.output
+    assert "  columns read:\n    first_name ← 'Prénom' (column 1)\n" in loud.stdout
+    assert "    company ← 'Société' (column 3)\n" in loud.stdout
+
+
+def test_import_people_shows_unusual_columns_without_v(cli) -> None:
+    result = cli("import", "people", CRM / "hubspot_two_company_columns.csv")
+    assert result.exit_code == 0, result.output
+    assert (
+        "    company ← 'Company Name' (column 5), then 'Company name' (column 7): the first that"
+        " is not empty\n" in result.stdout
+    )
+    fuzzy = cli("import", "people", CRM / "people_near_miss_header.csv")
+    assert "matched fuzzily to 'Företagsnamn'" in fuzzy.stdout
+    single = cli("import", "people", CRM / "people_first_name_only.csv")
+    assert "  note: one name column, 'First Name' (column 1): its values" in single.stdout
+    assert "    name ← 'First Name' (column 1); the only name column" in single.stdout
+
+
+def test_import_linkedin_columns_with_v(cli) -> None:
+    result = cli(
+        "-v", "import", "linkedin", LINKEDIN / "connections_no_spaces.csv", "--member", "Karin Lund"
+    )
+    assert result.exit_code == 0, result.output
+    assert "    connected on ← 'ConnectedOn' (column 6)" in result.stdout
+
+
+def test_import_salesforce_export_folder(cli) -> None:
+    export = CRM / "salesforce_export"
+    result = cli("import", "people", export, "--target")
+    assert result.exit_code == 0, result.output
+    assert f"{export / 'Contact.csv'}: 4 of 4 rows imported, 0 skipped" in result.stdout
+    assert "  note: 1 contact has an AccountId that Account.csv does not hold" in result.stdout
+    assert "  people:   4 (4 named targets)" in cli("status").stdout
+
+
+def test_import_salesforce_contacts_with_accounts(cli) -> None:
+    result = cli(
+        "import",
+        "people",
+        CRM / "salesforce_dataloader.csv",
+        "--accounts",
+        CRM / "salesforce_export" / "Account.csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 accounts read" not in result.stdout and "2 accounts read" in result.stdout
+
+
 def test_column_option_must_be_field_equals_header(cli) -> None:
     result = cli("import", "people", CRM / "unknown_columns.csv", "--column", "Kontakt")
     assert_error(result, "--column 'Kontakt' is not FIELD=HEADER", 'name="Full Name"')
@@ -214,6 +266,7 @@ def _binary(tmp_path: Path, name: str, data: bytes) -> Path:
         ("header_only.csv", ["line 1", "has a header but no people rows"]),
         ("unterminated_quote.csv", ["line 3", "a quoted field starts here and never ends"]),
         ("unknown_columns.csv", ["line 1", "Kontakt, Arbetsgivare, Roll", "--column"]),
+        ("salesforce_dataloader.csv", ["line 1", "AccountId", "--accounts Account.csv"]),
     ],
 )
 def test_bad_people_file(cli, seeded, db_path: Path, fixture: str, parts: list[str]) -> None:
@@ -240,6 +293,10 @@ def test_binary_given_as_csv(cli, seeded, db_path: Path, tmp_path: Path) -> None
     [
         ("empty.csv", ["the file is empty"]),
         ("connections_unterminated_quote.csv", ["line 3", "never ends"]),
+        (
+            "connections_no_last_name.csv",
+            ["line 1", "no Last Name column (found: First Name, Company, Position, Connected On)"],
+        ),
     ],
 )
 def test_bad_linkedin_file(

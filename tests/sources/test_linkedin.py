@@ -182,6 +182,53 @@ def test_connections_unterminated_quote_is_an_error(ws: Workspace, tmp_path: Pat
     assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == 0
 
 
+def test_connections_header_without_spaces(ws: Workspace, tmp_path: Path) -> None:
+    # old exports: FirstName,LastName,EmailAddress,Company,Position,ConnectedOn
+    reports = imported(ws, tmp_path, Connections="connections_no_spaces.csv")
+    r = report_for(reports, "connections")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (2, 2, [])
+    p = people(ws)
+    assert p["Henrik Strand"]["company"] == "Tallholm Mekaniska AB"
+    assert p["Ingrid Bakke"]["title"] == "CEO"
+    assert tie(ws, "Karin Lund", "Henrik Strand")["connected_on"] == "2018-03-12"
+    assert "first name ← 'FirstName' (column 1)" in map(str, r.columns)
+    assert not r.columns_unusual
+
+
+def test_connections_header_without_spaces_found_by_its_header(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "old connections.csv"  # not LinkedIn's name: recognised by the header
+    shutil.copy(LINKEDIN / "connections_no_spaces.csv", path)
+    reports = import_linkedin(ws, [path], member="Karin Lund")
+    assert report_for(reports, "connections").rows_imported == 2
+
+
+def test_connections_with_one_name_column_read_as_full_names(ws: Workspace, tmp_path: Path) -> None:
+    r = report_for(
+        imported(ws, tmp_path, Connections="connections_one_name_column.csv"), "connections"
+    )
+    assert (r.rows_read, r.rows_imported) == (2, 2)
+    assert set(people(ws)) == {"Karin Lund", "Henrik Strand", "Ingrid Bakke"}
+    assert "one name column, 'Name' (column 1): its values are imported as full names" in r.notes
+    assert r.columns_unusual
+    assert "name ← 'Name' (column 1); the only name column: read as full names" in map(
+        str, r.columns
+    )
+
+
+def test_connections_missing_last_name_names_the_column(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        imported(ws, tmp_path, Connections="connections_no_last_name.csv")
+    err = info.value
+    assert err.message == (
+        "no Last Name column (found: First Name, Company, Position, Connected On)"
+    )
+    assert err.line == 1 and err.file and err.file.endswith("Connections.csv")
+    assert "First Name, Last Name and Connected On" in str(err)
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == 0
+
+
 # --- messages.csv, every header variant ---------------------------------------------------------
 
 

@@ -82,6 +82,36 @@ def test_reimport_through_a_folder_is_recognised(ws: Workspace, db_path: Path, t
     assert dump(db_path) == before
 
 
+def test_reimport_of_a_salesforce_export_changes_nothing(ws: Workspace, db_path: Path) -> None:
+    import_people(ws, CRM / "salesforce_export")
+    before = dump(db_path)
+    again = import_people(
+        ws,
+        CRM / "salesforce_export" / "Contact.csv",
+        accounts=CRM / "salesforce_export" / "Account.csv",
+    )
+    assert again.unchanged
+    assert dump(db_path) == before
+
+
+def test_salesforce_same_contacts_with_other_accounts_is_a_new_import(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    export = CRM / "salesforce_export"
+    import_people(ws, export)
+    renamed = tmp_path / "Account.csv"
+    renamed.write_text(
+        (export / "Account.csv").read_text("utf-8").replace("Havndal Marine AS", "Havndal AS"),
+        encoding="utf-8",
+    )
+    r = import_people(ws, export / "Contact.csv", accounts=renamed)
+    assert not r.unchanged
+    assert (
+        ws.conn.execute("SELECT company FROM people WHERE name = 'Ingrid Bakke'").fetchone()[0]
+        == "Havndal AS"
+    )
+
+
 # --- a newer export replaces the member's data ----------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import CRM, LINKEDIN, linkedin_fixture
 
-from graphwarm import Workspace, import_accounts, import_linkedin, import_people
+from graphwarm import Workspace, forget_person, import_accounts, import_linkedin, import_people
 
 
 def person_ids(ws: Workspace, name: str) -> list[int]:
@@ -174,3 +174,44 @@ def test_fast_path_equals_a_full_refresh(tmp_path) -> None:
         ws.resolver.refresh_people([row[0] for row in before])
     assert sorted(ws.conn.execute(query)) == before
     ws.close()
+
+
+def shown(ws: Workspace) -> dict[str, tuple]:
+    """name → (company, title, e-mail, is_target) of everyone."""
+    rows = ws.conn.execute(
+        "SELECT p.name, p.company, p.title, e.email, p.is_target FROM people p"
+        " LEFT JOIN emails e ON e.person_id = p.id ORDER BY p.id"
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_contact_with_only_an_email_is_never_matched_by_name(db_path: Path) -> None:
+    with Workspace(db_path) as ws:
+        import_people(ws, CRM / "people_email_only.csv")
+        import_people(ws, CRM / "people_email_only_again.csv")  # seen again, by e-mail
+        assert ws.conn.execute("SELECT name_key FROM people").fetchall() == [(None,)]
+        import_people(ws, CRM / "people_named_like_an_address.csv")  # "Anna Berg", no more
+        assert shown(ws) == {
+            "anna.berg@example.com": (None, "Inköpare", "anna.berg@example.com", 0),
+            "Anna Berg": (None, None, None, 0),
+        }
+    with Workspace(db_path) as ws:  # the resolver's indexes read back from the store
+        import_people(ws, CRM / "people_named_like_an_address.csv", target=True)
+        assert shown(ws)["anna.berg@example.com"][3] == 0
+        assert len(shown(ws)) == 2
+        forget_person(ws, "Anna Berg")  # a refresh of everyone her rows touched
+        assert shown(ws) == {
+            "anna.berg@example.com": (None, "Inköpare", "anna.berg@example.com", 0)
+        }
+        assert ws.conn.execute("SELECT name_key FROM people").fetchall() == [(None,)]
+
+
+def test_refresh_keeps_no_name_key_for_someone_shown_by_their_address(ws: Workspace) -> None:
+    import_people(ws, CRM / "people_email_only.csv")
+    (pid,) = person_ids(ws, "anna.berg@example.com")
+    with ws.transaction():
+        ws.resolver.refresh_people([pid])
+    row = ws.conn.execute("SELECT name, name_key FROM people WHERE id = ?", (pid,)).fetchone()
+    assert row == ("anna.berg@example.com", None)
+    import_people(ws, CRM / "people_named_like_an_address.csv")
+    assert len(shown(ws)) == 2
