@@ -28,6 +28,14 @@ from ..errors import InputError
 from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._headers import norm_header, one_name_column
+from ._synonyms import (
+    ACCOUNT_FIELDS,
+    ACCOUNT_ID_FIELDS,
+    ONLY_ALONE,
+    PEOPLE_FIELDS,
+    SPELLED,
+    TIE_FIELDS,
+)
 from .records import ColumnChoice, PersonRecord, TieRecord, column_label
 
 __all__ = [
@@ -47,280 +55,6 @@ FUZZY_THRESHOLD = 90.0
 """The least similarity (0-100, :func:`rapidfuzz.fuzz.ratio` of the normalised names) at which
 a header no synonym names is taken for a field: one letter added or dropped in a name of five
 letters or more (``Emailadress``), two in one of ten or more (``Företagets namn``)."""
-
-_SPELLED: dict[str, str] = {}
-"""Each synonym's normal form → the spelling the report shows (``'Job Title'``)."""
-
-
-def _syn(*names: str) -> tuple[str, ...]:
-    """Synonyms in their normal form, in order of preference."""
-    for name in names:
-        _SPELLED.setdefault(norm_header(name), name)
-    return tuple(dict.fromkeys(norm_header(n) for n in names))
-
-
-PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": _syn(
-        "Name",
-        "Full Name",
-        "Contact Name",
-        "Person - Name",
-        "Person Name",
-        "Display Name",
-        "Namn",
-        "Fullständigt namn",
-        "Kontaktnamn",
-        "Navn",
-        "Fulde navn",
-        "Fullt navn",
-        "Nimi",
-        "Koko nimi",
-        "Vollständiger Name",
-        "Nom complet",
-        "Nombre completo",
-        "Полное имя",
-        "ФИО",
-    ),
-    "first_name": _syn(
-        "First Name",
-        "Given Name",
-        "Förnamn",
-        "Fornavn",
-        "Etunimi",
-        "Vorname",
-        "Prénom",
-        "Nombre",
-        "Имя",
-    ),
-    "last_name": _syn(
-        "Last Name",
-        "Surname",
-        "Family Name",
-        "Efternamn",
-        "Etternavn",
-        "Efternavn",
-        "Sukunimi",
-        "Nachname",
-        "Nom",
-        "Nom de famille",
-        "Apellidos",
-        "Apellido",
-        "Фамилия",
-    ),
-    "company": _syn(
-        "Company Name",
-        "Company",
-        "Associated Company",
-        "Account Name",
-        "Account",
-        "Account.Name",
-        "Organization",
-        "Organisation",
-        "Organization Name",
-        "Person - Organization",
-        "Organization - Name",
-        "Employer",
-        "Företag",
-        "Företagsnamn",
-        "Kontonamn",
-        "Organisationsnamn",
-        "Firma",
-        "Firmanavn",
-        "Bedrift",
-        "Selskap",
-        "Kontonavn",
-        "Virksomhed",
-        "Virksomhedsnavn",
-        "Yritys",
-        "Yrityksen nimi",
-        "Organisaatio",
-        "Tilin nimi",
-        "Firmenname",
-        "Unternehmen",
-        "Unternehmensname",
-        "Société",
-        "Entreprise",
-        "Nom de l'entreprise",
-        "Nom de la société",
-        "Nom du compte",
-        "Empresa",
-        "Compañía",
-        "Nombre de la empresa",
-        "Nombre de la cuenta",
-        "Organización",
-        "Организация",
-        "Компания",
-        "Название компании",
-        "Название организации",
-    ),
-    "title": _syn(
-        "Job Title",
-        "Title",
-        "Position",
-        "Role",
-        "Organization Title",
-        "Person - Title",
-        "Befattning",
-        "Titel",
-        "Jobbtitel",
-        "Yrkestitel",
-        "Tittel",
-        "Stilling",
-        "Stillingstittel",
-        "Jobtitel",
-        "Titteli",
-        "Tehtävänimike",
-        "Ammattinimike",
-        "Berufsbezeichnung",
-        "Funktion",
-        "Fonction",
-        "Poste",
-        "Intitulé du poste",
-        "Titre",
-        "Cargo",
-        "Puesto",
-        "Título",
-        "Должность",
-    ),
-    "email": _syn(
-        "Email",
-        "E-mail",
-        "Email Address",
-        "E-mail 1 - Value",
-        "Person - Email - Work",
-        "Person - Email",
-        "Work Email",
-        "Primary Email",
-        "E-post",
-        "E-postadress",
-        "E-postadresse",
-        "E-mailadresse",
-        "Sähköposti",
-        "Sähköpostiosoite",
-        "E-Mail-Adresse",
-        "Adresse e-mail",
-        "Adresse électronique",
-        "Courriel",
-        "Correo electrónico",
-        "Dirección de correo electrónico",
-        "Электронная почта",
-        "Адрес электронной почты",
-        "Эл. почта",
-    ),
-    "url": _syn(
-        "LinkedIn URL",
-        "LinkedIn",
-        "LinkedIn Profile",
-        "LinkedIn Profile URL",
-        "Profile URL",
-        "URL",
-        "Public Profile URL",
-        "LinkedIn-profil",
-        "LinkedIn-profiili",
-        "Profil LinkedIn",
-        "Perfil de LinkedIn",
-    ),
-    "account_id": _syn("AccountId", "Account ID"),
-}
-ACCOUNT_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": _syn(
-        "Company Name",
-        "Account Name",
-        "Name",
-        "Organization Name",
-        "Organization - Name",
-        "Organisation",
-        "Organization",
-        "Company",
-        "Account",
-        "Företagsnamn",
-        "Företag",
-        "Kontonamn",
-        "Firma",
-        "Firmanavn",
-        "Bedrift",
-        "Selskap",
-        "Virksomhed",
-        "Virksomhedsnavn",
-        "Yritys",
-        "Yrityksen nimi",
-        "Firmenname",
-        "Unternehmen",
-        "Société",
-        "Entreprise",
-        "Nom de l'entreprise",
-        "Nom du compte",
-        "Empresa",
-        "Nombre de la empresa",
-        "Nombre de la cuenta",
-        "Организация",
-        "Компания",
-        "Название компании",
-    ),
-    "domain": _syn(
-        "Company Domain Name",
-        "Domain",
-        "Domain Name",
-        "Website",
-        "Website URL",
-        "Web",
-        "Företagets domännamn",
-        "Domännamn",
-        "Domän",
-        "Webbplats",
-        "Selskapets domenenavn",
-        "Domenenavn",
-        "Nettside",
-        "Nettsted",
-        "Virksomhedens domænenavn",
-        "Domænenavn",
-        "Hjemmeside",
-        "Verkkotunnus",
-        "Verkkosivusto",
-        "Webseite",
-        "Domaine",
-        "Nom de domaine",
-        "Site web",
-        "Dominio",
-        "Sitio web",
-        "Домен",
-        "Сайт",
-    ),
-    "tier": _syn("Tier", "Priority", "Segment", "Prioritet", "Priorität", "Priorité", "Prioridad"),
-    "value": _syn(
-        "Value",
-        "Deal Value",
-        "Potential",
-        "Potential Value",
-        "Expected Value",
-        "Amount",
-        "Värde",
-        "Verdi",
-        "Værdi",
-        "Arvo",
-        "Wert",
-        "Valeur",
-        "Valor",
-    ),
-}
-TIE_FIELDS: dict[str, tuple[str, ...]] = {
-    **{
-        f"{side}_{field}": _syn(f"{side}_{field}", f"person {side} {field}", f"{side} {field}")
-        for side in "ab"
-        for field in ("name", "company", "email", "url")
-    },
-    "kind": _syn("Kind", "Relationship", "Relation", "Type", "Relationship Type"),
-    "strength": _syn("Strength", "Weight", "Score", "Tie Strength"),
-}
-_ACCOUNT_ID_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": _syn("Id", "Account ID"),
-    "name": _syn("Name", "Account Name"),
-}
-
-_ONLY_ALONE = frozenset(_syn("Title", "Titel", "Titre", "Título", "URL"))
-"""Synonyms that name something else in some exports (Outlook's ``Title`` is Mr./Ms. beside its
-``Job Title``; a ``URL`` may be a web site beside ``LinkedIn URL``): read only when the field
-has no other column."""
 
 _DIGITS = re.compile(r"\d+")
 
@@ -396,7 +130,7 @@ class TableReader:
                 for i in at.get(name, ()):
                     named.add(i)
                     if i not in taken:
-                        (alone if name in _ONLY_ALONE else main).append(i)
+                        (alone if name in ONLY_ALONE else main).append(i)
             found = main or alone
             if field not in picks and found:
                 picks[field] = _Pick(found, unusual=len(found) > 1)
@@ -447,7 +181,7 @@ class TableReader:
                 )
                 continue
             _, i, syn = found[0]
-            picks[field] = _Pick([i], f"matched fuzzily to {_SPELLED[syn]!r}", unusual=True)
+            picks[field] = _Pick([i], f"matched fuzzily to {SPELLED[syn]!r}", unusual=True)
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
         """Raise for a file without the columns it needs; may rework ``picks``."""
@@ -649,7 +383,7 @@ class PeopleReader(TableReader):
 class SalesforceAccounts(TableReader):
     """A Salesforce export's ``Account.csv``: each account's name by its ``Id``."""
 
-    fields = _ACCOUNT_ID_FIELDS
+    fields = ACCOUNT_ID_FIELDS
     what = "account"
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
