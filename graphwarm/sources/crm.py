@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from ..errors import InputError
 from ._csvfile import Source, Table, read_table
+from ._values import Blanks
 from .records import PersonRecord, TieRecord
 
 __all__ = [
@@ -175,6 +176,7 @@ class TableReader:
         self.rows_read = 0
         self.skipped: list[tuple[int, str]] = []
         self.notes: list[str] = []
+        self.blanks = Blanks(self.table.header)
 
     def _map(self, table: Table, overrides: dict[str, str]) -> dict[str, int]:
         headers = {_norm(h): i for i, h in reversed(list(enumerate(table.header))) if h}
@@ -220,7 +222,7 @@ class TableReader:
 
     def get(self, fields: list[str], field: str) -> str:
         index = self.column.get(field)
-        return fields[index] if index is not None else ""
+        return self.blanks.clean(fields[index], fields, index) if index is not None else ""
 
     def _rows(self) -> Iterator[tuple[int, list[str]]]:
         for row in self.table.rows():
@@ -235,6 +237,8 @@ class TableReader:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
         if self.table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self.table.repaired_lines} lines")
+        if blanked := self.blanks.note():
+            self.notes.append(blanked)
         if self.rows_read == 0:
             raise InputError(
                 f"has a header but no {self.what} rows", file=self.path, line=self.table.header_line

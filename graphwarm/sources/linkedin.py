@@ -49,6 +49,8 @@ class PartReader:
         self.rows_read += len(self._table.skipped)
         if self._table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
+        if blanked := self._cols.blanks.note():
+            self.notes.append(blanked)
 
 
 ConnectionRow = tuple[
@@ -106,14 +108,16 @@ class ConnectionsReader(PartReader):
         picks = [index.get(c) for c in columns]
         missing = None in picks
         pick = itemgetter(*(width if i is None else i for i in picks))
-        skipped, bad_dates = self.skipped, self.bad_dates
+        skipped, bad_dates, blanks = self.skipped, self.bad_dates, self._cols.blanks
         rows_read = self.rows_read
         try:
             for line, f in self._table.rows():
                 rows_read += 1
                 if missing:
                     f.append("")
-                first, last, url, email, company, position, when = pick(f)
+                first, last, url, email, company, position, when = blanks.clean_picked(
+                    pick(f), f, picks
+                )
                 name = f"{first} {last}" if first and last else first or last
                 if not name and not url:
                     reason = "hidden account: only a date" if when else "no name and no URL"

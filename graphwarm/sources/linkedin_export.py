@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
+from ._values import Blanks
 from .records import PositionRecord
 
 __all__ = [
@@ -291,10 +292,11 @@ class Columns:
 
     def __init__(self, table: Table) -> None:
         self.index = {h.strip().lower(): i for i, h in enumerate(table.header)}
+        self.blanks = Blanks(table.header)
 
     def get(self, fields: list[str], name: str) -> str:
         i = self.index.get(name)
-        return fields[i] if i is not None and i < len(fields) else ""
+        return self.blanks.clean(fields[i], fields, i) if i is not None and i < len(fields) else ""
 
     def has(self, name: str) -> bool:
         return name in self.index

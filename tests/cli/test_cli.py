@@ -316,6 +316,15 @@ def test_hidden_connection_rows_are_reported(cli) -> None:
     assert "  line 6: hidden account: only a date" in result.stdout
 
 
+def test_placeholder_cells_are_reported(cli) -> None:
+    people = cli("import", "people", CRM / "people_placeholders.csv")
+    assert people.exit_code == 0, people.output
+    assert (
+        "  note: treated 12 placeholder cells (NA, N/A, #N/A, -, None, null, —) as empty:"
+        " Company Name 4, Job Title 3, Last Name 2, Email 2, First Name 1\n"
+    ) in people.stdout
+
+
 # --- help -----------------------------------------------------------------------------------------
 
 

@@ -496,3 +496,26 @@ def test_loose_file_named_connections_holding_messages(ws: Workspace, tmp_path: 
     assert "is named like Connections.csv but holds messages.csv" in info.value.message
     assert info.value.file == str(paths[0])
     assert ws.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+# --- placeholder cells ----------------------------------------------------------------------------
+
+
+def test_connections_placeholder_cells_are_empty(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_placeholders.csv")
+    r = report_for(reports, "connections")
+    assert r.skipped == [(9, "hidden account: only a date")]  # every other cell was "-"
+    assert r.notes == [
+        "treated 16 placeholder cells (-, N/A, –) as empty: Company 4, Last Name 3,"
+        " Position 3, First Name 2, Email Address 2, URL 1, Connected On 1"
+    ]
+    p = people(ws)
+    assert set(p) == {"Karin Lund", "Elin Sjöberg", "Tor Eide", "Saga", "(no name)"}
+    assert (p["Elin Sjöberg"]["company"], p["Elin Sjöberg"]["title"]) == (None, None)
+    assert (p["Tor Eide"]["company"], p["Tor Eide"]["title"]) == (None, None)
+    assert p["Saga"]["company"] == "Nordvik Transport AB"  # last name "-": first name only
+    assert p["(no name)"]["url_key"] == "in/anonymous-ab12"  # "N/A N/A": by URL only
+    assert ws.conn.execute("SELECT count(*) FROM emails").fetchone() == (0,)  # "N/A" is none
+    accounts = {r[0] for r in ws.conn.execute("SELECT name FROM accounts")}
+    assert accounts.isdisjoint({"-", "N/A", "–", "NA"})
+    assert tie(ws, "Karin Lund", "Saga")["connected_on"] is None  # "-": no date, not a bad one

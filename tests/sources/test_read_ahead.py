@@ -36,7 +36,8 @@ def test_read_ahead_gives_what_reading_here_gives(tmp_path: Path) -> None:
         "wide": linkedin_fixture("connections_too_many_fields.csv"),
         "mojibake": linkedin_fixture("connections_double_encoded.csv"),
         "no_url": linkedin_fixture("connections_2018.csv"),
-        "bad_date": bad_date,
+        "placeholders": linkedin_fixture("connections_placeholders.csv"),
+        "bad_date": bad_date,  # last: checked below
     }
     parts = _connection_parts(tmp_path, files)
     here = [_read(ConnectionsReader(p)) for p in parts]
