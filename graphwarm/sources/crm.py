@@ -36,6 +36,7 @@ from ._synonyms import (
     SPELLED,
     TIE_FIELDS,
 )
+from ._values import Blanks
 from .records import ColumnChoice, PersonRecord, TieRecord, column_label
 
 __all__ = [
@@ -88,6 +89,7 @@ class TableReader:
         self.rows_read = 0
         self.skipped: list[tuple[int, str]] = []
         self.notes: list[str] = []
+        self.blanks = Blanks(self.table.header)
         self.column: dict[str, int] = {}
         self.choices: list[ColumnChoice] = []
         self._more: dict[str, tuple[str, ...]] = {}
@@ -210,7 +212,7 @@ class TableReader:
 
     def get(self, fields: list[str], field: str) -> str:
         index = self.column.get(field)
-        return fields[index] if index is not None else ""
+        return self.blanks.clean(fields[index], fields, index) if index is not None else ""
 
     def value(self, fields: list[str], field: str) -> str:
         """``field`` in one row: its first column, or where that is empty the next of its
@@ -241,6 +243,8 @@ class TableReader:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
         if self.table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self.table.repaired_lines} lines")
+        if blanked := self.blanks.note():
+            self.notes.append(blanked)
         if self.rows_read == 0:
             raise InputError(
                 f"has a header but no {self.what} rows", file=self.name, line=self.table.header_line

@@ -7,12 +7,13 @@ and dates per pair.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..identity import name_key, url_key
-from ._dates import parse_date
+from ._csvfile import Row
+from ._dates import DateColumn
 from .linkedin_export import Columns, Part, full_name, open_part
 from .records import PersonRecord, TieRecord
 
@@ -54,6 +55,23 @@ class PartReader:
         self.notes.extend(self._cols.notes)
         if self._table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
+        if blanked := self._cols.blanks.note():
+            self.notes.append(blanked)
+
+    def _date_column(self, name: str) -> DateColumn:
+        """The reader of this file's column ``name`` of dates (its header as the file has it)."""
+        return DateColumn(self.part.source.name, self._table.header[self._cols.index[name]])
+
+    def _rows_by_date(self, dates: DateColumn, name: str) -> Iterator[Row]:
+        """The rows, each once its date in column ``name`` can be read (see
+        :meth:`DateColumn.in_order`; it may read the file a second time for the order)."""
+        index = self._cols.index[name]
+
+        def rescan() -> Iterable[tuple[int, str]]:
+            table = open_part(self.part.source, self.part.kind)
+            return ((row.line, row.fields[index]) for row in table.rows())
+
+        return dates.in_order(self._table.rows(), index, rescan)
 
 
 ConnectionRow = tuple[
@@ -87,7 +105,8 @@ class ConnectionsReader(PartReader):
         self.ahead = ahead
         self.by_url: dict[str, PersonRecord] = {}
         self.by_name: dict[str, PersonRecord | None] = {}
-        self.bad_dates: list[tuple[int, str]] = []
+        self.dates = self._date_column("connected on")
+        """The Connected On dates: their order, and those that could not be read."""
 
     def __iter__(self) -> Iterator[TieRecord]:
         rows = self.parsed() if self.ahead is None else self.ahead.rows(self)
@@ -113,25 +132,22 @@ class ConnectionsReader(PartReader):
         picks = [index.get(c) for c in columns]
         missing = None in picks
         pick = itemgetter(*(width if i is None else i for i in picks))
-        skipped, bad_dates = self.skipped, self.bad_dates
+        skipped, dates, blanks = self.skipped, self.dates, self._cols.blanks
         rows_read = self.rows_read
         try:
-            for line, f in self._table.rows():
+            for line, f in self._rows_by_date(dates, "connected on"):
                 rows_read += 1
                 if missing:
                     f.append("")
-                first, last, url, email, company, position, when = pick(f)
+                first, last, url, email, company, position, when = blanks.clean_picked(
+                    pick(f), f, picks
+                )
                 name = f"{first} {last}" if first and last else first or last
                 if not name and not url:
                     reason = "hidden account: only a date" if when else "no name and no URL"
                     skipped.append((line, reason))
                     continue
-                connected = None
-                if when:
-                    try:
-                        connected = parse_date(when)
-                    except ValueError:
-                        bad_dates.append((line, when))
+                connected = dates.read(when, line) if when else None
                 yield (
                     line,
                     name or None,
@@ -145,12 +161,7 @@ class ConnectionsReader(PartReader):
         finally:
             self.rows_read = rows_read
         self.finish()
-        if bad_dates:
-            line, text = bad_dates[0]
-            self.notes.append(
-                f"{len(bad_dates)} rows have an unreadable Connected On (first: line "
-                f"{line}, {text!r}); imported without a date"
-            )
+        self.notes.extend(dates.notes("imported without a date"))
 
 
 class MessagesReader(PartReader):
@@ -200,13 +211,14 @@ class MessagesReader(PartReader):
         raw: list[tuple[int, str, str, list[tuple[str, str]], str | None]] = []
         conversations: dict[str, set[str]] = {}
         sender_names: dict[str, str | None] = {}  # url key → the name it sends as
-        for row in self._table.rows():
+        dates = self._date_column("date")
+        for row in self._rows_by_date(dates, "date"):
             self.rows_read += 1
             f = row.fields
-            try:
-                date = parse_date(col.get(f, "date"))
-            except ValueError:
-                self.skipped.append((row.line, f"DATE {col.get(f, 'date')!r} is not a date"))
+            text = col.get(f, "date")
+            date = dates.read(text, row.line)
+            if date is None and text:
+                self.skipped.append((row.line, f"{dates.column} {text!r} is not a date"))
                 continue
             if legacy:
                 direction = col.get(f, "direction").upper()
@@ -251,6 +263,7 @@ class MessagesReader(PartReader):
                 else:
                     self._count(pairs, self._person(sender_name, sender_url), False, date)
         self.finish()
+        self.notes.extend(dates.notes("those messages were skipped"))
         for person, out, inc, first, last in pairs.values():
             if person is not None:
                 yield TieRecord(

@@ -14,6 +14,7 @@ from ._archive import base_name, folder_sources, zip_sources
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
 from ._headers import norm_header, one_name_column
+from ._values import Blanks
 from .records import ColumnChoice, PositionRecord, column_label
 
 __all__ = [
@@ -337,10 +338,11 @@ class Columns:
         if self.single_name is not None:
             self.index["first name"] = self.single_name
             self.notes.append(one_name_column(column_label(self.header, self.single_name)))
+        self.blanks = Blanks(table.header)
 
     def get(self, fields: list[str], name: str) -> str:
         i = self.index.get(name)
-        return fields[i] if i is not None and i < len(fields) else ""
+        return self.blanks.clean(fields[i], fields, i) if i is not None and i < len(fields) else ""
 
     def has(self, name: str) -> bool:
         return name in self.index

@@ -85,7 +85,7 @@ class ReadAhead:
             self._next += 1
             if message[0] == "end":
                 if reader is not None:
-                    reader.rows_read, reader.skipped, reader.bad_dates, notes = message[1:]
+                    reader.rows_read, reader.skipped, reader.dates, notes = message[1:]
                     reader.notes.extend(notes)
                 return
             if message[0] == "error":
@@ -124,7 +124,7 @@ def _read_ahead(parts: list[Part], out: multiprocessing.Queue, chunk_rows: int) 
                     chunk = []
             if chunk:
                 out.put(("rows", chunk))
-            out.put(("end", reader.rows_read, reader.skipped, reader.bad_dates, reader.notes))
+            out.put(("end", reader.rows_read, reader.skipped, reader.dates, reader.notes))
         except GraphwarmError as err:
             out.put(("error", type(err), err.message, err.file, err.line, err.column, err.hint))
             return

@@ -393,6 +393,46 @@ def test_hidden_connection_rows_are_reported(cli) -> None:
     assert "  line 6: hidden account: only a date" in result.stdout
 
 
+def test_placeholder_cells_are_reported(cli) -> None:
+    people = cli("import", "people", CRM / "people_placeholders.csv")
+    assert people.exit_code == 0, people.output
+    assert (
+        "  note: treated 12 placeholder cells (NA, N/A, #N/A, -, None, null, —) as empty:"
+        " Company Name 4, Job Title 3, Last Name 2, Email 2, First Name 1\n"
+    ) in people.stdout
+
+
+def test_unreadable_dates_are_reported(cli) -> None:
+    path = LINKEDIN / "connections_unreadable_dates.csv"
+    linkedin = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert linkedin.exit_code == 0, linkedin.output
+    assert "(Karin Lund): 3 of 3 rows imported, 0 skipped" in linkedin.stdout
+    assert (
+        "  note: 3 of 3 Connected On dates could not be read, e.g. line 5: '2021-16-09';"
+        " imported without a date\n"
+    ) in linkedin.stdout
+
+
+def test_day_first_dates_are_reported(cli) -> None:
+    path = LINKEDIN / "connections_day_first.csv"
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert result.exit_code == 0, result.output
+    assert "  note: Connected On dates read as day/month (from 2 unambiguous rows)\n" in (
+        result.stdout
+    )
+
+
+def test_dates_in_both_orders_is_one_error_line(cli, db_path: Path) -> None:
+    path = LINKEDIN / "connections_both_orders.csv"
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(
+        result,
+        f"{path}, line 4, column 'Connected On': has Connected On dates in both orders:",
+        "line 2 ('13/05/2021') can only be day/month, line 4 ('05/13/2021') only month/day",
+        "write every date of the file one way",
+    )
+
+
 # --- help -----------------------------------------------------------------------------------------
 
 

@@ -217,6 +217,39 @@ def test_wrong_width_rows_are_skipped_and_counted(ws: Workspace, fixture: str, r
     assert stored.fetchall() == [(3, 2, 1)]
 
 
+def test_placeholder_cells_are_empty_and_make_no_account(ws: Workspace) -> None:
+    """An export writing NA for every missing company must not put those people at one
+    account called "NA", colleagues of each other."""
+    r = import_people(ws, CRM / "people_placeholders.csv")
+    assert (r.rows_read, r.rows_imported) == (6, 5)
+    assert r.skipped == [(6, "no name and no e-mail")]  # "NA NA", no e-mail: no one
+    assert r.notes == [
+        "treated 12 placeholder cells (NA, N/A, #N/A, -, None, null, —) as empty:"
+        " Company Name 4, Job Title 3, Last Name 2, Email 2, First Name 1"
+    ]
+    assert people(ws) == {
+        "Elin Sjöberg": (None, "Inköpare", "elin.sjoberg@example.se", 0),
+        "Tor Eide": (None, None, "tor.eide@example.no", 0),
+        "Saga Lindgren": (None, None, None, 0),
+        "Nils Ek": ("Nordvik Transport AB", "VD", "nils.ek@example.se", 0),
+        "Ida": (None, None, None, 0),  # last name "None", company " NA ": neither
+    }
+    assert [r[0] for r in ws.conn.execute("SELECT name FROM accounts")] == ["Nordvik Transport AB"]
+    no_account = ws.conn.execute("SELECT count(*) FROM people WHERE account_id IS NULL")
+    assert no_account.fetchone() == (4,)  # so no inferred colleague ties between them
+
+
+def test_placeholder_account_name_and_value(ws: Workspace) -> None:
+    r = import_accounts(ws, CRM / "accounts_placeholders.csv")
+    assert r.skipped == [(2, "no account name")]  # "N/A" names no account
+    assert ws.conn.execute("SELECT name, tier, value FROM account_targets").fetchall() == [
+        ("Nordvik Transport AB", None, None)  # "NA" is no value, not one that is not a number
+    ]
+    assert r.notes == [
+        "treated 3 placeholder cells (N/A, NA, -) as empty: Company name 1, Tier 1, Value 1"
+    ]
+
+
 # --- column mapping ------------------------------------------------------------------------------
 
 

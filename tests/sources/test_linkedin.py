@@ -99,6 +99,14 @@ def test_connections_2018_month_first_dates_and_no_url(ws: Workspace, tmp_path: 
     assert tie(ws, "Karin Lund", "Ingrid Bakke")["connected_on"] == "2018-11-02"
 
 
+def test_connections_2018_says_it_assumed_month_first(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_2018.csv")
+    assert report_for(reports, "connections").notes == [
+        "Connected On dates read as month/day, LinkedIn's order: none of them shows the order"
+        " (e.g. line 2: '3/12/18, 4:05 PM')"
+    ]
+
+
 def test_connections_2020_preamble_without_url(ws: Workspace, tmp_path: Path) -> None:
     imported(ws, tmp_path, Connections="connections_2020_preamble_no_url.csv")
     assert tie(ws, "Karin Lund", "Ingrid Bakke")["connected_on"] == "2021-03-03"
@@ -543,3 +551,141 @@ def test_loose_file_named_connections_holding_messages(ws: Workspace, tmp_path: 
     assert "is named like Connections.csv but holds messages.csv" in info.value.message
     assert info.value.file == str(paths[0])
     assert ws.conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+# --- placeholder cells ----------------------------------------------------------------------------
+
+
+def test_connections_placeholder_cells_are_empty(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_placeholders.csv")
+    r = report_for(reports, "connections")
+    assert r.skipped == [(9, "hidden account: only a date")]  # every other cell was "-"
+    assert r.notes == [
+        "treated 16 placeholder cells (-, N/A, –) as empty: Company 4, Last Name 3,"
+        " Position 3, First Name 2, Email Address 2, URL 1, Connected On 1"
+    ]
+    p = people(ws)
+    assert set(p) == {"Karin Lund", "Elin Sjöberg", "Tor Eide", "Saga", "(no name)"}
+    assert (p["Elin Sjöberg"]["company"], p["Elin Sjöberg"]["title"]) == (None, None)
+    assert (p["Tor Eide"]["company"], p["Tor Eide"]["title"]) == (None, None)
+    assert p["Saga"]["company"] == "Nordvik Transport AB"  # last name "-": first name only
+    assert p["(no name)"]["url_key"] == "in/anonymous-ab12"  # "N/A N/A": by URL only
+    assert ws.conn.execute("SELECT count(*) FROM emails").fetchone() == (0,)  # "N/A" is none
+    accounts = {r[0] for r in ws.conn.execute("SELECT name FROM accounts")}
+    assert accounts.isdisjoint({"-", "N/A", "–", "NA"})
+    assert tie(ws, "Karin Lund", "Saga")["connected_on"] is None  # "-": no date, not a bad one
+
+
+# --- dates in the forms real files have -----------------------------------------------------------
+
+
+def test_connections_day_first_file(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_day_first.csv")
+    assert report_for(reports, "connections").notes == [
+        "Connected On dates read as day/month (from 2 unambiguous rows)"
+    ]
+    # the first row reads both ways: the rows after it show the file is day first
+    assert tie(ws, "Karin Lund", "Elin Sjöberg")["connected_on"] == "2022-04-03"
+    assert tie(ws, "Karin Lund", "Tor Eide")["connected_on"] == "2021-05-13"
+    assert tie(ws, "Karin Lund", "Saga Lindgren")["connected_on"] == "2021-09-16"
+    assert tie(ws, "Karin Lund", "Nils Ek")["connected_on"] == "2020-05-05"
+
+
+def test_connections_month_first_shown_by_a_later_row(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_month_first.csv")
+    assert report_for(reports, "connections").notes == [
+        "Connected On dates read as month/day (from 1 unambiguous row)"
+    ]
+    assert tie(ws, "Karin Lund", "Elin Sjöberg")["connected_on"] == "2017-03-04"
+    assert tie(ws, "Karin Lund", "Tor Eide")["connected_on"] == "2016-09-21"
+
+
+def test_connections_dotted_dates(ws: Workspace, tmp_path: Path) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_dotted.csv")
+    assert report_for(reports, "connections").notes == [
+        "Connected On dates read as day/month (from 1 unambiguous row)"
+    ]
+    assert tie(ws, "Karin Lund", "Elin Sjöberg")["connected_on"] == "2021-09-16"
+    assert tie(ws, "Karin Lund", "Tor Eide")["connected_on"] == "2022-04-03"
+
+
+def test_connections_in_both_orders_is_an_error(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        imported(ws, tmp_path, Connections="connections_both_orders.csv")
+    err = info.value
+    assert err.file and err.file.endswith("Connections.csv")
+    assert (err.line, err.column) == (4, "Connected On")
+    assert "line 2 ('13/05/2021') can only be day/month" in err.message
+    assert "line 4 ('05/13/2021') only month/day" in err.message
+    assert people(ws) == {}  # nothing of the import landed
+
+
+def test_connections_unreadable_dates_are_counted_and_reported(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    reports = imported(ws, tmp_path, Connections="connections_unreadable_dates.csv")
+    r = report_for(reports, "connections")
+    assert (r.rows_read, r.rows_imported, r.skipped) == (3, 3, [])
+    assert r.notes == [
+        "3 of 3 Connected On dates could not be read, e.g. line 5: '2021-16-09';"
+        " imported without a date"
+    ]
+    assert tie(ws, "Karin Lund", "Elin Sjöberg")["connected_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("fixture", "dates"),
+    [
+        (
+            "connections_excel_sv.csv",  # cp1252, ";", CRLF
+            {"Åsa Öberg": "2022-05-03", "Björn Sæther": "2021-10-12", "Elin Sjöberg": "2009-03-30"},
+        ),
+        (
+            "connections_excel_fr.csv",  # UTF-8 with BOM, ";", CRLF
+            {
+                "Élodie Marchand": "2019-12-01",
+                "Tor Eide": "2020-02-02",
+                "Saga Lindgren": "2018-08-17",
+            },
+        ),
+    ],
+)
+def test_connections_resaved_by_excel_in_other_locales(
+    ws: Workspace, tmp_path: Path, fixture: str, dates: dict[str, str]
+) -> None:
+    reports = imported(ws, tmp_path, Connections=fixture)
+    r = report_for(reports, "connections")
+    assert (r.skipped, r.notes) == ([], [])
+    assert {name: tie(ws, "Karin Lund", name)["connected_on"] for name in dates} == dates
+
+
+def test_messages_unreadable_date_is_skipped_counted_and_reported(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    reports = imported(
+        ws, tmp_path, Connections="connections_2023.csv", messages="messages_bad_date.csv"
+    )
+    r = report_for(reports, "messages")
+    assert r.skipped == [(3, "DATE '2024-13-02 09:30:12 UTC' is not a date")]
+    assert r.notes[0] == (
+        "1 of 3 dates (DATE) could not be read, e.g. line 3: '2024-13-02 09:30:12 UTC';"
+        " those messages were skipped"
+    )
+    asa = tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["msgs_ab"], asa["msgs_ba"]) == (2, 0)
+
+
+def test_messages_2018_dates_take_the_files_order(ws: Workspace, tmp_path: Path) -> None:
+    messages = (
+        "From,To,Date,Subject,Content,Direction,Folder\n"
+        'Karin Lund,Henrik Strand,"4/3/18, 9:30 AM",,SECRETCONTENT-a,OUTGOING,SENT\n'
+        'Henrik Strand,Karin Lund,"4/13/18, 9:30 AM",,SECRETCONTENT-b,INCOMING,INBOX\n'
+    )
+    path = tmp_path / "messages.csv"
+    path.write_text(messages, encoding="utf-8")
+    reports = import_linkedin(ws, [path], member="Karin Lund")
+    assert report_for(reports, "messages").notes[0] == (
+        "dates (Date) read as month/day (from 1 unambiguous row)"
+    )
+    henrik = tie(ws, "Karin Lund", "Henrik Strand")
+    assert (henrik["first_msg"], henrik["last_msg"]) == ("2018-04-03", "2018-04-13")

@@ -26,7 +26,7 @@ def _connection_parts(tmp_path: Path, files: dict[str, bytes]) -> list:
 
 def _read(reader) -> tuple:
     rows = [(t.line, t.b.name, t.b.url, t.b.company, t.connected_on, t.b.keys) for t in reader]
-    return rows, reader.rows_read, reader.skipped, reader.notes, reader.bad_dates
+    return rows, reader.rows_read, reader.skipped, reader.notes, vars(reader.dates)
 
 
 def test_read_ahead_gives_what_reading_here_gives(tmp_path: Path) -> None:
@@ -36,13 +36,17 @@ def test_read_ahead_gives_what_reading_here_gives(tmp_path: Path) -> None:
         "wide": linkedin_fixture("connections_too_many_fields.csv"),
         "mojibake": linkedin_fixture("connections_double_encoded.csv"),
         "no_url": linkedin_fixture("connections_2018.csv"),
-        "bad_date": bad_date,
+        "placeholders": linkedin_fixture("connections_placeholders.csv"),
+        "day_first": linkedin_fixture("connections_day_first.csv"),
+        "unreadable": linkedin_fixture("connections_unreadable_dates.csv"),
+        "bad_date": bad_date,  # last: checked below
     }
     parts = _connection_parts(tmp_path, files)
     here = [_read(ConnectionsReader(p)) for p in parts]
     assert any(skipped for _, _, skipped, _, _ in here)
     assert any(notes for _, _, _, notes, _ in here)
-    assert here[-1][4] == [(here[-1][1] + 1, "someday")]
+    dates = here[-1][4]
+    assert (dates["unreadable"], dates["example"]) == (1, (here[-1][1] + 1, "someday"))
     with ReadAhead(parts) as ahead:
         there = [_read(ConnectionsReader(p, ahead=ahead)) for p in parts]
     assert there == here
@@ -81,6 +85,20 @@ def test_read_ahead_error_keeps_its_file_line_and_hint(tmp_path: Path) -> None:
         str(here.value),
     )
     assert there.value.line == 3
+
+
+def test_read_ahead_dates_in_both_orders_error_names_both_lines(tmp_path: Path) -> None:
+    files = {
+        "good": linkedin_fixture("connections_2023.csv"),
+        "both": linkedin_fixture("connections_both_orders.csv"),
+    }
+    parts = _connection_parts(tmp_path, files)
+    with ReadAhead(parts) as ahead:
+        list(ConnectionsReader(parts[0], ahead=ahead))
+        with pytest.raises(InputError) as there:
+            list(ConnectionsReader(parts[1], ahead=ahead))
+    assert (there.value.line, there.value.column) == (4, "Connected On")
+    assert "line 2 ('13/05/2021')" in there.value.message
 
 
 def test_several_exports_import_alike_with_and_without_read_ahead(
