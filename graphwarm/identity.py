@@ -198,10 +198,13 @@ def company_key(name: str | None) -> str | None:
     text = _SPACE.sub(" ", _PUBL.sub(" ", name.replace("\u00a0", " "))).strip(" .,;")
     if not text:
         return None
-    stripped = _TRAILING_FORM.sub("", basename(text).strip(" .,;")).strip(" .,;")
-    stripped = _LEADING_FORM.sub("", stripped).strip(" .,;") or stripped
-    if len(stripped) < 2:  # "AB", "Oy": nothing left but the legal form
-        stripped = text
+    stripped = text
+    while True:  # until nothing more comes off: "Foo AB AB" is "Foo", as its key's key is
+        shorter = _TRAILING_FORM.sub("", basename(stripped).strip(" .,;")).strip(" .,;")
+        shorter = _LEADING_FORM.sub("", shorter).strip(" .,;") or shorter
+        if shorter == stripped or len(shorter) < 2:  # "AB", "Oy": only the legal form left
+            break
+        stripped = shorter
     folded = _fold(stripped).replace("&", " and ")
     key = _SPACE.sub(" ", _NOT_WORD.sub(" ", folded)).strip()
     return key or None

@@ -201,6 +201,12 @@ def test_company_key_stable_under_case_and_padding(name: str, pad: str) -> None:
     assert company_key(f"{pad}{name}{pad}") == key
 
 
+def test_a_repeated_legal_form_comes_off_whole() -> None:
+    # found by the property below: each key used to lose one more "AB"
+    assert company_key("AA AB AB AB") == company_key("aa") == "aa"
+    assert company_key("Nordvik Transport AB AB") == company_key("Nordvik Transport")
+
+
 @given(_company)
 def test_company_key_of_a_key_is_stable(name: str) -> None:
     key = company_key(name)
