@@ -50,7 +50,11 @@ def neutralise(text: str) -> str:
     """
     if _AT_START.match(text):
         text = "'" + text
-    return _AFTER_BREAK.sub(r"\1'", _AFTER_SEMICOLON.sub(";'", text))
+    if ";" in text:  # ``in`` finds it at memory speed, the expressions scan far slower
+        text = _AFTER_SEMICOLON.sub(";'", text)
+    if "\n" in text or "\r" in text:
+        text = _AFTER_BREAK.sub(r"\1'", text)
+    return text
 
 
 def csv_line(values: Sequence[str | int | float | None], *, raw: bool = False) -> str:
