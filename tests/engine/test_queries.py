@@ -1,4 +1,4 @@
-"""Queries: the CSV writer against the csv module, and the reach CSV against the JSON records."""
+"""Queries: the reach CSV against the JSON records."""
 
 from __future__ import annotations
 
@@ -8,42 +8,17 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from graphwarm.engine.explain import RECORD_KEYS
 from graphwarm.engine.queries import (
     CSV_COLUMNS,
     ReachResult,
-    _csv_line,
     reach_csv,
     reach_json,
     reach_targets,
 )
 from graphwarm.outputs.demo import build_demo
 from graphwarm.workspace.store import Workspace
-
-fields = st.one_of(st.none(), st.integers(), st.text(alphabet=st.characters(), max_size=30))
-
-
-@given(st.lists(st.lists(fields, min_size=2, max_size=6), max_size=5))
-def test_csv_line_reads_back_with_the_csv_module(rows):
-    text = "".join(_csv_line(row) for row in rows)
-    back = list(csv.reader(io.StringIO(text, newline="")))
-    assert back == [["" if v is None else str(v) for v in row] for row in rows]
-
-
-@given(
-    st.lists(st.text(alphabet=st.characters(blacklist_characters="\r"), max_size=30), min_size=2)
-)
-def test_csv_line_writes_what_csv_writer_writes(row):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(row)
-    assert _csv_line(row) == buffer.getvalue()
-
-
-def test_csv_line_quotes_a_bare_carriage_return():
-    assert _csv_line(["a\rb", "c"]) == '"a\rb",c\n'
 
 
 @pytest.fixture(scope="module")

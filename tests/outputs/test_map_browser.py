@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import OfflinePage, needs_chromium, open_page, screenshot_is_blank
+from helpers import DDE, FORMULA
 from test_netmap import HREF, IMG, SCRIPT_CO, add_evil_people
 
 from graphwarm.outputs.demo import build_demo
@@ -114,7 +115,7 @@ def test_xss_names_show_as_text(opened: tuple[MapView, OfflinePage]) -> None:
     assert evil.account == SCRIPT_CO
     _click_node(page, evil.key)
     text = page.evaluate("document.getElementById('explanation').textContent")
-    assert text == evil.explanation and IMG in text and HREF in text
+    assert text == evil.explanation and IMG in text and HREF in text and FORMULA in text
     # hover the introducer: its tooltip is plain text
     introducer = next(n for n in view.nodes if n.name == IMG)
     page.evaluate(f"network.focus({introducer.key!r}, {{scale: 1.2, animation: false}})")
@@ -140,7 +141,10 @@ def test_xss_names_show_as_text(opened: tuple[MapView, OfflinePage]) -> None:
     )
     assert counts == [0, 0, 2]
     options = page.evaluate("[...document.querySelectorAll('#names option')].map(o => o.value)")
-    assert IMG in options and HREF in options
+    assert IMG in options and HREF in options and FORMULA in options
+    formula = next(n for n in view.nodes if n.name == FORMULA)
+    tooltip = page.evaluate(f"network.body.data.nodes.get({formula.key!r}).title")
+    assert tooltip == formula.tooltip and tooltip.startswith(FORMULA) and DDE in tooltip
     assert page.dialogs == [] and page.page_errors == []
 
 

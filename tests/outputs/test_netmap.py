@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import DDE, FORMULA
 
 from graphwarm.cli import main
 from graphwarm.engine.queries import reach_targets
@@ -31,11 +32,15 @@ Eva,"<b>href</b> Ek",eva@evil.example,"CFO <script>alert(2)</script>","{SCRIPT_C
 EVIL_TIES = f"""a_name,a_company,a_email,b_name,b_company,b_email,kind,strength
 Lina Ahl,Fjordlys Software AB,,{IMG},{SCRIPT_CO},,friend,0.9
 {IMG},{SCRIPT_CO},,"{HREF}",{SCRIPT_CO},eva@evil.example,colleague,0.8
+Lina Ahl,Fjordlys Software AB,,"{FORMULA.replace('"', '""')}",{DDE},,friend,0.5
+"{FORMULA.replace('"', '""')}",{DDE},,"{HREF}",{SCRIPT_CO},eva@evil.example,friend,0.5
 """
 
 
 def add_evil_people(ws: Workspace, folder: Path) -> None:
-    """A target, an introducer and an account whose names are HTML and script."""
+    """A target, an introducer and an account whose names are HTML and script, and an
+    introducer on another path named as a spreadsheet formula at a company named as a DDE
+    command."""
     people, ties = folder / "evil_people.csv", folder / "evil_ties.csv"
     people.write_text(EVIL_PEOPLE, encoding="utf-8")
     ties.write_text(EVIL_TIES, encoding="utf-8")
@@ -176,6 +181,8 @@ def test_html_escapes_every_user_string(demo_ws: Workspace) -> None:
     assert all(not any(k.startswith("on") for k in attrs) for _, attrs in parser.tags)
     # the names are in the data, escaped for a script: < > & as \u003c \u003e \u0026
     assert json.dumps(IMG)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e") in page
+    for name in (FORMULA, DDE):  # CSV injection probes: only text here too
+        assert json.dumps(name)[1:-1].replace("&", "\\u0026").replace("'", "\\u0027") in page
     assert "innerHTML" not in page.split("</script>")[1]  # our own script: textContent only
 
 
