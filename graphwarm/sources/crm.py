@@ -231,6 +231,7 @@ class TableReader:
             yield row.line, row.fields
         self.rows_read += len(self.table.skipped)
         self.skipped.extend(self.table.skipped)
+        self.notes.extend(self.table.decoding_notes())
         if self.table.footer_lines:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
         if self.table.repaired_lines:

@@ -47,6 +47,7 @@ class PartReader:
     def finish(self) -> None:
         self.skipped = sorted(self._table.skipped + self.skipped)
         self.rows_read += len(self._table.skipped)
+        self.notes.extend(self._table.decoding_notes())
         if self._table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
 
