@@ -1,14 +1,21 @@
 """What a LinkedIn export is: a ``.zip``, the folder it unpacks to, or loose files from one,
 and which of its files graphwarm reads. Each file is recognised by its header (file names vary
 in case across years) and opened with the CSV reader of :mod:`graphwarm.sources._csvfile`.
+
+A zip or folder holding several exports (or copies of a file) gives one export: the folder
+holding the most of an export's files, and the report notes say which was used and why.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, BinaryIO
 
 from ..errors import InputError
 from ._csvfile import Source, Table, read_table
@@ -64,6 +71,10 @@ _SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
     ("profile", frozenset({"first name", "last name", "headline"})),
 )
 
+_SHOWN_UNUSED = 10
+"""Files listed one by one as not used; more are counted."""
+_UNZIP_FIRST = "unzip it first, then import the unpacked folder"
+
 _KNOWN_FILES = (
     "Connections.csv, messages.csv, Invitations.csv, Endorsement_*_Info.csv, "
     "Recommendations_*.csv, Profile.csv, Positions.csv"
@@ -90,11 +101,13 @@ class Part:
 
 @dataclass
 class Export:
-    """One member's export: its files by kind, and the files that were not used."""
+    """One member's export: its files by kind, the files that were not used, and notes for
+    the import report (which files were used when there was a choice, and why)."""
 
     label: str
     parts: dict[str, Part] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def member_name(self) -> str | None:
         """The owner's name from Profile.csv, if the export has one."""
@@ -141,7 +154,8 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     """Group the paths a user gave into exports: each zip or folder is one, loose files one.
 
     Raises :class:`InputError` for a missing path, a zip or folder with no LinkedIn file in it,
-    or a file whose name and content disagree.
+    a file whose name and content disagree, or a member of a zip that cannot be read
+    (password-protected, compressed in a way Python cannot read, damaged).
     """
     exports: list[Export] = []
     loose = Export(label="")
@@ -151,10 +165,13 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file())
-            sources = [Source(name=str(path / p.relative_to(path)), open=_opener(p)) for p in files]
-            exports.append(_export_of(str(path), sources, strict_names=True))
+            entries = [
+                (p.relative_to(path).as_posix(), Source(name=str(p), open=_opener(p)))
+                for p in files
+            ]
+            exports.append(_export_of(str(path), entries, "folder"))
         elif zipfile.is_zipfile(path):
-            exports.append(_export_of(str(path), _zip_sources(path), strict_names=True))
+            exports.append(_export_of(str(path), _Zip(path).entries(), "zip"))
         else:
             source = Source.from_path(path)
             kind = _kind_of_loose(source)
@@ -172,50 +189,218 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     return exports
 
 
-def _opener(path: Path) -> Callable:
+def _opener(path: Path) -> Callable[[], BinaryIO]:
     return lambda: path.open("rb")
 
 
-def _zip_sources(path: Path) -> list[Source]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(
-            f"is a damaged zip archive ({err})", file=path, hint="download the export again"
-        ) from err
+class _Zip:
+    """A zip archive whose members are opened many times.
 
-    def opener(member: str) -> Callable:
-        def open_member():  # type: ignore[no-untyped-def]
-            archive = zipfile.ZipFile(path)
-            return archive.open(member)
+    Its directory is read once per process, not once per member opened: re-reading it made
+    a zip of 10,000 entries take minutes (each open read all 10,000 entries). A forked worker
+    (:mod:`read_ahead`) opens its own handle, so the two never share a file position.
+    """
 
-        return open_member
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._archive: zipfile.ZipFile | None = None
+        self._pid = 0
 
-    return [Source(name=f"{path}:{n}", open=opener(n)) for n in names]
+    def entries(self) -> list[tuple[str, Source]]:
+        """(path inside the zip, source) for every file in it; the path with ``/`` between
+        folders even where a Windows tool wrote ``\\``."""
+        try:
+            infos = [i for i in self._handle().infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, OSError) as err:
+            raise InputError(
+                f"is a damaged zip archive ({err})",
+                file=self.path,
+                hint="download the export again",
+            ) from err
+        return [
+            (i.filename.replace("\\", "/"), Source(f"{self.path}:{i.filename}", self._opener(i)))
+            for i in infos
+        ]
+
+    def _handle(self) -> zipfile.ZipFile:
+        if self._archive is None or self._pid != os.getpid():
+            self._archive = zipfile.ZipFile(self.path)
+            self._pid = os.getpid()
+        return self._archive
+
+    def _opener(self, info: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
+        return lambda: self.open(info)
+
+    def open(self, info: zipfile.ZipInfo) -> BinaryIO:
+        """A stream of one member; InputError if it is encrypted or cannot be read."""
+        if info.flag_bits & 0x1:  # zipfile would raise RuntimeError: "password required"
+            raise InputError(
+                f"{info.filename} is password-protected",
+                file=self.path,
+                hint="unzip it first (your unzip tool asks for the password), "
+                "then import the unpacked folder",
+            )
+        name = f"{self.path}:{info.filename}"
+        try:
+            return _Member(self._handle().open(info), name)
+        except NotImplementedError as err:  # e.g. Deflate64, which Windows writes for big zips
+            raise InputError(
+                f"{info.filename} is compressed in a way Python cannot read ({err})",
+                file=self.path,
+                hint=_UNZIP_FIRST,
+            ) from None
+        except (zipfile.BadZipFile, OSError) as err:
+            raise _damaged(name, err) from None
 
 
-def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
+class _Member(io.BufferedIOBase):
+    """A zip member's stream whose read errors (a bad CRC: a damaged download) are
+    InputErrors instead of tracebacks."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return self._raw.read(-1 if size is None else size)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as err:
+            raise _damaged(self._name, err) from None
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _damaged(name: str, err: Exception) -> InputError:
+    return InputError(
+        f"cannot be read from the zip, which is damaged ({err})",
+        file=name,
+        hint="download the export again",
+    )
+
+
+def _export_of(label: str, entries: list[tuple[str, Source]], container: str) -> Export:
+    """The export in a zip or folder (*container*): each kind's file, from one export folder.
+
+    *entries* are (path inside, source). Only the files used are opened (their headers are
+    checked) and hashed, so a zip of 10,000 files costs little more than its directory.
+    """
     export = Export(label=label)
-    for source in sources:
-        base = source.name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
-        kind = _FILE_NAMES.get(base)
-        if kind is None:
-            export.ignored.append(source.name)
-            continue
-        table = open_part(source, kind)  # checks that the header fits the name
-        del table
-        if kind in export.parts:
-            export.ignored.append(source.name)
-            continue
-        export.parts[kind] = Part(kind, source, source.sha256())
-    if not export.parts:
+    found: dict[str, list[str]] = {}  # kind → paths inside, in the order given
+    for inner, _ in entries:
+        kind = _FILE_NAMES.get(inner.rsplit("/", 1)[-1].lower())
+        if kind is not None:
+            found.setdefault(kind, []).append(inner)
+    if not found:
         raise InputError(
             "holds no LinkedIn export file",
             file=label,
             hint=f"expected some of {_KNOWN_FILES}",
         )
+    root, note = _export_folder(found, container)
+    export.notes.extend([note] if note else [])
+    chosen: dict[str, str] = {}
+    for kind, paths in found.items():
+        inside = sorted((p for p in paths if _within(p, root)), key=_place)
+        if not inside:
+            continue
+        chosen[kind] = inside[0]
+        if len(inside) > 1:
+            nearer = _place(inside[0])[0] < _place(inside[1])[0]
+            why = "the one nearest the top" if nearer else "the first in name order"
+            export.notes.append(
+                f"{len(inside)} {_display(kind)} files in {_shown(root, container)}: "
+                f"used {inside[0]}, {why}"
+            )
+    sources = dict(entries)
+    for kind in PARTS:
+        if kind in chosen:
+            source = sources[chosen[kind]]
+            open_part(source, kind)  # checks that the header fits the name
+            export.parts[kind] = Part(kind, source, source.sha256())
+    used = set(chosen.values())
+    export.ignored = [source.name for inner, source in entries if inner not in used]
+    export.notes.extend(_unused_notes([inner for inner, _ in entries if inner not in used]))
     return export
+
+
+def _export_folder(found: dict[str, list[str]], container: str) -> tuple[str, str | None]:
+    """The folder whose files make the export, and a note when other folders hold some too.
+
+    The folder holding (at any depth) the most kinds of export file wins; then the one nearest
+    the top; then the first in name order. ``""`` is the top level.
+    """
+    below: dict[str, set[str]] = {}  # folder → the kinds found in it, at any depth
+    for kind, paths in found.items():
+        for inner in paths:
+            folder = _folder(inner)
+            while kind not in below.setdefault(folder, set()):
+                below[folder].add(kind)
+                if not folder:
+                    break
+                folder = _folder(folder)
+    folders = {_folder(p) for paths in found.values() for p in paths}
+
+    def kinds(folder: str) -> int:
+        return len(below[folder])
+
+    def rank(folder: str) -> tuple[int, int, str]:
+        return (-kinds(folder), _depth(folder), folder)
+
+    best = min(folders, key=rank)
+    others = [f for f in folders if not _within(f + "/", best)]
+    if not others:
+        return best, None
+    runner = min(others, key=rank)
+    if kinds(best) > kinds(runner):
+        why = f"as it holds the most kinds of export file ({kinds(best)})"
+    elif _depth(best) < _depth(runner):
+        why = f"as it is nearest the top of the {container}"
+    else:
+        why = "as the first in name order (the others hold as many kinds of export file, as deep)"
+    return best, (
+        f"this {container} holds LinkedIn export files in {len(others) + 1:,} folders, as if "
+        f"from several exports: used {_shown(best, container)}, {why}; to import another, "
+        "give its folder on its own"
+    )
+
+
+def _folder(inner: str) -> str:
+    return inner.rpartition("/")[0]
+
+
+def _depth(folder: str) -> int:
+    return folder.count("/") + 1 if folder else 0
+
+
+def _within(inner: str, folder: str) -> bool:
+    """Whether the path *inner* lies in *folder* (``""``: the top level), at any depth."""
+    return not folder or inner.startswith(folder + "/")
+
+
+def _place(inner: str) -> tuple[int, str]:
+    """How files of one kind are ordered: nearest the top first, then by name."""
+    return inner.count("/"), inner
+
+
+def _shown(folder: str, container: str) -> str:
+    return f"{folder}/" if folder else f"the top level of the {container}"
+
+
+def _unused_notes(inner_paths: list[str]) -> list[str]:
+    """One note per file not used, the first _SHOWN_UNUSED of them, then how many more."""
+    notes = [f"not used: {p}" for p in inner_paths[:_SHOWN_UNUSED]]
+    if len(inner_paths) > _SHOWN_UNUSED:
+        notes.append(f"not used: {len(inner_paths) - _SHOWN_UNUSED:,} more files")
+    return notes
 
 
 def _kind_of_loose(source: Source) -> str:

@@ -468,3 +468,10 @@ def test_bad_bytes_are_one_error_line_naming_their_line(cli, seeded, db_path: Pa
     result = cli("import", "people", path)
     assert_error(result, f"{path}, line 5: byte 0x81 is neither UTF-8 nor Windows-1252 text")
     assert dump(db_path) == seeded
+
+
+def test_a_password_protected_zip_is_one_error_line(cli, seeded, db_path: Path) -> None:
+    path = LINKEDIN / "encrypted_export.zip"
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(result, f"{path}: Connections.csv is password-protected. unzip it first")
+    assert dump(db_path) == seeded
