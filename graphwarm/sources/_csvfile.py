@@ -1,9 +1,16 @@
 """Read any CSV a user hands over into rows with exact line numbers, or raise one clear error.
 
 Users bring LinkedIn exports (preambles, no final newline, legacy UTF-16), Excel re-saves
-(cp1252, ``;``, trailing ``;;;``, double-encoded UTF-8) and CRM exports (report footers).
-:func:`read_table` works out the encoding, the header row and the delimiter; :meth:`Table.rows`
-then streams the rows, so memory stays bounded however large the file is.
+(cp1252, ``;``, trailing ``;;;``, double-encoded UTF-8, UTF-8 and cp1252 lines in one file, a
+UTF-8 byte-order mark before cp1252 text), Outlook and Excel files in other code pages
+(Cyrillic, Central European, Greek) and CRM exports (report footers). :func:`read_table` works
+out the encoding, the header row and the delimiter; :meth:`Table.rows` then streams the rows,
+so memory stays bounded however large the file is.
+
+Bytes become text line by line: UTF-8 where a line is UTF-8, else the file's fallback code
+page, chosen once for the file from the lines that are not UTF-8 (:class:`Decoding`). Splitting
+bytes at CR and LF is safe before decoding: those bytes never occur inside a UTF-8 sequence or
+a character of the code pages read here.
 
 Every problem becomes one :class:`~graphwarm.errors.InputError` naming the file and, where
 known, the line; rows of the wrong width are not fatal but listed in :attr:`Table.skipped`.
@@ -15,9 +22,12 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -26,20 +36,88 @@ import ftfy.bad_codecs  # registers the "sloppy-windows-1252" codec
 
 from graphwarm.errors import InputError
 
-__all__ = ["Row", "Source", "Table", "read_table"]
+__all__ = ["Decoding", "Row", "Source", "Table", "read_table"]
 
 _FIELD_LIMIT = 16 * 1024 * 1024
 """Largest field the csv module may build; an unclosed quote is reported once it is reached."""
 _MAX_LINE = 2 * _FIELD_LIMIT
-"""Longest physical line read in one piece (characters); caps memory on newline-free input."""
+"""Longest physical line read in one piece (bytes, or characters in UTF-16 files); caps memory
+on newline-free input."""
 _CHUNK = 1024 * 1024
-"""Bytes per read while checking the encoding."""
+"""Bytes per read."""
 _HEAD = 8 * 1024
 """Bytes examined for signatures, BOMs and NUL bytes."""
 _DELIMITERS = (",", ";", "\t")
 _SAMPLE_LINES = 50
 _SAMPLE_CHARS = 64 * 1024
 _SAVE_AS_CSV = "save it from Excel as 'CSV UTF-8'"
+
+_CODE_PAGES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "mac_roman": "Mac Roman",
+}
+"""The code pages Excel ("CSV") and Outlook write, which lines that are not UTF-8 may be in;
+cp1252 first: Excel's own in Western Europe and the Americas."""
+_UNDEFINED = {
+    cp: frozenset(b for b in range(0x80, 0x100) if not bytes([b]).decode(cp, "ignore"))
+    for cp in _CODE_PAGES
+}
+"""Per code page, the bytes it leaves undefined: a line holding one is not in it."""
+_SAMPLE_BYTES = 32 * 1024
+"""Bytes of the lines that are not UTF-8 that the code page is chosen from."""
+_CODEC_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
+_ASCII = bytes(range(0x80))
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+# Which non-ASCII letters can meet in one word: a word written in a code page is read right
+# when its letters belong to one language's alphabet (or to one non-Latin script), and wrong
+# when they mix ("Ôàìèëèÿ" is Cyrillic read as cp1252, "Dvoøák" Czech, "Pawe³" Polish).
+_ALPHABETS = tuple(
+    frozenset(letters) | frozenset(c.upper() for c in letters if len(c.upper()) == 1)
+    for letters in (
+        "åäöé",  # Swedish
+        "æøåéèêóòôü",  # Danish, Norwegian
+        "äöåšž",  # Finnish
+        "äöüß",  # German
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "áéíóúñü",  # Spanish, Irish
+        "áâãàçéêíóôõú",  # Portuguese
+        "àèéìíîòóùú",  # Italian
+        "àçèéíïòóú",  # Catalan
+        "éèëïöü",  # Dutch
+        "áðéíóúýþæö",  # Icelandic
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "ąćęłńóśźż",  # Polish
+        "áéíóöőúüű",  # Hungarian
+        "ăâîșțşţ",  # Romanian
+        "čćđšž",  # Croatian, Serbian, Bosnian, Slovenian
+        "âçğıîöşüİ",  # Turkish
+        "āčēģīķļņšūž",  # Latvian
+        "ąčęėįšųūž",  # Lithuanian
+        "äõöüšž",  # Estonian
+    )
+)
+_ANY_ALPHABET = frozenset("ªºµ")
+# A word: letters, and the symbols a wrong code page puts where letters were ("M¸ller").
+_INTRUDERS = "".join(
+    sorted(
+        {
+            c
+            for cp in _CODE_PAGES
+            for c in bytes(range(0x80, 0x100)).decode(cp, "ignore")
+            if unicodedata.category(c) in ("Sk", "Sc")
+        }
+    )
+)
+_WORD_RE = re.compile(rf"(?:[^\W\d_]|[{re.escape(_INTRUDERS)}])+")
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -87,10 +165,45 @@ class Row(NamedTuple):
     """Each field with surrounding whitespace stripped."""
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How a file's bytes become text, found by reading all of it once."""
+
+    encoding: str
+    """``utf-8``; ``utf-8-sig`` after a UTF-8 byte-order mark; ``utf-16`` after a UTF-16 one,
+    ``utf-16-le`` / ``utf-16-be`` without; or a code page such as ``cp1252`` when no line is
+    UTF-8 beyond ASCII."""
+    codec: str = "utf-8"
+    """What decodes a line first: ``utf-8``, ``utf-16-le`` or ``utf-16-be``."""
+    bom_size: int = 0
+    """Bytes of byte-order mark before the text."""
+    fallback: str | None = None
+    """The code page the lines that are not UTF-8 are read in, when some are."""
+    fallback_lines: int = 0
+    """How many physical lines (header and preamble included) were not UTF-8."""
+    first_fallback_line: int | None = None
+
+    def notes(self) -> list[str]:
+        """What the user should know about how the text was read: a code page was chosen."""
+        if not self.fallback or not self.fallback_lines:
+            return []
+        name = _CODE_PAGES[self.fallback]
+        if self.encoding == self.fallback:  # every line beyond ASCII
+            what = f"is not UTF-8: read as {name}"
+        else:
+            n = self.fallback_lines
+            lines = "1 line is" if n == 1 else f"{n:,} lines are"
+            what = f"{lines} not UTF-8: read as {name} (first: line {self.first_fallback_line})"
+        if self.bom_size:
+            return [f"the file starts with a UTF-8 byte-order mark but {what}"]
+        return [f"the file {what}" if self.encoding == self.fallback else what]
+
+
 class Table:
     """A CSV file's detected layout (encoding, delimiter, header) and its rows, streamed."""
 
     source: Source
+    decoding: Decoding
     encoding: str
     delimiter: str
     header: list[str]
@@ -103,13 +216,14 @@ class Table:
         self,
         source: Source,
         *,
-        encoding: str,
+        decoding: Decoding,
         delimiter: str,
         header: list[str],
         header_line: int,
     ) -> None:
         self.source = source
-        self.encoding = encoding
+        self.decoding = decoding
+        self.encoding = decoding.encoding
         self.delimiter = delimiter
         self.header = header
         self.header_line = header_line
@@ -128,6 +242,10 @@ class Table:
             f"header={self.header!r})"
         )
 
+    def decoding_notes(self) -> list[str]:
+        """Notes for the import report on how the bytes were read (see :meth:`Decoding.notes`)."""
+        return self.decoding.notes()
+
     def rows(self) -> Iterator[Row]:
         """Stream the data rows after the header; may be called once.
 
@@ -142,8 +260,8 @@ class Table:
     def _iter_rows(self) -> Iterator[Row]:
         name = self.source.name
         width = len(self.header)
-        with _open_text(self.source, self.encoding) as text:
-            feed = _Lines(text, name, self.encoding)
+        with _open_binary(self.source) as stream:
+            feed = _lines(stream, self.source, self.decoding)
             for _ in range(self.header_line):
                 if next(feed, None) is None:  # the file shrank since read_table()
                     return
@@ -204,9 +322,9 @@ def read_table(
         csv.field_size_limit(_FIELD_LIMIT)
     name = source.name
     scan_lines = max(1, scan_lines)
-    encoding = _detect_encoding(source)
-    with _open_text(source, encoding) as text:
-        feed = _Lines(text, name, encoding)
+    decoding = _detect(source)
+    with _open_binary(source) as stream:
+        feed = _lines(stream, source, decoding)
         scanned = [line for _, line in zip(range(scan_lines), feed, strict=False)]
         first = next((i for i, line in enumerate(scanned) if not _is_blank(line)), None)
         if first is None:
@@ -243,50 +361,150 @@ def read_table(
     while header and not header[-1]:
         header.pop()
     return Table(
-        source, encoding=encoding, delimiter=delimiter, header=header, header_line=index + 1
+        source, decoding=decoding, delimiter=delimiter, header=header, header_line=index + 1
     )
 
 
 class _Lines:
-    """Physical lines of a text stream for csv.reader: counted, length-capped, de-mojibaked."""
+    """Physical lines for csv.reader: decoded, counted, length-capped, de-mojibaked."""
 
-    def __init__(self, text: io.TextIOWrapper, name: str, encoding: str) -> None:
+    def __init__(self, source: Source, decoding: Decoding) -> None:
         self.line = 0
         """Physical lines handed out so far (= the 1-based number of the last one)."""
         self.repaired = 0
-        self._readline = text.readline
-        self._name = name
-        self._encoding = encoding
+        self._source = source
+        self._name = source.name
+        self._decoding = decoding
 
     def __iter__(self) -> _Lines:
         return self
+
+    def __next__(self) -> str:  # pragma: no cover - the subclasses read
+        raise NotImplementedError
+
+    def _clean(self, line: str) -> str:
+        """*line*, which looks like mojibake, repaired if it is."""
+        fixed = _repair(line)
+        if fixed != line:
+            self.repaired += 1
+        return fixed
+
+
+class _ByteLines(_Lines):
+    """Lines of a file with lines that are not UTF-8, each decoded on its own: UTF-8, else
+    the fallback code page."""
+
+    def __init__(self, stream: BinaryIO, source: Source, decoding: Decoding, fallback: str) -> None:
+        super().__init__(source, decoding)
+        blocks = _line_blocks(stream, source.name)
+        self._raw = itertools.chain.from_iterable(block.splitlines(True) for block, _ in blocks)
+        self._fallback = fallback
+
+    def __next__(self) -> str:
+        raw = next(self._raw)
+        self.line += 1
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = self._decode_fallback(raw)
+            if self._fallback != "cp1252":  # the mojibake patterns are cp1252's
+                return line
+        if line.isascii() or not _MOJIBAKE_RE.search(line):
+            return line
+        return self._clean(line)
+
+    def _decode_fallback(self, raw: bytes) -> str:
+        try:
+            return raw.decode(self._fallback)
+        except UnicodeDecodeError:  # the file changed since its encoding was detected
+            raise InputError(
+                f"the text here is neither UTF-8 nor {_CODE_PAGES[self._fallback]}",
+                file=self._name,
+                line=self.line,
+                hint="save it as CSV UTF-8",
+            ) from None
+
+
+class _TextLines(_Lines):
+    """Lines of a file in one codec (UTF-8 or UTF-16), through a text stream."""
+
+    def __init__(self, stream: BinaryIO, source: Source, decoding: Decoding) -> None:
+        super().__init__(source, decoding)
+        self._readline = io.TextIOWrapper(stream, encoding=decoding.codec, newline="").readline
 
     def __next__(self) -> str:
         try:
             line = self._readline(_MAX_LINE)
         except UnicodeDecodeError as exc:
+            # The text stream decodes ahead in chunks: find the line the bad bytes are on.
             raise InputError(
-                f"the text near here is not valid {self._encoding} ({exc.reason})",
+                f"the text here is not valid {_CODEC_NAMES[self._decoding.codec]} ({exc.reason})",
                 file=self._name,
-                line=self.line + 1,
+                line=_line_of_bad_text(self._source, self._decoding),
                 hint="save it as CSV UTF-8",
             ) from None
         if not line:
             raise StopIteration
         self.line += 1
         if len(line) >= _MAX_LINE and line[-1] not in "\r\n":
-            raise InputError(
-                f"a line longer than {_MAX_LINE // (1024 * 1024)} MiB starts here",
-                file=self._name,
-                line=self.line,
-                hint="is this really a CSV file?",
-            )
-        if not line.isascii() and _MOJIBAKE_RE.search(line):
-            fixed = _repair(line)
-            if fixed != line:
-                self.repaired += 1
-                return fixed
-        return line
+            raise _too_long(self._name, self.line)
+        if line.isascii() or not _MOJIBAKE_RE.search(line):
+            return line
+        return self._clean(line)
+
+
+def _lines(stream: BinaryIO, source: Source, decoding: Decoding) -> _Lines:
+    """The lines of *stream*, just opened, read as *decoding* says."""
+    stream.read(decoding.bom_size)
+    if decoding.fallback is not None:
+        return _ByteLines(stream, source, decoding, decoding.fallback)
+    return _TextLines(stream, source, decoding)
+
+
+def _line_blocks(
+    stream: BinaryIO, name: str, first: bytes = b"", chunk_size: int = _CHUNK
+) -> Iterator[tuple[bytes, int]]:
+    """*first* and the rest of *stream* in blocks of whole physical lines, about a chunk each,
+    with the number of lines in each.
+
+    Lines end at LF, CRLF or a lone CR, as csv.reader and text streams count them
+    (``bytes.splitlines`` splits a block into them, :func:`_count_lines` counts them); a CR at
+    the end of a chunk waits for the next, which may start with its LF. Raises InputError for a
+    line longer than _MAX_LINE bytes, naming the line it starts on.
+    """
+    done = 0
+    rest = b""
+    reads: Iterable[bytes] = iter(partial(stream.read, chunk_size), b"")
+    for chunk in itertools.chain((first,) if first else (), reads):
+        data = rest + chunk
+        end = len(data) - 1 if data.endswith(b"\r") else len(data)
+        end = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
+        block, rest = data[:end], data[end:]
+        if block:
+            lines = _count_lines(block)
+            done += lines
+            yield block, lines
+        if len(rest) > _MAX_LINE:
+            raise _too_long(name, done + 1)
+    if rest:
+        yield rest, 1
+
+
+def _count_lines(block: bytes) -> int:
+    """The physical lines in *block*, as ``block.splitlines()`` splits it."""
+    breaks = block.count(b"\n")
+    if b"\r" in block:  # most files have none: skip two slower counts
+        breaks += block.count(b"\r") - block.count(b"\r\n")
+    return breaks + (not block.endswith((b"\n", b"\r")))
+
+
+def _too_long(name: str, line: int) -> InputError:
+    return InputError(
+        f"a line longer than {_MAX_LINE // (1024 * 1024)} MiB starts here",
+        file=name,
+        line=line,
+        hint="is this really a CSV file?",
+    )
 
 
 def _repair(line: str) -> str:
@@ -318,40 +536,137 @@ def _open_binary(source: Source) -> BinaryIO:
         raise InputError(f"cannot be opened ({exc.strerror or exc})", file=source.name) from None
 
 
-def _open_text(source: Source, encoding: str) -> io.TextIOWrapper:
-    """A text stream that keeps line endings (``newline=""``), as csv.reader needs."""
-    return io.TextIOWrapper(_open_binary(source), encoding=encoding, newline="")
+def _detect(source: Source) -> Decoding:
+    """Read the whole file once: its byte-order mark or UTF-16 layout, else which lines are
+    not UTF-8 and the code page they are in.
 
-
-def _detect_encoding(source: Source) -> str:
-    """BOM, then UTF-16 layout, then strict UTF-8 over the whole stream, else cp1252.
-
-    Raises InputError for empty files, workbooks, archives and other binary files.
+    Raises InputError for empty files, workbooks, archives and other binary files, and at the
+    first line that is neither UTF-8 nor text in a code page that reads the file plausibly.
     """
     name = source.name
     with _open_binary(source) as stream:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
+        head = stream.read(_HEAD)
+        if not head:
             raise InputError("the file is empty", file=name)
-        encoding = _encoding_from_head(chunk[:_HEAD], name)
-        if encoding is not None:
-            return encoding
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                chunk = stream.read(_CHUNK)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "utf-8"
-    _check_cp1252(source)
-    return "cp1252"
+        utf16 = _utf16_from_head(head, name)
+        if utf16 is not None:
+            return utf16
+        bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        line = 0
+        utf8_text = False  # a line is UTF-8 beyond ASCII
+        other_lines = 0
+        first_other: int | None = None
+        first_line_of: dict[int, int] = {}  # byte >= 0x80 → first line not UTF-8 holding it
+        sample: list[bytes] = []
+        sampled = 0
+        for block, lines in _line_blocks(stream, name, head[bom:]):
+            try:
+                block.decode("utf-8")  # commonly all of it is UTF-8
+            except UnicodeDecodeError:
+                pass
+            else:
+                utf8_text = utf8_text or not block.isascii()
+                line += lines
+                continue
+            others: list[tuple[int, bytes]] = []
+            for raw in block.splitlines(True):
+                line += 1
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    others.append((line, raw))
+                else:
+                    utf8_text = utf8_text or not raw.isascii()
+            other_lines += len(others)
+            first_other = first_other or others[0][0]
+            if not set(b"".join(raw for _, raw in others).translate(None, _ASCII)).issubset(
+                first_line_of
+            ):
+                for number, raw in others:
+                    for byte in set(raw.translate(None, _ASCII)):
+                        first_line_of.setdefault(byte, number)
+            for _, raw in others:
+                if sampled >= _SAMPLE_BYTES:
+                    break
+                sample.append(raw)
+                sampled += len(raw)
+    utf8 = "utf-8-sig" if bom else "utf-8"
+    if not other_lines:
+        return Decoding(utf8, bom_size=bom)
+    fallback = _choose_code_page(b"".join(sample), frozenset(first_line_of))
+    if fallback is None:
+        line, byte = min((first_line_of[b], b) for b in _UNDEFINED["cp1252"] & first_line_of.keys())
+        raise InputError(
+            f"byte 0x{byte:02X} is neither UTF-8 nor Windows-1252 text",
+            file=name,
+            line=line,
+            hint="save it as CSV UTF-8",
+        )
+    return Decoding(
+        utf8 if utf8_text else fallback,
+        bom_size=bom,
+        fallback=fallback,
+        fallback_lines=other_lines,
+        first_fallback_line=first_other,
+    )
 
 
-def _encoding_from_head(head: bytes, name: str) -> str | None:
-    """The encoding a BOM or UTF-16 layout settles, or None; raises for binary files."""
+def _choose_code_page(sample: bytes, high: frozenset[int]) -> str | None:
+    """The code page of the lines that are not UTF-8 (*sample*: some of them; *high*: every
+    byte >= 0x80 they hold), or None when none reads them.
+
+    cp1252 stands when it defines every byte and every word of the sample reads plausibly in
+    it (:func:`_implausible_words`). Otherwise charset-normalizer proposes code pages, and one
+    that defines every byte wins when it reads fewer words implausibly than cp1252 and at most
+    one in ten; failing that, cp1252 if it defines every byte. (charset-normalizer alone takes
+    small cp1252 Swedish files for cp1250: it proposes, it does not decide.)
+    """
+
+    def defines(cp: str) -> bool:
+        return not high & _UNDEFINED[cp]
+
+    cp1252 = defines("cp1252")
+    if cp1252 and not _implausible_words(sample.decode("cp1252"))[0]:
+        return "cp1252"
+    from charset_normalizer import from_bytes  # only here: most files never need it
+
+    proposed = [m.encoding for m in from_bytes(sample, cp_isolation=list(_CODE_PAGES))]
+    best: tuple[int, int, str] | None = None  # (implausible, words, code page)
+    for cp in dict.fromkeys(["cp1252", *proposed]):
+        if cp in _CODE_PAGES and defines(cp):
+            bad, words = _implausible_words(sample.decode(cp))
+            if best is None or bad < best[0]:
+                best = (bad, words, cp)
+    if best is not None and best[2] != "cp1252" and best[0] * 10 <= best[1]:
+        return best[2]
+    return "cp1252" if cp1252 else None
+
+
+def _implausible_words(text: str) -> tuple[int, int]:
+    """(words read implausibly, words with a character beyond ASCII) in *text*.
+
+    A word reads plausibly when its non-ASCII letters all belong to one language's alphabet
+    (:data:`_ALPHABETS`), or when all its letters are of one script other than Latin.
+    """
+    bad = words = 0
+    for word in _WORD_RE.findall(text):
+        if word.isascii():
+            continue
+        words += 1
+        extra = {c for c in word if not c.isascii()} - _ANY_ALPHABET
+        if not extra or any(extra <= alphabet for alphabet in _ALPHABETS):
+            continue
+        scripts = {unicodedata.name(c, "?").partition(" ")[0] for c in word}
+        if len(scripts) != 1 or "LATIN" in scripts:
+            bad += 1
+    return bad, words
+
+
+def _utf16_from_head(head: bytes, name: str) -> Decoding | None:
+    """The UTF-16 decoding a BOM or the layout of NUL bytes settles, else None (8-bit text).
+
+    Raises InputError for workbooks, archives and other binary files.
+    """
     if head.startswith(_ZIP_MAGIC):
         raise InputError(
             "this is an Excel workbook or ZIP archive, not a CSV file", file=name, hint=_SAVE_AS_CSV
@@ -363,49 +678,64 @@ def _encoding_from_head(head: bytes, name: str) -> str | None:
             hint=_SAVE_AS_CSV,
         )
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        even, odd = head[0::2], head[1::2]
-        if _mostly_nul(odd) and not _mostly_nul(even, 0.1):
-            return "utf-16-le"
-        if _mostly_nul(even) and not _mostly_nul(odd, 0.1):
-            return "utf-16-be"
+        return None
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return Decoding("utf-16", codec="utf-16-le", bom_size=2)
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return Decoding("utf-16", codec="utf-16-be", bom_size=2)
+    if b"\x00" not in head:
+        return None
+    codec = _utf16_layout(head)
+    if codec is None:
         raise InputError(
             "this is not a text file (it holds NUL bytes)", file=name, hint=_SAVE_AS_CSV
         )
-    return None
+    return Decoding(codec, codec=codec)
 
 
-def _mostly_nul(data: bytes, share: float = 0.6) -> bool:
-    return bool(data) and data.count(0) >= share * len(data)
+def _utf16_layout(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when *head* is text in it, without a byte-order mark.
+
+    The NUL bytes of ASCII characters fall on one side of each pair (few on the other: letters
+    such as U+0100 have one there), and the text decodes without control characters. Cyrillic
+    or Greek text has fewer NULs than Latin, but still on one side only.
+    """
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd and even * 10 <= odd:
+        codec = "utf-16-le"
+    elif even and odd * 10 <= even:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(head)  # a cut pair waits
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL_RE.search(text) else codec
 
 
-def _check_cp1252(source: Source) -> None:
-    """Raise InputError at the first line holding a byte cp1252 leaves undefined."""
-    lines = 0
+def _line_of_bad_text(source: Source, decoding: Decoding) -> int:
+    """The 1-based line holding the first bytes *decoding*'s codec cannot decode."""
+    decoder = codecs.getincrementaldecoder(decoding.codec)()
+    line = 1
     pending_cr = False
     with _open_binary(source) as stream:
+        stream.read(decoding.bom_size)
         while chunk := stream.read(_CHUNK):
             try:
-                chunk.decode("cp1252")
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                lines += _count_breaks(chunk[: exc.start], pending_cr)
-                raise InputError(
-                    f"byte 0x{chunk[exc.start]:02X} is neither UTF-8 nor Windows-1252 text",
-                    file=source.name,
-                    line=lines + 1,
-                    hint="save it as CSV UTF-8",
-                ) from None
-            lines += _count_breaks(chunk, pending_cr)
-            pending_cr = chunk.endswith(b"\r")
+                good = exc.object[: exc.start].decode(decoding.codec, "replace")
+                return line + _count_breaks(good, pending_cr)
+            line += _count_breaks(text, pending_cr)
+            pending_cr = text.endswith("\r")
+    return line  # pragma: no cover - only called after a decoding error
 
 
-def _count_breaks(data: bytes, pending_cr: bool) -> int:
-    """Line breaks (LF, CRLF, lone CR) in *data*; a CRLF split across chunks counts once."""
-    count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    if pending_cr and data.startswith(b"\n"):
+def _count_breaks(text: str, pending_cr: bool) -> int:
+    """Line breaks (LF, CRLF, lone CR) in *text*; a CRLF split across chunks counts once."""
+    count = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if pending_cr and text.startswith("\n"):
         count -= 1
     return count
 

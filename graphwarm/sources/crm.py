@@ -25,7 +25,7 @@ from typing import ClassVar
 from rapidfuzz import fuzz, process
 
 from ..errors import InputError
-from ._archive import base_name, folder_sources, zip_sources
+from ._archive import base_name, folder_entries, zip_entries
 from ._csvfile import Source, Table, read_table
 from ._headers import norm_header, one_name_column
 from ._synonyms import (
@@ -239,6 +239,7 @@ class TableReader:
             yield row.line, row.fields
         self.rows_read += len(self.table.skipped)
         self.skipped.extend(self.table.skipped)
+        self.notes.extend(self.table.decoding_notes())
         if self.table.footer_lines:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
         if self.table.repaired_lines:
@@ -445,11 +446,12 @@ def _people_sources(path: str | Path | Source) -> tuple[Source, Source | None]:
     if not path.exists():
         raise InputError("no such file", file=path, hint="check the path")
     if path.is_dir():
-        sources, what = folder_sources(path), "folder"
+        entries, what = folder_entries(path), "folder"
     elif path.suffix.lower() == ".zip":
-        sources, what = zip_sources(path), "zip archive"
+        entries, what = zip_entries(path), "zip archive"
     else:
         return _csv_source(path), None
+    sources = [source for _, source in entries]
     contacts = [s for s in sources if base_name(s) == "contact.csv"]
     accounts = [s for s in sources if base_name(s) == "account.csv"]
     if not contacts:

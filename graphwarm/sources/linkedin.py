@@ -52,6 +52,7 @@ class PartReader:
     def finish(self) -> None:
         self.skipped = sorted(self._table.skipped + self.skipped)
         self.rows_read += len(self._table.skipped)
+        self.notes.extend(self._table.decoding_notes())
         self.notes.extend(self._cols.notes)
         if self._table.repaired_lines:
             self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")

@@ -1,6 +1,9 @@
 """What a LinkedIn export is: a ``.zip``, the folder it unpacks to, or loose files from one,
 and which of its files graphwarm reads. Each file is recognised by its header (file names vary
 in case across years) and opened with the CSV reader of :mod:`graphwarm.sources._csvfile`.
+
+A zip or folder holding several exports (or copies of a file) gives one export: the folder
+holding the most of an export's files, and the report notes say which was used and why.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ._archive import base_name, folder_sources, zip_sources
+from ._archive import folder_entries, zip_entries
 from ._csvfile import Source, Table, read_table
 from ._dates import parse_month
 from ._headers import norm_header, one_name_column
@@ -85,6 +88,9 @@ _KEYS: dict[str, str] = {
     norm_header("Full Name"): "name",
 }
 
+_SHOWN_UNUSED = 10
+"""Files listed one by one as not used; more are counted."""
+
 _KNOWN_FILES = (
     "Connections.csv, messages.csv, Invitations.csv, Endorsement_*_Info.csv, "
     "Recommendations_*.csv, Profile.csv, Positions.csv"
@@ -117,11 +123,13 @@ class Part:
 
 @dataclass
 class Export:
-    """One member's export: its files by kind, and the files that were not used."""
+    """One member's export: its files by kind, the files that were not used, and notes for
+    the import report (which files were used when there was a choice, and why)."""
 
     label: str
     parts: dict[str, Part] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def member_name(self) -> str | None:
         """The owner's name from Profile.csv, if the export has one."""
@@ -168,7 +176,8 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     """Group the paths a user gave into exports: each zip or folder is one, loose files one.
 
     Raises :class:`InputError` for a missing path, a zip or folder with no LinkedIn file in it,
-    or a file whose name and content disagree.
+    a file whose name and content disagree, or a member of a zip that cannot be read
+    (password-protected, compressed in a way Python cannot read, damaged).
     """
     exports: list[Export] = []
     loose = Export(label="")
@@ -177,9 +186,9 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
         if not path.exists():
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
-            exports.append(_export_of(str(path), folder_sources(path), strict_names=True))
+            exports.append(_export_of(str(path), folder_entries(path), "folder"))
         elif zipfile.is_zipfile(path):
-            exports.append(_export_of(str(path), zip_sources(path), strict_names=True))
+            exports.append(_export_of(str(path), zip_entries(path), "zip"))
         else:
             source = Source.from_path(path)
             kind = _kind_of_loose(source)
@@ -197,26 +206,120 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
     return exports
 
 
-def _export_of(label: str, sources: list[Source], *, strict_names: bool) -> Export:
+def _export_of(label: str, entries: list[tuple[str, Source]], container: str) -> Export:
+    """The export in a zip or folder (*container*): each kind's file, from one export folder.
+
+    *entries* are (path inside, source). Only the files used are opened (their headers are
+    checked) and hashed, so a zip of 10,000 files costs little more than its directory.
+    """
     export = Export(label=label)
-    for source in sources:
-        kind = _FILE_NAMES.get(base_name(source))
-        if kind is None:
-            export.ignored.append(source.name)
-            continue
-        table = open_part(source, kind)  # checks that the header fits the name
-        del table
-        if kind in export.parts:
-            export.ignored.append(source.name)
-            continue
-        export.parts[kind] = Part(kind, source, source.sha256())
-    if not export.parts:
+    found: dict[str, list[str]] = {}  # kind → paths inside, in the order given
+    for inner, _ in entries:
+        kind = _FILE_NAMES.get(inner.rsplit("/", 1)[-1].lower())
+        if kind is not None:
+            found.setdefault(kind, []).append(inner)
+    if not found:
         raise InputError(
             "holds no LinkedIn export file",
             file=label,
             hint=f"expected some of {_KNOWN_FILES}",
         )
+    root, note = _export_folder(found, container)
+    export.notes.extend([note] if note else [])
+    chosen: dict[str, str] = {}
+    for kind, paths in found.items():
+        inside = sorted((p for p in paths if _within(p, root)), key=_place)
+        if not inside:
+            continue
+        chosen[kind] = inside[0]
+        if len(inside) > 1:
+            nearer = _place(inside[0])[0] < _place(inside[1])[0]
+            why = "the one nearest the top" if nearer else "the first in name order"
+            export.notes.append(
+                f"{len(inside)} {_display(kind)} files in {_shown(root, container)}: "
+                f"used {inside[0]}, {why}"
+            )
+    sources = dict(entries)
+    for kind in PARTS:
+        if kind in chosen:
+            source = sources[chosen[kind]]
+            open_part(source, kind)  # checks that the header fits the name
+            export.parts[kind] = Part(kind, source, source.sha256())
+    used = set(chosen.values())
+    export.ignored = [source.name for inner, source in entries if inner not in used]
+    export.notes.extend(_unused_notes([inner for inner, _ in entries if inner not in used]))
     return export
+
+
+def _export_folder(found: dict[str, list[str]], container: str) -> tuple[str, str | None]:
+    """The folder whose files make the export, and a note when other folders hold some too.
+
+    The folder holding (at any depth) the most kinds of export file wins; then the one nearest
+    the top; then the first in name order. ``""`` is the top level.
+    """
+    below: dict[str, set[str]] = {}  # folder → the kinds found in it, at any depth
+    for kind, paths in found.items():
+        for inner in paths:
+            folder = _folder(inner)
+            while kind not in below.setdefault(folder, set()):
+                below[folder].add(kind)
+                if not folder:
+                    break
+                folder = _folder(folder)
+    folders = {_folder(p) for paths in found.values() for p in paths}
+
+    def kinds(folder: str) -> int:
+        return len(below[folder])
+
+    def rank(folder: str) -> tuple[int, int, str]:
+        return (-kinds(folder), _depth(folder), folder)
+
+    best = min(folders, key=rank)
+    others = [f for f in folders if not _within(f + "/", best)]
+    if not others:
+        return best, None
+    runner = min(others, key=rank)
+    if kinds(best) > kinds(runner):
+        why = f"as it holds the most kinds of export file ({kinds(best)})"
+    elif _depth(best) < _depth(runner):
+        why = f"as it is nearest the top of the {container}"
+    else:
+        why = "as the first in name order (the others hold as many kinds of export file, as deep)"
+    return best, (
+        f"this {container} holds LinkedIn export files in {len(others) + 1:,} folders, as if "
+        f"from several exports: used {_shown(best, container)}, {why}; to import another, "
+        "give its folder on its own"
+    )
+
+
+def _folder(inner: str) -> str:
+    return inner.rpartition("/")[0]
+
+
+def _depth(folder: str) -> int:
+    return folder.count("/") + 1 if folder else 0
+
+
+def _within(inner: str, folder: str) -> bool:
+    """Whether the path *inner* lies in *folder* (``""``: the top level), at any depth."""
+    return not folder or inner.startswith(folder + "/")
+
+
+def _place(inner: str) -> tuple[int, str]:
+    """How files of one kind are ordered: nearest the top first, then by name."""
+    return inner.count("/"), inner
+
+
+def _shown(folder: str, container: str) -> str:
+    return f"{folder}/" if folder else f"the top level of the {container}"
+
+
+def _unused_notes(inner_paths: list[str]) -> list[str]:
+    """One note per file not used, the first _SHOWN_UNUSED of them, then how many more."""
+    notes = [f"not used: {p}" for p in inner_paths[:_SHOWN_UNUSED]]
+    if len(inner_paths) > _SHOWN_UNUSED:
+        notes.append(f"not used: {len(inner_paths) - _SHOWN_UNUSED:,} more files")
+    return notes
 
 
 def _kind_of_loose(source: Source) -> str:

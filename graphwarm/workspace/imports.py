@@ -306,9 +306,7 @@ def _import_export(
         notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
     if owner_url is None and messages is not None:
         owner_url = messages.find_owner()
-    for ignored in export.ignored:
-        inside = ignored.removeprefix(export.label).lstrip(":/\\") or ignored
-        notes.append(f"not used: {inside}")
+    notes.extend(export.notes)  # files not used, and which were when there was a choice
 
     position = export.member_position()
     me = PersonRecord(

@@ -4,6 +4,7 @@ as one ``Error: …`` line, a non-zero exit, no traceback and an unchanged works
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -532,3 +533,64 @@ def test_a_failed_first_import_leaves_no_workspace_file(cli, db_path: Path) -> N
     assert cli("import", "ties", CRM / "ties.csv").exit_code == 0
     assert cli("import", "people", CRM / "unknown_columns.csv").exit_code == 1
     assert db_path.exists()  # an existing workspace stays, unchanged
+
+
+# --- files in other code pages: readable names in errors, what was guessed in a note --------------
+
+CSV_FIXTURES = CRM.parent / "csv"
+
+
+def test_a_cyrillic_outlook_file_imports_by_its_russian_headers(cli) -> None:
+    result = cli("-v", "import", "people", CSV_FIXTURES / "outlook_ru_cp1251.csv")
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 rows imported, 0 skipped" in result.stdout
+    assert "last_name ← 'Фамилия' (column 3)" in result.stdout
+    assert "company ← 'Организация' (column 4)" in result.stdout
+
+
+def test_a_cyrillic_outlook_file_imports_with_its_columns_named(cli, db_path: Path) -> None:
+    result = cli(
+        "import",
+        "people",
+        CSV_FIXTURES / "outlook_ru_cp1251.csv",
+        "--column",
+        "first_name=Имя",
+        "--column",
+        "last_name=Фамилия",
+        "--column",
+        "company=Организация",
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 rows imported, 0 skipped" in result.stdout
+    assert "  note: the file is not UTF-8: read as Windows-1251 (Cyrillic)" in result.stdout
+    conn = sqlite3.connect(db_path)
+    try:
+        people = set(conn.execute("SELECT name, company FROM people"))
+    finally:
+        conn.close()
+    assert ("Ирина Соколова", "Северный Ветер") in people
+    assert ("Ольга Кузнецова", "Ладога, АО") in people
+
+
+def test_a_file_mixing_utf8_and_cp1252_lines_imports_with_a_note(cli) -> None:
+    result = cli("import", "people", CSV_FIXTURES / "mixed_utf8_cp1252.csv")
+    assert result.exit_code == 0, result.output
+    assert "4 of 4 rows imported, 0 skipped" in result.stdout
+    assert (
+        "  note: 2 lines are not UTF-8: read as Windows-1252 (Western European) (first: line 2)"
+        in result.stdout
+    )
+
+
+def test_bad_bytes_are_one_error_line_naming_their_line(cli, seeded, db_path: Path) -> None:
+    path = CSV_FIXTURES / "bad_bytes_line5.csv"
+    result = cli("import", "people", path)
+    assert_error(result, f"{path}, line 5: byte 0x81 is neither UTF-8 nor Windows-1252 text")
+    assert dump(db_path) == seeded
+
+
+def test_a_password_protected_zip_is_one_error_line(cli, seeded, db_path: Path) -> None:
+    path = LINKEDIN / "encrypted_export.zip"
+    result = cli("import", "linkedin", path, "--member", "Karin Lund")
+    assert_error(result, f"{path}: Connections.csv is password-protected. unzip it first")
+    assert dump(db_path) == seeded

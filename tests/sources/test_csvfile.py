@@ -8,9 +8,20 @@ from pathlib import Path
 
 import pytest
 from helpers import FIXTURES as ALL_FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphwarm.errors import InputError
-from graphwarm.sources._csvfile import Row, Source, Table, _repair, read_table
+from graphwarm.sources._csvfile import (
+    Row,
+    Source,
+    Table,
+    _choose_code_page,
+    _implausible_words,
+    _line_blocks,
+    _repair,
+    read_table,
+)
 
 FIXTURES = ALL_FIXTURES / "csv"
 
@@ -123,6 +134,23 @@ def test_utf16le_without_bom() -> None:
     assert got == [Row(2, ["Åsa", "Lindqvist"])]
 
 
+def test_utf16_big_endian_with_bom() -> None:
+    t, got = rows("utf16be_bom.csv")
+    assert (t.encoding, t.decoding.codec, t.delimiter) == ("utf-16", "utf-16-be", "\t")
+    assert got == [
+        Row(2, ["Åsa", "Lindqvist", "Norrsken AB"]),
+        Row(3, ["Jörg", "Müller", "Bergwerk GmbH"]),
+    ]
+
+
+def test_utf16le_without_bom_holding_cyrillic() -> None:
+    """Cyrillic has few NUL bytes (only its ASCII has), but all on one side of each pair."""
+    t, got = rows("utf16le_nobom_cyrillic.csv")
+    assert t.encoding == "utf-16-le"
+    assert t.header == ["Имя", "Фамилия", "Организация"]
+    assert got[0] == Row(2, ["Ирина", "Соколова", "Северный Ветер"])
+
+
 def test_invalid_utf8_after_the_first_mebibyte_falls_back_to_cp1252(tmp_path: Path) -> None:
     path = tmp_path / "late.csv"
     filler = "Erik,Holm,Fjord AS\n" * 70_000  # > 1 MiB of clean ASCII first
@@ -142,6 +170,253 @@ def test_utf8_split_across_chunks_stays_utf8(tmp_path: Path) -> None:
     t = read_table(Source.from_path(path))
     assert t.encoding == "utf-8"
     assert list(t.rows())[-1] == Row(3, ["Åsa"])
+
+
+# --- lines that are not UTF-8: read one by one, in the file's code page ----------------------
+
+CP1252_NOTE = "read as Windows-1252 (Western European)"
+
+
+def test_mixed_utf8_and_cp1252_lines_are_each_read_right() -> None:
+    t, got = rows("mixed_utf8_cp1252.csv")
+    assert (t.encoding, t.decoding.fallback, t.decoding.fallback_lines) == ("utf-8", "cp1252", 2)
+    assert got == [
+        Row(2, ["Jörg", "Müller", "Bergwerk GmbH"]),
+        Row(3, ["Linnéa", "Berg", "Norrsken AB 👍"]),  # 👍 holds 0x8D, undefined in cp1252
+        Row(4, ["Åsa", "Lindqvist", "Umeå Kraft"]),
+        Row(5, ["Ærling", "Ødegård", "Fjord AS"]),
+    ]
+    assert t.decoding_notes() == [f"2 lines are not UTF-8: {CP1252_NOTE} (first: line 2)"]
+    assert t.repaired_lines == 0
+
+
+def test_a_quoted_field_over_lines_in_two_encodings() -> None:
+    t, got = rows("mixed_multiline_quoted.csv")
+    assert got == [
+        Row(
+            2,
+            [
+                "Åsa Lindqvist",
+                "Norrsken AB",
+                "Met at the fair 🚀\nJörg sends regards\n— call in May",
+            ],
+        ),
+        Row(5, ["Erik Holm", "Fjord AS", ""]),
+    ]
+    assert t.decoding_notes() == [f"1 line is not UTF-8: {CP1252_NOTE} (first: line 3)"]
+
+
+def test_a_utf8_bom_before_cp1252_text_is_noted_not_refused() -> None:
+    t, got = rows("bom_then_cp1252.csv")
+    assert (t.encoding, t.delimiter) == ("cp1252", ";")
+    assert t.header == ["Förnamn", "Efternamn", "Företagsnamn"]  # no BOM on the first name
+    assert got[1] == Row(3, ["Jörg", "Müller", "Bergwerk GmbH"])
+    assert t.decoding_notes() == [
+        f"the file starts with a UTF-8 byte-order mark but is not UTF-8: {CP1252_NOTE}"
+    ]
+
+
+def test_a_utf8_bom_before_some_cp1252_lines(tmp_path: Path) -> None:
+    path = tmp_path / "bom_mixed.csv"
+    path.write_bytes(
+        "\ufeffName,Company\nÅsa Lindqvist,Norrsken AB\n".encode()
+        + "Jörg Müller,Bergwerk GmbH\n".encode("cp1252")
+    )
+    t, got = read_table(Source.from_path(path)), None
+    got = list(t.rows())
+    assert t.encoding == "utf-8-sig"
+    assert [r.fields[0] for r in got] == ["Åsa Lindqvist", "Jörg Müller"]
+    assert t.decoding_notes() == [
+        "the file starts with a UTF-8 byte-order mark but 1 line is not UTF-8: "
+        f"{CP1252_NOTE} (first: line 3)"
+    ]
+
+
+def test_a_plain_utf8_or_cp1252_file_needs_no_code_page_note() -> None:
+    assert table("utf8_bom.csv").decoding_notes() == []
+    assert table("cp1252_semicolon.csv").decoding_notes() == [
+        f"the file is not UTF-8: {CP1252_NOTE}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "header", "first_row", "note"),
+    [
+        (
+            "outlook_ru_cp1251.csv",
+            "cp1251",
+            ["Имя", "Отчество", "Фамилия", "Организация", "Должность", "Адрес эл. почты"],
+            ["Ирина", "Павловна", "Соколова", "Северный Ветер", "Директор по продажам"],
+            "the file is not UTF-8: read as Windows-1251 (Cyrillic)",
+        ),
+        (
+            "outlook_cs_cp1250.csv",
+            "cp1250",
+            ["Jméno", "Příjmení", "Společnost", "Funkce", "E-mailová adresa"],
+            ["Jiří", "Dvořák", "Vltava Strojírny s.r.o.", "Ředitel"],
+            "the file is not UTF-8: read as Windows-1250 (Central European)",
+        ),
+        (
+            "excel_pl_cp1250.csv",
+            "cp1250",
+            ["Imię", "Nazwisko", "Firma", "Stanowisko"],
+            ["Paweł", "Wójcik", "Żuraw Łódź sp. z o.o.", "Kierownik sprzedaży"],
+            "the file is not UTF-8: read as Windows-1250 (Central European)",
+        ),
+        (
+            "outlook_el_cp1253.csv",
+            "cp1253",
+            ["Όνομα", "Επώνυμο", "Εταιρεία", "Τίτλος εργασίας"],
+            ["Γιώργος", "Παπαδόπουλος", "Αιγαίο Ναυτιλιακή", "Διευθυντής πωλήσεων"],
+            "the file is not UTF-8: read as Windows-1253 (Greek)",
+        ),
+    ],
+)
+def test_other_code_pages_excel_and_outlook_write(
+    name: str, encoding: str, header: list[str], first_row: list[str], note: str
+) -> None:
+    t, got = rows(name)
+    assert t.encoding == encoding
+    assert t.header == header
+    assert got[0].fields[: len(first_row)] == first_row
+    assert t.decoding_notes() == [note]
+
+
+def test_a_missing_column_error_shows_cyrillic_headers_readably() -> None:
+    err = error("outlook_ru_cp1251.csv", looks_like_header=lambda f: "Name" in f)
+    assert err.hint is not None and "Имя,Отчество,Фамилия" in err.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Förnamn;Efternamn\nÅsa;Lindqvist;Umeå\nJörg;Müller\n", "cp1252"),
+        ("Åsa;Lindqvist;Umeå\n", "cp1252"),  # charset-normalizer alone says cp1250 here
+        ("Søren;Kierkegård;Ærø Æbler\nBjørn;Østergaard\n", "cp1252"),
+        ("Prénom;Nom\nFrançois;Lefèvre\nCécile;Mañé\nZoë;O’Brien\n", "cp1252"),
+        ("Jméno;Příjmení;Firma\nTomáš;Novák;Škoda\nLucie;Svobodová;Brno\n", "cp1250"),
+        ("Ad;Soyad\nIşık;Yılmaz\nAyşe;Öztürk\nÇağrı;Güneş\n", "cp1254"),
+        ("Förnamn;Efternamn\nÅsa;Lindqvist\nJörg;Müller\n", "mac_roman"),  # Mac Excel
+        (
+            "שם פרטי,שם משפחה,חברה,תפקיד\nדוד,כהן,אלביט מערכות,מנהל מכירות\n"
+            "שרה,לוי,בנק הפועלים,סמנכלית\nיוסי,מזרחי,טבע,מהנדס\n",
+            "cp1255",
+        ),
+    ],
+)
+def test_code_page_choice(text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+    assert _choose_code_page(data, frozenset(b for b in data if b >= 0x80)) == encoding
+
+
+@pytest.mark.parametrize(
+    ("text", "implausible"),
+    [
+        ("Åsa Lindqvist, Jörg Müller, Ærø, Þórður, François", 0),
+        ("Ôàìèëèÿ", 1),  # Cyrillic read as cp1252
+        ("Dvoøák Pøíjmení", 2),  # Czech read as cp1252
+        ("Pawe³ ¯uraw £ódŸ", 3),  # Polish read as cp1252: symbols inside words
+        ("Фамилия Παπαδόπουλος", 0),  # one non-Latin script per word
+        ("Fцrnamn", 1),  # two scripts in one word
+    ],
+)
+def test_implausible_words(text: str, implausible: int) -> None:
+    assert _implausible_words(text)[0] == implausible
+
+
+_LANGUAGE_LETTERS = ["åäöÅÄÖé", "äöüßÄÖÜ", "éèêàçëïôÉÈ", "áéíóúñÁÉÑ", "æøåÆØÅ"]
+
+
+@st.composite
+def _western_words(draw: st.DrawFn) -> str:
+    """A word of ASCII letters and the letters of one Western European language."""
+    letters = draw(st.sampled_from(_LANGUAGE_LETTERS)) + "abcdefghijklmnopqrstuvwxyzABCDEL"
+    return draw(st.text(alphabet=letters, min_size=1, max_size=12))
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(_western_words(), min_size=3, max_size=3), st.booleans()),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_lines_in_utf8_or_cp1252_read_back_exactly(lines: list[tuple[list[str], bool]]) -> None:
+    """Each line written in UTF-8 or cp1252 at random reads back as written, and the lines
+    that needed cp1252 are counted."""
+    data = b"A,B,C\n" + b"".join(
+        (",".join(words) + "\n").encode("cp1252" if legacy else "utf-8") for words, legacy in lines
+    )
+    t = read_table(Source("mixed.csv", lambda: io.BytesIO(data)))  # type: ignore[arg-type,return-value]
+    assert [r.fields for r in t.rows()] == [words for words, _ in lines]
+    legacy = [n for n, (words, cp) in enumerate(lines, 2) if cp and not "".join(words).isascii()]
+    assert t.decoding.fallback_lines == len(legacy)
+    assert t.decoding.first_fallback_line == (legacy[0] if legacy else None)
+    assert t.decoding.fallback == ("cp1252" if legacy else None)
+
+
+@given(st.binary(max_size=200).map(lambda b: b.replace(b"x", b"\r")), st.integers(1, 9))
+def test_line_blocks_split_as_splitlines_whatever_the_chunks(data: bytes, chunk_size: int) -> None:
+    blocks = list(_line_blocks(io.BytesIO(data), "x.csv", chunk_size=chunk_size))
+    assert b"".join(block for block, _ in blocks) == data
+    assert [line for block, _ in blocks for line in block.splitlines(True)] == data.splitlines(True)
+    assert [n for block, n in blocks] == [len(block.splitlines()) for block, _ in blocks]
+
+
+# --- errors name the line the bad bytes are on --------------------------------------------
+
+
+def test_bad_bytes_on_line_5_are_blamed_on_line_5_not_on_a_valid_a_acute() -> None:
+    err = error("bad_bytes_line5.csv")  # line 2's UTF-8 "Á" is C3 81: 0x81 is undefined in cp1252
+    assert err.line == 5
+    assert err.message == "byte 0x81 is neither UTF-8 nor Windows-1252 text"
+    assert err.hint == "save it as CSV UTF-8"
+
+
+def test_a_valid_utf8_a_acute_is_not_blamed() -> None:
+    t, got = rows("utf8_a_acute_and_cp1252.csv")
+    assert got == [
+        Row(2, ["Ágnes Szabó", "Duna Kft"]),
+        Row(3, ["Erik Holm", "Fjord AS"]),
+        Row(4, ["Jörg Müller", "Bergwerk GmbH"]),
+    ]
+    assert t.decoding.first_fallback_line == 4
+
+
+def test_undecodable_utf16_names_its_line() -> None:
+    err = error("utf16_bad_line5.csv")
+    assert err.line == 5
+    assert err.message == "the text here is not valid UTF-16 (illegal UTF-16 surrogate)"
+
+
+def _changing(*contents: bytes) -> Source:
+    """A source whose content changes at each open (the last one stays): a file being saved."""
+    versions = list(contents)
+
+    def open_next() -> io.BytesIO:
+        return io.BytesIO(versions.pop(0) if len(versions) > 1 else versions[0])
+
+    return Source("changing.csv", open_next)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        (b"Name\n\xc3\x85sa\nErik\n", "the text here is not valid UTF-8 (invalid start byte)"),
+        (
+            b"Name\n\xc5sa\nErik\n",
+            "the text here is neither UTF-8 nor Windows-1252 (Western European)",
+        ),
+    ],
+)
+def test_a_file_changed_after_detection_is_refused_at_the_changed_line(
+    before: bytes, message: str
+) -> None:
+    after = b"Name\n\xc3\x85sa\nJ\x81rg\n"  # 0x81: neither UTF-8 nor cp1252
+    t = read_table(_changing(before, before, after))  # detection and header see *before*
+    with pytest.raises(InputError) as info:
+        list(t.rows())
+    assert (info.value.line, info.value.message) == (3, message)
 
 
 # --- mojibake -----------------------------------------------------------------------------
@@ -321,6 +596,14 @@ def test_unterminated_quote_in_a_large_file_stops_at_the_field_limit(tmp_path: P
     err = error_for(Source.from_path(path))
     assert err.line == 3
     assert err.message == "a quoted field starts here and never ends"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_a_line_without_end_is_refused_where_it_starts(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "endless.csv"
+    path.write_bytes("Name\nÅsa\n".encode(encoding) + "x".encode(encoding) * (33 * 1024 * 1024))
+    err = error_for(Source.from_path(path))
+    assert (err.line, err.message) == (3, "a line longer than 32 MiB starts here")
 
 
 def test_other_csv_error_names_the_line() -> None:

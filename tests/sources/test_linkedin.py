@@ -160,6 +160,38 @@ def test_connections_double_encoded_is_repaired_and_noted(ws: Workspace, tmp_pat
     assert "Ã" not in repr(people(ws))
 
 
+MIXED_NOTE = "1 line is not UTF-8: read as Windows-1252 (Western European) (first: line 6)"
+
+
+def test_connections_with_lines_in_two_encodings_are_read_and_noted(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    raw = (LINKEDIN / "connections_mixed_encodings.csv").read_bytes()
+    assert "Jörg".encode("cp1252") in raw and "Ágnes".encode() in raw  # what it tests
+    reports = imported(ws, tmp_path, Connections="connections_mixed_encodings.csv")
+    assert MIXED_NOTE in report_for(reports, "connections").notes
+    p = people(ws)
+    assert p["Jörg Müller"]["company"] == "Förde Logistik GmbH"
+    assert p["Ágnes Szabó"]["title"] == "Ügyvezető"
+
+
+def test_the_encoding_note_comes_through_the_read_ahead_worker(
+    ws: Workspace, karin_export, make_zip
+) -> None:
+    oskar = make_zip(
+        {
+            "Profile.csv": linkedin_fixture("Profile_oskar.csv"),
+            "Connections.csv": linkedin_fixture("connections_2018.csv"),
+        },
+        "oskar.zip",
+    )
+    karin = karin_export({"Connections.csv": linkedin_fixture("connections_mixed_encodings.csv")})
+    reports = import_linkedin(ws, [karin, oskar])  # two exports: read ahead where it can
+    karin_connections = next(r for r in reports if r.member == "Karin Lund" and "Conn" in r.file)
+    assert MIXED_NOTE in karin_connections.notes
+    assert people(ws)["Jörg Müller"]["company"] == "Förde Logistik GmbH"
+
+
 @pytest.mark.parametrize(
     ("fixture", "reason"),
     [
@@ -655,7 +687,8 @@ def test_connections_resaved_by_excel_in_other_locales(
 ) -> None:
     reports = imported(ws, tmp_path, Connections=fixture)
     r = report_for(reports, "connections")
-    assert (r.skipped, r.notes) == ([], [])
+    cp1252 = ["the file is not UTF-8: read as Windows-1252 (Western European)"]
+    assert (r.skipped, r.notes) == ([], cp1252 if fixture.endswith("_sv.csv") else [])
     assert {name: tie(ws, "Karin Lund", name)["connected_on"] for name in dates} == dates
 
 
