@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AmbiguousQueryError, NotFoundError
 from ..identity import company_key
@@ -27,6 +27,9 @@ from .graph import ReferralGraph
 from .load import load_graph
 from .reach import best_paths_to, reach
 from .routes import LABELS, TargetReach
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CSV_COLUMNS",
@@ -61,6 +64,19 @@ class ReachResult:
             row["path"] = path_names(self.graph, t.best) if t.best is not None else []
             rows.append(row)
         return rows
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per target with the JSON record's fields (``path`` as a list of names,
+        ``path_ids`` as their ids); the alternatives are :meth:`alternatives_to_pandas`."""
+        from .tables import frame, reach_table
+
+        return frame(reach_table(self))
+
+    def alternatives_to_pandas(self) -> pd.DataFrame:
+        """One row per alternative path of each target (``target_id``, ``rank`` 1 first)."""
+        from .tables import alternatives_table, frame
+
+        return frame(alternatives_table(self))
 
     def counts(self) -> dict[str, int]:
         """Targets per label, in label order."""
