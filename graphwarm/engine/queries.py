@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AmbiguousQueryError, NotFoundError
+from ..errors import AmbiguousQueryError, InputError, NotFoundError
 from ..identity import company_key
 from ..workspace.forget import find_people, one_person
 from ..workspace.store import Workspace
@@ -104,14 +104,20 @@ class PathsResult:
 def reach_targets(
     ws: Workspace,
     *,
-    accounts: list[str] | None = None,
-    labels: list[str] | None = None,
-    members: list[str] | None = None,
+    accounts: Sequence[str] | str | None = None,
+    labels: Sequence[str] | str | None = None,
+    members: Sequence[str] | str | None = None,
 ) -> ReachResult:
     """The best path and label for every target (of ``accounts``), from (some) ``members``.
 
-    ``labels`` keeps only targets with those labels.
+    ``labels`` keeps only targets with those labels. Each of the three takes one name too.
     """
+    accounts, labels, members = (
+        [x] if isinstance(x, str) else x for x in (accounts, labels, members)
+    )
+    unknown = sorted(set(labels or ()) - set(LABELS))
+    if unknown:
+        raise InputError(f"unknown label {unknown[0]!r}", hint=f"use one of {', '.join(LABELS)}")
     rg = load_graph(ws)
     results = reach(rg, ws.settings, accounts=accounts or None, members=members or None)
     if labels:

@@ -14,7 +14,7 @@ import graphwarm
 from graphwarm.engine.load import load_graph
 from graphwarm.engine.queries import reach_json
 from graphwarm.engine.strength import COMPONENTS
-from graphwarm.errors import WorkspaceError
+from graphwarm.errors import InputError, WorkspaceError
 from graphwarm.outputs.demo import build_demo
 from graphwarm.workspace.store import Workspace
 
@@ -65,6 +65,14 @@ def test_reach_takes_the_commands_options(demo: Workspace) -> None:
     df = frame.to_pandas()
     assert len(df) > 0 and set(df["label"]) == {"internal"}
     assert set(df["account"]) == {"Nordvik Transport AB"}
+
+
+def test_reach_takes_one_name_and_refuses_an_unknown_label(demo: Workspace) -> None:
+    one = graphwarm.reach(demo, accounts="Nordvik Transport AB").to_pandas()
+    assert set(one["account"]) == {"Nordvik Transport AB"}
+    with pytest.raises(InputError) as err:
+        graphwarm.reach(demo, labels=["warm"])
+    assert str(err.value) == "unknown label 'warm'. use one of direct, internal, external, cold"
 
 
 def test_people_and_accounts_frames_are_the_workspace(demo: Workspace) -> None:
