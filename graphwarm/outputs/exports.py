@@ -79,7 +79,11 @@ def export(ws: Workspace, fmt: str, path: str | Path, *, everyone: bool = False)
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
     rg = load_graph(ws, signals=True)
-    result = ReachResult(rg, reach(rg, ws.settings))
+    # each member's own best path (one search per member, kept for every target: 15 GB at
+    # 2,000 members and 10,000 targets) is read only by the alternatives table and to choose
+    # the warm-path view's people; the labels and chances do not depend on it
+    per_member = fmt == "parquet" or not everyone
+    result = ReachResult(rg, reach(rg, ws.settings, per_member=per_member))
     return export_graph(result, fmt, Path(path), everyone=everyone)
 
 
