@@ -7,7 +7,8 @@ few relationships-file ties) turned into strength by
 :func:`graphwarm.engine.strength.tie_strength_array`.
 
 Sizes (``SIZES``): M = 50 members / 250,000 people / ~1 M ties / 5,000 target accounts;
-L = 200 / 1 M / ~5 M / 5,000. :func:`generate` gives plain arrays; :func:`to_graph` a
+L = 200 / 1 M / ~5 M / 5,000; XL = 2,000 / 2 M / ~10 M / 10,000 (docs/scale.md: where one
+machine stops). :func:`generate` gives plain arrays; :func:`to_graph` a
 :class:`~graphwarm.engine.graph.ReferralGraph` without a database; :func:`write_workspace` the same
 network as a workspace, through SQL, for an end-to-end run.
 """
@@ -32,6 +33,7 @@ SIZES = {
     "S": {"members": 10, "people": 20_000, "ties": 80_000, "target_accounts": 500},
     "M": {"members": 50, "people": 250_000, "ties": 1_000_000, "target_accounts": 5_000},
     "L": {"members": 200, "people": 1_000_000, "ties": 5_000_000, "target_accounts": 5_000},
+    "XL": {"members": 2_000, "people": 2_000_000, "ties": 10_000_000, "target_accounts": 10_000},
 }
 TITLES = [
     # buyers (match the default buyer_titles)

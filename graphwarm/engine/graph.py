@@ -78,6 +78,8 @@ class ReferralGraph:
     ``account_id[a]``, ``account_name[a]``, ``account_is_target[a]``. Edges: ``edge_u <
     edge_v`` (person indices), ``edge_s`` the strength, ``edge_shared`` the shared-employer
     flag. ``pseudo_account[j]`` is the account of pseudo-target node ``n_people + j``.
+    ``edge_signals`` (``load_graph(..., signals=True)`` only): each edge's summed signals, one
+    array per column of :data:`~graphwarm.engine.load.TIE_SIGNALS`, in edge order.
     """
 
     person_id: np.ndarray
@@ -93,6 +95,7 @@ class ReferralGraph:
     edge_s: np.ndarray
     edge_shared: np.ndarray
     pseudo_account: np.ndarray
+    edge_signals: dict[str, np.ndarray] | None = None
     names: Sequence[str] | None = None
     companies: Sequence[str | None] | None = None
     titles: Sequence[str | None] | None = None
@@ -126,10 +129,12 @@ class ReferralGraph:
         settings: Settings | None = None,
         signals: dict[tuple[int, int], Mapping[str, Any]] | None = None,
         conn: sqlite3.Connection | None = None,
+        edge_signals: Mapping[str, np.ndarray] | None = None,
     ) -> ReferralGraph:
         """Build a graph from plain arrays indexed by person (edges by person *index*).
 
         Edges are de-duplicated on ``(min, max)`` keeping the strongest; self-loops dropped.
+        ``edge_signals``: columns with one value per input edge, kept for the edges kept.
         ``title_target`` (or ``titles`` matched against ``settings.buyer_titles``) marks
         buyer-titled people; they become targets only at a target account.
         """
@@ -166,13 +171,15 @@ class ReferralGraph:
             titled = _match_titles(titles, settings.buyer_titles)
         else:
             titled = np.zeros(n, dtype=bool)
-        u, v, s, shared = _dedupe_edges(
+        u, v, s, shared, picked = _dedupe_edges(
             np.asarray(edge_u, dtype=np.int64),
             np.asarray(edge_v, dtype=np.int64),
             np.asarray(edge_s, dtype=np.float64),
             None if edge_shared is None else np.asarray(edge_shared, dtype=bool),
             n,
         )
+        if edge_signals is not None and picked is not None:
+            edge_signals = {k: np.asarray(col)[picked] for k, col in edge_signals.items()}
         kind, pseudo = _targets(member, excl, acc, acc_target, named, titled)
         return cls(
             person_id=pid,
@@ -188,6 +195,7 @@ class ReferralGraph:
             edge_s=s,
             edge_shared=shared,
             pseudo_account=pseudo,
+            edge_signals=dict(edge_signals) if edge_signals is not None else None,
             names=names,
             companies=companies,
             titles=titles,
@@ -575,17 +583,19 @@ def _match_titles(titles: Sequence[str | None], patterns: Iterable[str]) -> np.n
 
 def _dedupe_edges(
     u: np.ndarray, v: np.ndarray, s: np.ndarray, shared: np.ndarray | None, n: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Edges as ``u < v`` sorted, one per pair (the strongest), no self-loops or strays."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Edges as ``u < v`` sorted, one per pair (the strongest), no self-loops or strays; and
+    the position of each kept edge in the input (``None``: every edge kept, in order)."""
     if shared is None:
         shared = np.zeros(u.shape[0], dtype=bool)
     ok = (u != v) & (u >= 0) & (v >= 0) & (u < n) & (v < n) & np.isfinite(s)
+    kept = None if ok.all() else np.flatnonzero(ok)
     lo = np.minimum(u, v)[ok]
     hi = np.maximum(u, v)[ok]
     s, shared = np.clip(s[ok], 0.0, 1.0), shared[ok]
     key = lo * n + hi
     if key.shape[0] < 2 or bool((key[1:] > key[:-1]).all()):  # sorted, one per pair already
-        return lo.astype(np.int32), hi.astype(np.int32), s.astype(np.float64), shared
+        return lo.astype(np.int32), hi.astype(np.int32), s.astype(np.float64), shared, kept
     order = np.lexsort((-s, key))
     key = key[order]
     first = np.ones(key.shape[0], dtype=bool)
@@ -596,6 +606,7 @@ def _dedupe_edges(
         hi[pick].astype(np.int32),
         s[pick].astype(np.float64),
         shared[pick],
+        pick if kept is None else kept[pick],
     )
 
 

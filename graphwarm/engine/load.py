@@ -24,7 +24,22 @@ from ..settings import Settings
 from .graph import Excluder, ReferralGraph
 from .strength import _day_numbers, tie_strength_array
 
-__all__ = ["load_graph"]
+__all__ = ["TIE_SIGNALS", "load_graph"]
+
+# Each tie's signals as the graph cache sums them over its imports (``load_graph(...,
+# signals=True)`` keeps them on the graph): message counts each way, endorsements and
+# recommendations either way, whether a relationships file names the pair and the strength it
+# gives (NaN: none), and the dates as day numbers since 1970-01-01 (NaN: none).
+TIE_SIGNALS = (
+    "msgs_ab",
+    "msgs_ba",
+    "endorsements",
+    "relationship",
+    "given",
+    "connected_on",
+    "first_msg",
+    "last_msg",
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +50,7 @@ def load_graph(
     *,
     keep_connection: bool = True,
     cache: bool = True,
+    signals: bool = False,
 ) -> ReferralGraph:
     """Read a workspace into a :class:`ReferralGraph` (arrays only; no networkx).
 
@@ -48,13 +64,15 @@ def load_graph(
     of the current generation, else read from the tables and stored there for next time; the
     tie strengths, buyer titles and ``exclude`` are always applied from ``settings``.
     ``cache=False`` reads the tables and leaves the cache alone (the same arrays).
+    ``signals`` keeps each tie's :data:`TIE_SIGNALS` on the graph (``edge_signals``), for the
+    exports and tables that show them (about 250 MB more at 5 M ties).
     """
     conn, ws_settings = _connection(ws_or_conn)
     settings = settings or ws_settings or Settings()
     raw = _load_raw(conn) if cache else None
     if raw is None:
         raw = _read_raw_consistent(conn, store=cache)
-    return _graph_from_raw(conn, raw, settings, keep_connection)
+    return _graph_from_raw(conn, raw, settings, keep_connection, signals)
 
 
 # What the cache holds: settings-independent arrays (``*_text``: strings, see _pack_text).
@@ -283,7 +301,11 @@ def _unpack_text(buf: np.ndarray, none: np.ndarray) -> list[str | None] | None:
 
 
 def _graph_from_raw(
-    conn: sqlite3.Connection, raw: Mapping[str, Any], settings: Settings, keep_connection: bool
+    conn: sqlite3.Connection,
+    raw: Mapping[str, Any],
+    settings: Settings,
+    keep_connection: bool,
+    signals: bool = False,
 ) -> ReferralGraph:
     """Apply the settings (exclusions, tie strength, buyer titles) to the raw arrays."""
     person_id = raw["person_id"]
@@ -323,6 +345,7 @@ def _graph_from_raw(
         companies=raw["companies"],
         settings=settings,
         conn=conn if keep_connection else None,
+        edge_signals={name: raw[name] for name in TIE_SIGNALS} if signals else None,
     )
 
 

@@ -4,12 +4,12 @@ and the do-not-contact list. Each function here is what one command calls."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._csvcells import csv_line
-from ..errors import AmbiguousQueryError, NotFoundError
+from ..errors import AmbiguousQueryError, InputError, NotFoundError
 from ..identity import company_key
 from ..workspace.forget import find_people, one_person
 from ..workspace.store import Workspace
@@ -27,6 +27,9 @@ from .graph import ReferralGraph
 from .load import load_graph
 from .reach import best_paths_to, reach
 from .routes import LABELS, TargetReach
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CSV_COLUMNS",
@@ -62,6 +65,19 @@ class ReachResult:
             rows.append(row)
         return rows
 
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per target with the JSON record's fields (``path`` as a list of names,
+        ``path_ids`` as their ids); the alternatives are :meth:`alternatives_to_pandas`."""
+        from .tables import frame, reach_table
+
+        return frame(reach_table(self))
+
+    def alternatives_to_pandas(self) -> pd.DataFrame:
+        """One row per alternative path of each target (``target_id``, ``rank`` 1 first)."""
+        from .tables import alternatives_table, frame
+
+        return frame(alternatives_table(self))
+
     def counts(self) -> dict[str, int]:
         """Targets per label, in label order."""
         counts = dict.fromkeys(LABELS, 0)
@@ -88,14 +104,20 @@ class PathsResult:
 def reach_targets(
     ws: Workspace,
     *,
-    accounts: list[str] | None = None,
-    labels: list[str] | None = None,
-    members: list[str] | None = None,
+    accounts: Sequence[str] | str | None = None,
+    labels: Sequence[str] | str | None = None,
+    members: Sequence[str] | str | None = None,
 ) -> ReachResult:
     """The best path and label for every target (of ``accounts``), from (some) ``members``.
 
-    ``labels`` keeps only targets with those labels.
+    ``labels`` keeps only targets with those labels. Each of the three takes one name too.
     """
+    accounts, labels, members = (
+        [x] if isinstance(x, str) else x for x in (accounts, labels, members)
+    )
+    unknown = sorted(set(labels or ()) - set(LABELS))
+    if unknown:
+        raise InputError(f"unknown label {unknown[0]!r}", hint=f"use one of {', '.join(LABELS)}")
     rg = load_graph(ws)
     results = reach(rg, ws.settings, accounts=accounts or None, members=members or None)
     if labels:

@@ -49,6 +49,7 @@ __all__ = [
     "Component",
     "StrengthBreakdown",
     "colleague_strength",
+    "strength_parts_array",
     "strength_word",
     "tie_strength",
     "tie_strength_array",
@@ -280,44 +281,22 @@ def tie_strength_array(
     ``endorsements`` is the count of endorsements and
     recommendations either way; ``given`` is the relationships file's strength (NaN/None: none).
     """
-    w = settings.strength
-    sent = np.asarray(msgs_ab, dtype=np.float64)
-    received = np.asarray(msgs_ba, dtype=np.float64)
-    size = sent.shape[0]
-    today = _day_number(settings.today())
-
-    def flags(values: Any) -> np.ndarray:
-        if values is None:
-            return np.zeros(size, dtype=bool)
-        return np.asarray(values, dtype=bool)
-
-    last = _day_numbers(last_msg, size)
-    starts = np.fmin(_day_numbers(connected_on, size), _day_numbers(first_msg, size))
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        days_since = np.maximum(0.0, today - last)
-        recency = np.where(np.isnan(last), 0.0, 0.5 ** (days_since / w.half_life_days))
-        volume = np.minimum(1.0, np.log1p(sent + received) / math.log1p(w.volume_saturation))
-        high = np.maximum(sent, received)
-        reciprocity = np.where(high > 0, np.minimum(sent, received) / high, 0.0)
-        years = np.maximum(0.0, today - starts) / _DAYS_PER_YEAR
-        duration = np.where(
-            np.isnan(starts), 0.0, np.minimum(1.0, years / w.duration_saturation_years)
-        )
-    shared = flags(shared_employer).astype(np.float64)
-    endorsed = (
-        np.zeros(size)
-        if endorsements is None
-        else (np.asarray(endorsements, dtype=np.float64) > 0).astype(np.float64)
+    parts = strength_parts_array(
+        settings,
+        msgs_ab=msgs_ab,
+        msgs_ba=msgs_ba,
+        last_msg=last_msg,
+        connected_on=connected_on,
+        first_msg=first_msg,
+        endorsements=endorsements,
+        shared_employer=shared_employer,
     )
-    s = recency * w.recency
-    s += volume * w.volume
-    s += reciprocity * w.reciprocity
-    s += shared * w.shared_employer
-    s += endorsed * w.endorsements
-    s += duration * w.duration
+    s = parts.pop(COMPONENTS[0])
+    for name in COMPONENTS[1:]:
+        s += parts[name]
     s = np.clip(s, 0.0, 1.0)
-    rel = flags(relationship)
+    size = s.shape[0]
+    rel = np.zeros(size, dtype=bool) if relationship is None else np.asarray(relationship, bool)
     if rel.any():
         giv = (
             np.full(size, np.nan)
@@ -331,6 +310,62 @@ def tie_strength_array(
         )
         s = np.where(rel, from_rel, s)
     return s
+
+
+def strength_parts_array(
+    settings: Settings,
+    *,
+    msgs_ab: Sequence[float] | np.ndarray,
+    msgs_ba: Sequence[float] | np.ndarray,
+    last_msg: Sequence[str | None] | np.ndarray | None = None,
+    connected_on: Sequence[str | None] | np.ndarray | None = None,
+    first_msg: Sequence[str | None] | np.ndarray | None = None,
+    endorsements: Sequence[float] | np.ndarray | None = None,
+    shared_employer: Sequence[bool] | np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """What each of :data:`COMPONENTS` adds to ``s`` (value × weight), one array per part.
+
+    Their sum, clipped to 0..1, is :func:`tie_strength_array`'s ``s`` for a tie that no
+    relationships file names (such a tie takes the strength given there instead). The
+    arguments are :func:`tie_strength_array`'s.
+    """
+    w = settings.strength
+    sent = np.asarray(msgs_ab, dtype=np.float64)
+    received = np.asarray(msgs_ba, dtype=np.float64)
+    size = sent.shape[0]
+    today = _day_number(settings.today())
+    last = _day_numbers(last_msg, size)
+    starts = np.fmin(_day_numbers(connected_on, size), _day_numbers(first_msg, size))
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        days_since = np.maximum(0.0, today - last)
+        recency = np.where(np.isnan(last), 0.0, 0.5 ** (days_since / w.half_life_days))
+        volume = np.minimum(1.0, np.log1p(sent + received) / math.log1p(w.volume_saturation))
+        high = np.maximum(sent, received)
+        reciprocity = np.where(high > 0, np.minimum(sent, received) / high, 0.0)
+        years = np.maximum(0.0, today - starts) / _DAYS_PER_YEAR
+        duration = np.where(
+            np.isnan(starts), 0.0, np.minimum(1.0, years / w.duration_saturation_years)
+        )
+    shared = (
+        np.zeros(size)
+        if shared_employer is None
+        else np.asarray(shared_employer, dtype=bool).astype(np.float64)
+    )
+    endorsed = (
+        np.zeros(size)
+        if endorsements is None
+        else (np.asarray(endorsements, dtype=np.float64) > 0).astype(np.float64)
+    )
+    values = {
+        "recency": recency,
+        "volume": volume,
+        "reciprocity": reciprocity,
+        "shared_employer": shared,
+        "endorsements": endorsed,
+        "duration": duration,
+    }
+    return {name: values[name] * getattr(w, name) for name in COMPONENTS}
 
 
 def _clip01(value: float) -> float:

@@ -29,6 +29,7 @@ __all__ = [
     "Workspace",
     "WorkspaceStatus",
     "default_db_path",
+    "open_workspace",
     "workspace_generation",
 ]
 
@@ -205,6 +206,15 @@ INSERT OR IGNORE INTO workspace_meta (key, value)
 def default_db_path() -> Path:
     """``$GRAPHWARM_DB`` or ``./graphwarm.db``."""
     return Path(os.environ.get("GRAPHWARM_DB") or DEFAULT_DB)
+
+
+def open_workspace(
+    path: str | Path | None = None, *, settings: Settings | None = None
+) -> Workspace:
+    """An existing workspace (``graphwarm.open``): ``path``, else ``$GRAPHWARM_DB`` or
+    ``./graphwarm.db``, with the settings of the ``graphwarm.toml`` beside it unless
+    ``settings`` are given. Raises :class:`WorkspaceError` when there is none."""
+    return Workspace(path, create=False, settings=settings)
 
 
 @dataclass

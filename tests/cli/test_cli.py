@@ -453,7 +453,7 @@ ALL_COMMANDS = [path for path, _ in _commands(main)]
 def test_the_command_tree() -> None:
     for expected in [("import", "linkedin"), ("import", "people"), ("import", "accounts")]:
         assert expected in ALL_COMMANDS
-    for expected in [("import", "ties"), ("status",), ("forget",), ("demo",)]:
+    for expected in [("import", "ties"), ("status",), ("forget",), ("demo",), ("export",)]:
         assert expected in ALL_COMMANDS
     # every command is registered by the module the lazy loader imports for it
     assert sorted(main.commands) == sorted(_COMMAND_MODULES)

@@ -111,6 +111,21 @@ def test_custom_buyer_titles():
     assert kinds[2] == 0 and kinds[3] == TARGET_TITLE and kinds[5] == TARGET_TITLE
 
 
+def test_edge_signals_follow_the_edges_kept():
+    # a repeated pair keeps its strongest tie, a self-loop goes: the signals go with them
+    g = ReferralGraph.from_arrays(
+        is_member=[True, False, False],
+        account=[-1, -1, -1],
+        edge_u=[2, 0, 1, 0],
+        edge_v=[0, 1, 1, 2],
+        edge_s=[0.2, 0.5, 0.9, 0.7],
+        edge_signals={"msgs_ab": np.array([1.0, 2.0, 3.0, 4.0])},
+    )
+    assert list(zip(g.edge_u.tolist(), g.edge_v.tolist(), strict=True)) == [(0, 1), (0, 2)]
+    assert g.edge_s.tolist() == [0.5, 0.7]
+    assert g.edge_signals is not None and g.edge_signals["msgs_ab"].tolist() == [2.0, 4.0]
+
+
 def test_to_networkx_model():
     g = _graph()
     nxg = to_networkx(g)

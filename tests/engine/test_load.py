@@ -30,7 +30,9 @@ def same_graph(a: ReferralGraph, b: ReferralGraph) -> None:
         if f.name in ("settings", "signals", "conn", "_cache"):
             continue
         x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, np.ndarray):
+        if x is None or y is None:
+            assert x is None and y is None, f.name
+        elif isinstance(x, np.ndarray):
             assert x.dtype == y.dtype, f.name
             assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), f.name
         else:
@@ -253,4 +255,30 @@ def test_cache_equals_the_tables_on_random_workspaces(tmp_path_factory, data) ->
     cached = load_graph(ws, S)
     same_graph(cached, plain)
     assert [r.probability for r in reach(cached)] == [r.probability for r in reach(plain)]
+    ws.close()
+
+
+def test_signals_are_the_ties_view_in_edge_order(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "w.db")
+    for cache in (False, True, True):  # from the tables, then written to and read from the cache
+        rg = load_graph(ws, S, cache=cache, signals=True)
+        assert rg.edge_signals is not None
+        view = {
+            (a, b): (ab, ba, e1 + e2 + r1 + r2, kinds is not None)
+            for a, b, ab, ba, e1, e2, r1, r2, kinds in ws.conn.execute(
+                "SELECT a, b, msgs_ab, msgs_ba, endorse_ab, endorse_ba, recs_ab, recs_ba, kinds"
+                " FROM ties"
+            )
+        }
+        got = {
+            (int(rg.person_id[u]), int(rg.person_id[v])): (
+                rg.edge_signals["msgs_ab"][e],
+                rg.edge_signals["msgs_ba"][e],
+                rg.edge_signals["endorsements"][e],
+                bool(rg.edge_signals["relationship"][e]),
+            )
+            for e, (u, v) in enumerate(zip(rg.edge_u.tolist(), rg.edge_v.tolist(), strict=True))
+        }
+        assert got == view
+    assert load_graph(ws, S).edge_signals is None  # only when asked: 250 MB at 5 M ties
     ws.close()

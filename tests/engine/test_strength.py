@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from graphwarm.engine.strength import (
     COMPONENTS,
     colleague_strength,
+    strength_parts_array,
     tie_strength,
     tie_strength_array,
 )
@@ -146,3 +147,24 @@ def test_bulk_strength_equals_scalar_strength(rows):
         given=[r["strength"] for r in rows],
     )
     np.testing.assert_allclose(bulk, scalar, rtol=0, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_row, min_size=1, max_size=30))
+def test_strength_parts_are_each_components_contribution(rows):
+    parts = strength_parts_array(
+        S,
+        msgs_ab=[r["msgs_ab"] for r in rows],
+        msgs_ba=[r["msgs_ba"] for r in rows],
+        last_msg=[r["last_msg"] for r in rows],
+        connected_on=[r["connected_on"] for r in rows],
+        first_msg=[r["first_msg"] for r in rows],
+        endorsements=[r["endorse_ab"] + r["recs_ba"] for r in rows],
+        shared_employer=[r["shared_employer"] for r in rows],
+    )
+    for n, row in enumerate(rows):
+        plain = {**row, "kinds": None, "strength": None}  # the parts ignore a given strength
+        breakdown = tie_strength(plain, S)
+        for part in breakdown.components:
+            assert parts[part.name][n] == pytest.approx(part.contribution, abs=1e-12)
+        assert min(1.0, sum(p[n] for p in parts.values())) == pytest.approx(breakdown.s, abs=1e-12)
