@@ -9,6 +9,7 @@ Run: ``python bench/bench_zip.py [entries ...]`` (default: 1000 2000 10000)
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -43,7 +44,9 @@ def time_import(tmp: Path, entries: int) -> float:
 
 
 def main(argv: list[str]) -> int:
-    sizes = [int(a) for a in argv[1:]] or [1000, 2000, 10_000]
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("entries", nargs="*", type=int, default=[1000, 2000, 10_000])
+    sizes = parser.parse_args(argv[1:]).entries
     with tempfile.TemporaryDirectory() as tmpdir:
         for entries in sizes:
             seconds = time_import(Path(tmpdir), entries)
