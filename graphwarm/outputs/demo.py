@@ -14,7 +14,9 @@ from .forecast import Forecast, forecast, forecast_csv
 from .netmap import MapView, write_map
 from .plans import write_plans
 
-__all__ = ["DemoResult", "build_demo", "run_demo", "samples_dir"]
+__all__ = ["SAMPLES_DATE", "DemoResult", "build_demo", "run_demo", "samples_dir"]
+
+SAMPLES_DATE = "2026-11-01"  # samples/generate.py AS_OF
 
 
 def samples_dir() -> Path:
@@ -29,6 +31,12 @@ def build_demo(directory: str | Path) -> tuple[Workspace, list[ImportReport]]:
     db = directory / "graphwarm.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    # The samples are a snapshot: measured on their own date, the demo's figures (and the
+    # README's) stay the same whatever day it runs.
+    (directory / "graphwarm.toml").write_text(
+        f'# The bundled samples were exported on this date.\nas_of = "{SAMPLES_DATE}"\n',
+        encoding="utf-8",
+    )
     samples = samples_dir()
     linkedin = samples / "linkedin"
     crm = samples / "crm"
