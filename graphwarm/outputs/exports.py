@@ -200,12 +200,22 @@ def _write_parquet(path: Path, tables: Iterable[pa.Table]) -> Path:
     """One Parquet file from tables of one schema, written as they come."""
     import pyarrow.parquet as pq
 
+    return _write_tables(
+        path, tables, lambda part, schema: pq.ParquetWriter(part, schema, compression="zstd")
+    )
+
+
+def _write_tables(
+    path: Path, tables: Iterable[pa.Table], open_writer: Callable[[Path, pa.Schema], Any]
+) -> Path:
+    """Tables of one schema through the writer ``open_writer`` makes, into ``path.part``,
+    renamed to ``path`` once complete: an export that fails leaves no half-written file."""
     part = path.with_name(path.name + ".part")
     writer = None
     try:
         for table in tables:
             if writer is None:
-                writer = pq.ParquetWriter(part, table.schema, compression="zstd")
+                writer = open_writer(part, table.schema)
             writer.write_table(table)
         if writer is not None:
             writer.close()
@@ -299,21 +309,7 @@ def _write_csv(path: Path, tables: Iterable[pa.Table]) -> Path:
     the tables (of one schema) written as they come."""
     import pyarrow.csv as pacsv
 
-    part = path.with_name(path.name + ".part")
-    writer = None
-    try:
-        for table in tables:
-            if writer is None:
-                writer = pacsv.CSVWriter(part, table.schema)
-            writer.write_table(table)
-        if writer is not None:
-            writer.close()
-        os.replace(part, path)
-    finally:
-        if writer is not None:
-            writer.close()
-        part.unlink(missing_ok=True)
-    return path
+    return _write_tables(path, tables, pacsv.CSVWriter)
 
 
 # -- GraphML and GEXF -------------------------------------------------------------------------
