@@ -12,15 +12,13 @@ import functools
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from ..settings import Settings
 
-if TYPE_CHECKING:
-    from .reach import _RouteBlock
-
 __all__ = [
     "LABELS",
+    "MemberRoutes",
     "Route",
     "TargetReach",
     "cold_probability",
@@ -60,6 +58,16 @@ class Route(NamedTuple):
         return self.path[-1]
 
 
+class MemberRoutes(Protocol):
+    """Every member's best path to every target of one run, kept as arrays by reach and made
+    into :class:`Route` objects or texts only when asked for (rows ``start:end`` are one
+    target's)."""
+
+    def routes(self, start: int, end: int, *, unlisted: bool = False) -> tuple[Route, ...]: ...
+
+    def unlisted_texts(self, start: int, end: int) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class TargetReach:
     """The result for one target: its label, chance, best path and alternatives.
@@ -84,7 +92,7 @@ class TargetReach:
     p_any: float = 0.0
     reason: str = ""
     # each member's best path: rows start:end of a block shared by every target of one run
-    _members: tuple[_RouteBlock, int, int] | None = field(default=None, repr=False, compare=False)
+    _members: tuple[MemberRoutes, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def best(self) -> Route | None:

@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..identity import name_key, url_key
 from ._csvfile import Row
 from ._dates import DateColumn
 from .linkedin_export import Columns, Part, full_name, open_part
 from .records import PersonRecord, TieRecord
-
-if TYPE_CHECKING:
-    from .read_ahead import ReadAhead
 
 __all__ = [
     "READERS",
@@ -28,6 +25,7 @@ __all__ = [
     "MessagesReader",
     "PartReader",
     "RecommendationsReader",
+    "RowsAhead",
     "invitation_owner_url",
 ]
 
@@ -82,12 +80,19 @@ ConnectionRow = tuple[
 the record's keys (see :attr:`PersonRecord.keys`)."""
 
 
+class RowsAhead(Protocol):
+    """Parses Connections.csv files elsewhere (:class:`~graphwarm.sources.read_ahead.ReadAhead`)
+    and hands each reader its rows."""
+
+    def rows(self, reader: ConnectionsReader) -> Iterator[ConnectionRow]: ...
+
+
 class ConnectionsReader(PartReader):
     """Connections.csv: one tie per row, member → contact, with the date connected.
 
     While reading it indexes the connections by URL and by name for the messages reader;
     ``lookup=False`` skips that when the export has no messages.csv. ``ahead`` reads the rows
-    from a :class:`ReadAhead` that parses the file in a worker process instead of here.
+    from a :class:`RowsAhead` (the read-ahead worker) that parses the file in another process.
     """
 
     reads = (
@@ -100,7 +105,7 @@ class ConnectionsReader(PartReader):
         "connected on",
     )
 
-    def __init__(self, part: Part, *, lookup: bool = True, ahead: ReadAhead | None = None) -> None:
+    def __init__(self, part: Part, *, lookup: bool = True, ahead: RowsAhead | None = None) -> None:
         super().__init__(part)
         self.lookup = lookup
         self.ahead = ahead
