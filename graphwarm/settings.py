@@ -102,6 +102,8 @@ class Settings:
     buyer_titles: tuple[str, ...] = DEFAULT_BUYER_TITLES
     exclude: tuple[str, ...] = ()
     max_asks_per_introducer: int = 3
+    nudge_after_days: int = 7
+    prior_weight: float = 10.0
     plan_template: str | None = None
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
@@ -118,6 +120,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_hops": (1, 10),
     "margin": (0.0, 10.0),
     "max_asks_per_introducer": (1, 1000),
+    "nudge_after_days": (1, 3650),
+    "prior_weight": (0.1, 100000.0),
     "f_min": (0.0, 0.999),
     "f_max": (0.0, 0.999),
     "p_internal": (0.001, 0.999),
@@ -137,6 +141,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "volume_saturation": (1, 100000),
     "duration_saturation_years": (0.1, 100.0),
 }
+
+
+_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days")
 
 
 def settings_path_for(db_path: str | Path) -> Path:
@@ -221,7 +228,7 @@ def _simple_value(key: str, value: Any, fail: Any) -> Any:
         if not isinstance(value, str):
             raise fail(key, "plan_template must be a file path")
         return value
-    return _number(key, value, fail, integer=key in ("max_hops", "max_asks_per_introducer"))
+    return _number(key, value, fail, integer=key in _INTEGERS)
 
 
 def _number(key: str, value: Any, fail: Any, *, integer: bool) -> float | int:

@@ -1,0 +1,128 @@
+"""``graphwarm ask``, ``asks`` and ``outcome`` on the hand-made team of test_plans: what they
+print, and every refusal as one ``Error: …`` line with exit 1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import FIXTURES, build_team
+from test_cli import assert_error
+
+from graphwarm.cli import main
+from graphwarm.cli._common import _COMMAND_MODULES
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    db = build_team(tmp_path / "team")
+    runner = CliRunner()
+
+    def invoke(*args: str | Path):
+        return runner.invoke(main, ["--db", str(db), *map(str, args)], catch_exceptions=False)
+
+    return invoke
+
+
+def test_the_commands_are_registered() -> None:
+    assert {_COMMAND_MODULES[c] for c in ("ask", "asks", "outcome")} == {"asks"}
+
+
+def test_ask_then_outcomes_then_asks(run) -> None:
+    result = run("ask", "Sofia Wall", "--on", "2026-11-01", "--note", "lunch")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Ask 1 (planned): Lina Ahl → Per Moberg → Sofia Wall — internal, 22%\n"
+    )
+    assert run("outcome", "1", "--asked", "--on", "2026-11-02").exit_code == 0
+    result = run("outcome", "1", "--introduced", "yes", "--on", "2026-11-04")
+    assert result.output.startswith("Ask 1 (introduced): ")
+    again = run("outcome", "1", "--introduced", "yes")
+    assert again.exit_code == 0
+    assert again.output.endswith("(already recorded; nothing changed)\n")
+    cold = run("ask", "Ebba Lindgren", "--member", "Lina Ahl", "--on", "2026-11-01")
+    assert cold.output == "Ask 2 (planned): cold call to Ebba Lindgren by Lina Ahl — cold, 8%\n"
+    table = run("asks", "--open")
+    assert table.exit_code == 0 and "Sofia" in table.output and "nudge" in table.output
+    data = json.loads(run("asks", "--format", "json").output)
+    assert [(a["id"], a["status"], a["note"]) for a in data] == [
+        (1, "introduced", "lunch"),
+        (2, "planned", None),
+    ]
+    rows = list(csv.DictReader(io.StringIO(run("asks", "--format", "csv").output)))
+    assert [(r["ask_id"], r["status"], r["status_date"]) for r in rows] == [
+        ("1", "introduced", "2026-11-04"),
+        ("2", "planned", "2026-11-01"),
+    ]
+    only = run("asks", "--account", "Storå Kraft AB", "--format", "json")
+    assert [a["id"] for a in json.loads(only.output)] == [2]
+
+
+def test_asks_csv_to_a_file_has_a_bom(run, tmp_path: Path) -> None:
+    run("ask", "Sofia Wall")
+    out = tmp_path / "asks.csv"
+    assert run("asks", "--format", "csv", "-o", out).exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfask_id,status,status_date,")
+
+
+def test_no_asks_yet(run) -> None:
+    result = run("asks")
+    assert result.exit_code == 0
+    assert result.output == "No asks yet: record one with graphwarm ask TARGET.\n"
+
+
+def test_a_meeting_before_the_introduction_is_refused(run) -> None:
+    run("ask", "Sofia Wall", "--on", "2026-11-01")
+    result = run("outcome", "1", "--meeting", "yes", "--on", "2026-11-02")
+    assert_error(
+        result,
+        "ask 1 (Sofia Wall, planned): a meeting without an introduction, on a referral path "
+        "(internal). record the introduction first: graphwarm outcome 1 --introduced yes",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["outcome", "9", "--asked"], "no ask 9 in the workspace. graphwarm asks lists them"),
+        (
+            ["outcome", "1", "--asked", "--declined"],
+            "give exactly one of --asked, --introduced yes|no, --meeting yes|no, --declined, "
+            "--no-answer. e.g. graphwarm outcome 1 --asked",
+        ),
+        (["outcome", "1"], "give exactly one of"),
+        (["ask", "Nobody Here"], "no person or account 'Nobody Here' in the workspace"),
+        (["ask", "Sofia Wall", "--via", "Jon Rask"], "no path to Sofia Wall through Jon Rask"),
+        (["ask", "Sofia Wall", "--member", "Per Moberg"], "no member 'Per Moberg'"),
+        (["asks", "--member", "Nobody"], "no member 'Nobody'"),
+        (["asks", "--account", "Nowhere AB"], "no account 'Nowhere AB' in the workspace"),
+        (["outcome", "1", "--declined", "--on", "2026-10-01"], "is before its last move"),
+        (["ask", "Sofia Wall"], "ask 1 is already open along this path"),
+    ],
+)
+def test_bad_input_is_one_error_line(run, args: list[str], message: str) -> None:
+    assert run("ask", "Sofia Wall", "--on", "2026-11-01").exit_code == 0
+    assert_error(run(*args), message)
+
+
+def test_an_ambiguous_name_lists_the_candidates(run) -> None:
+    run("import", "people", FIXTURES / "asks" / "namesake_people.csv", "--target")
+    result = run("ask", "Karl Berg")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: 'Karl Berg' matches 2 people or accounts. give a LinkedIn URL or e-mail for a "
+        "person",
+        "  Karl Berg (Nordvik Transport AB): person",
+        "  Karl Berg (Tellus Partners AB): person",
+    ]
+
+
+def test_a_bad_date_is_a_usage_error(run) -> None:
+    result = run("ask", "Sofia Wall", "--on", "1 Nov")
+    assert result.exit_code == 2 and "'1 Nov' does not match the format '%Y-%m-%d'" in (
+        result.output
+    )
