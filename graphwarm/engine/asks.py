@@ -39,11 +39,15 @@ __all__ = [
     "OPEN_STATUSES",
     "STATUSES",
     "AskRecord",
+    "apply_move",
     "asks_csv",
     "asks_json",
     "get_ask",
+    "insert_ask",
+    "key_ids",
     "list_asks",
     "move_ask",
+    "next_state",
     "path_key",
     "record_ask",
     "record_route",
@@ -105,12 +109,37 @@ class AskRecord:
         return data
 
 
-def path_key(route: Route | None, target: int) -> str:
-    """The path as ids, member first (``"3.7.12"``); a cold call is ``"cold.12"``. An
-    account's buyer is ``-accounts.id``. The same path always gives the same key."""
-    if route is None:
-        return f"cold.{target}"
-    return ".".join(str(x) for x in route.path)
+def path_key(path: Sequence[int], target: int) -> str:
+    """An ask's stable key: its path as ids, member first (``"p3-7-12"``; an account's buyer
+    is ``a`` and the account's id, ``"p3-7-a4"``), or a cold call to the target (``"c12"``).
+    The same path always gives the same key, and a spreadsheet keeps it as text (a letter
+    first: ``1.2`` or ``1-2`` would turn into a number or a date)."""
+    if not path:
+        return f"c{_node_key(target)}"
+    return "p" + "-".join(_node_key(x) for x in path)
+
+
+def _node_key(node: int) -> str:
+    return f"a{-node}" if node < 0 else str(node)
+
+
+def key_ids(key: str) -> tuple[int, ...] | None:
+    """The ids of :func:`path_key`'s key (a cold call's: the target alone); ``None`` when
+    ``key`` is not one."""
+    if len(key) < 2 or key[0] not in "pc":
+        return None
+    parts = key[1:].split("-")
+    if (key[0] == "c" and len(parts) != 1) or (key[0] == "p" and len(parts) < 2):
+        return None
+    ids = []
+    for part in parts:
+        body, sign = (part[1:], -1) if part.startswith("a") else (part, 1)
+        if not body.isascii() or not body.isdigit() or int(body) == 0:
+            return None
+        ids.append(sign * int(body))
+    if any(x < 0 for x in ids[:-1]):
+        return None
+    return tuple(ids)
 
 
 def record_ask(
@@ -171,9 +200,24 @@ def record_route(
 ) -> AskRecord:
     """Record an ask along ``route`` (a cold call when ``None``) to ``tr``'s target, with the
     strengths and chances of that route now. Refuses a second open ask on the same path."""
+    with ws.transaction(graph=False):
+        ask_id = insert_ask(ws, tr, route, member_id=member_id, note=note, on=on)
+    return get_ask(ws, ask_id)
+
+
+def insert_ask(
+    ws: Workspace,
+    tr: TargetReach,
+    route: Route | None,
+    *,
+    member_id: int | None = None,
+    note: str | None = None,
+    on: dt.date | None = None,
+) -> int:
+    """:func:`record_route` inside the caller's transaction; returns the new ask's id."""
     rg = load_graph(ws)
     on = on or dt.date.today()
-    key = path_key(route, tr.target)
+    key = path_key(route.path if route is not None else (), tr.target)
     found = ws.conn.execute(
         f"SELECT id FROM asks WHERE path_key = ? AND status IN ({_OPEN_SQL})", (key,)
     ).fetchone()
@@ -196,33 +240,33 @@ def record_route(
         introducer = None if label == "direct" else route.introducer
         p, p_intro, p_meet = route.probability, route.p_intro, route.p_meeting_if_intro
     account = _account_of(ws, tr.target)
-    with ws.transaction(graph=False) as conn:
-        cur = conn.execute(
-            "INSERT INTO asks (path_key, target_id, account_id, member_id, introducer_id, label,"
-            " strengths, probability, p_intro, p_meeting_if_intro, note, status, created_on,"
-            " status_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
-            (
-                key,
-                tr.target,
-                account,
-                member_id,
-                introducer,
-                label,
-                json.dumps(strengths),
-                p,
-                p_intro,
-                p_meet,
-                note or None,
-                on.isoformat(),
-                on.isoformat(),
-            ),
-        )
-        ask_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT OR IGNORE INTO ask_people (person_id, ask_id) VALUES (?, ?)",
-            [(pid, ask_id) for pid in people if pid is not None and pid > 0],
-        )
-    return get_ask(ws, ask_id)
+    conn = ws.conn
+    cur = conn.execute(
+        "INSERT INTO asks (path_key, target_id, account_id, member_id, introducer_id, label,"
+        " strengths, probability, p_intro, p_meeting_if_intro, note, status, created_on,"
+        " status_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
+        (
+            key,
+            tr.target,
+            account,
+            member_id,
+            introducer,
+            label,
+            json.dumps(strengths),
+            p,
+            p_intro,
+            p_meet,
+            note or None,
+            on.isoformat(),
+            on.isoformat(),
+        ),
+    )
+    ask_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT OR IGNORE INTO ask_people (person_id, ask_id) VALUES (?, ?)",
+        [(pid, ask_id) for pid in people if pid is not None and pid > 0],
+    )
+    return ask_id
 
 
 def _account_of(ws: Workspace, node: int) -> int | None:
@@ -333,9 +377,7 @@ def _records(ws: Workspace, rows: Sequence[tuple], today: dt.date | None) -> lis
 
 def _ids(key: str, target: int) -> tuple[int, ...]:
     """The path's ids from its key; a cold call's is the target alone."""
-    if key.startswith("cold."):
-        return (target,)
-    return tuple(int(x) for x in key.split("."))
+    return key_ids(key) or (target,)
 
 
 def _names(ws: Workspace, table: str, ids: Iterable[int]) -> dict[int, str]:
@@ -354,7 +396,7 @@ def _node_name(node: int, people: dict[int, str], accounts: dict[int, str]) -> s
     return people.get(node, "?")
 
 
-def _next_state(ask: AskRecord, move: str) -> tuple[str, bool | None, bool | None]:
+def next_state(ask: AskRecord, move: str) -> tuple[str, bool | None, bool | None]:
     """The status, ``introduced`` and ``meeting`` after ``move``, or :class:`InputError`
     saying why the move makes no sense for this ask."""
     referral = ask.label in REFERRALS
@@ -418,10 +460,19 @@ def move_ask(
     meeting before the introduction on a referral, an introduction on a direct ask or cold
     call) or a date before the ask's last move.
     """
-    ask = get_ask(ws, ask_id)
-    after = _next_state(ask, status_change)
+    with ws.transaction(graph=False):
+        changed = apply_move(ws, get_ask(ws, ask_id), status_change, on=on)
+    return get_ask(ws, ask_id), changed
+
+
+def apply_move(
+    ws: Workspace, ask: AskRecord, status_change: str, *, on: dt.date | None = None
+) -> bool:
+    """:func:`move_ask` inside the caller's transaction, on ``ask`` as it stands; returns
+    whether anything changed."""
+    after = next_state(ask, status_change)
     if after == (ask.status, ask.introduced, ask.meeting):
-        return ask, False
+        return False
     on = on or dt.date.today()
     if on < ask.status_on:
         raise InputError(
@@ -430,12 +481,11 @@ def move_ask(
             hint="give the date it happened with --on YYYY-MM-DD",
         )
     status, introduced, meeting = after
-    with ws.transaction(graph=False) as conn:
-        conn.execute(
-            "UPDATE asks SET status = ?, introduced = ?, meeting = ?, status_on = ? WHERE id = ?",
-            (status, _flag(introduced), _flag(meeting), on.isoformat(), ask.id),
-        )
-    return get_ask(ws, ask.id), True
+    ws.conn.execute(
+        "UPDATE asks SET status = ?, introduced = ?, meeting = ?, status_on = ? WHERE id = ?",
+        (status, _flag(introduced), _flag(meeting), on.isoformat(), ask.id),
+    )
+    return True
 
 
 def _flag(value: bool | None) -> int | None:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .._csvcells import csv_line
+from ..engine.asks import path_key
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
 from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
@@ -75,6 +76,13 @@ class Ask:
     target_id: int = 0
     introducer_id: int | None = None
     moved: bool = False
+    path_ids: tuple[int, ...] = ()
+
+    @property
+    def ask_id(self) -> str:
+        """The ask's stable key (:func:`graphwarm.engine.asks.path_key`): what
+        ``graphwarm import outcomes`` matches a filled-in row by."""
+        return path_key(self.path_ids, self.target_id)
 
 
 @dataclass(frozen=True)
@@ -254,6 +262,7 @@ def _ask(
         target_id=tr.target,
         introducer_id=None if direct else route.introducer,
         moved=moved,
+        path_ids=route.path,
     )
 
 
@@ -413,7 +422,10 @@ def assign_asks(
     return choice, float(total)
 
 
+# ask_id, status and status_date make the file round-trip: fill in the status (and date) of
+# each ask in a spreadsheet and read it back with graphwarm import outcomes.
 ASK_COLUMNS = (
+    "ask_id",
     "member",
     "introducer",
     "target",
@@ -424,11 +436,15 @@ ASK_COLUMNS = (
     "first_contact",
     "path",
     "moved",
+    "status",
+    "status_date",
 )
 
 
 def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
     """One row per ask (the spread assignment), cold calls included, for a CRM task list.
+    Each row's ``ask_id`` is stable and its ``status``, ``status_date`` are empty: filled in,
+    the file reads back with ``graphwarm import outcomes``.
 
     Names, titles and accounts are neutralised for spreadsheets (a ``'`` before a cell that
     would run as a formula, see :mod:`graphwarm._csvcells`) unless ``raw``.
@@ -436,6 +452,7 @@ def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
     lines = [csv_line(ASK_COLUMNS)]
     for ask in result.spread:
         row: dict[str, str | float | None] = {
+            "ask_id": ask.ask_id,
             "member": ask.member,
             "introducer": ask.introducer,
             "target": ask.target,
@@ -446,6 +463,8 @@ def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
             "first_contact": ask.first_contact,
             "path": " → ".join(ask.path),
             "moved": "yes" if ask.moved else "",
+            "status": "",
+            "status_date": "",
         }
         lines.append(csv_line([row[c] for c in ASK_COLUMNS], raw=raw))
     return "".join(lines)

@@ -205,7 +205,7 @@ INSERT OR IGNORE INTO workspace_meta (key, value)
 -- erased later leaves nothing behind (asks_people_delete erases every ask they are on).
 CREATE TABLE IF NOT EXISTS asks (
     id                 INTEGER PRIMARY KEY,
-    path_key           TEXT NOT NULL,      -- people ids member first ("3.7.12"), "cold.12"
+    path_key           TEXT NOT NULL,      -- ids member first "p3-7-12"; cold "c12" (asks.py)
     target_id          INTEGER NOT NULL,   -- people.id, or -accounts.id for an account's buyer
     account_id         INTEGER,
     member_id          INTEGER,

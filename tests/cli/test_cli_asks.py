@@ -126,3 +126,35 @@ def test_a_bad_date_is_a_usage_error(run) -> None:
     assert result.exit_code == 2 and "'1 Nov' does not match the format '%Y-%m-%d'" in (
         result.output
     )
+
+
+def test_import_outcomes_prints_counts_and_unresolved_rows(run) -> None:
+    asks = FIXTURES / "asks"
+    result = run("import", "outcomes", asks / "outcomes_filled.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{asks / 'outcomes_filled.csv'}: 5 rows read; 4 asks recorded, 3 moved, 0 already up "
+        "to date, 1 without a status, 0 not resolved\n"
+    )
+    again = run("import", "outcomes", asks / "outcomes_filled.csv")
+    assert "0 asks recorded, 0 moved, 4 already up to date" in again.output
+    result = run("import", "outcomes", asks / "outcomes_unresolved.csv")
+    assert_error(result, "line 7: ask 2 (Ebba Lindgren, no answer): it cannot go back to asked")
+
+
+def test_import_outcomes_lists_what_does_not_resolve(run) -> None:
+    result = run("import", "outcomes", FIXTURES / "asks" / "outcomes_unresolved.csv")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith(
+        "1 asks recorded, 1 moved, 0 already up to date, 0 without a status, 5 not resolved"
+    )
+    assert lines[1:3] == [
+        "  line 2: not resolved: Nils Ny: not in the workspace any more",
+        "  line 3: not resolved: Karl Berg: ask_id p1-2-5 names Sofia Wall now, not this target",
+    ]
+
+
+def test_import_outcomes_with_contradictory_rows(run) -> None:
+    result = run("import", "outcomes", FIXTURES / "asks" / "outcomes_contradictory.csv")
+    assert_error(result, "line 2: rows contradict each other: ask p1-2-5 is 'meeting'")

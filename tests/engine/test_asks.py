@@ -22,12 +22,12 @@ from graphwarm.engine.asks import (
     OPEN_STATUSES,
     STATUSES,
     AskRecord,
-    _next_state,
     asks_csv,
     asks_json,
     get_ask,
     list_asks,
     move_ask,
+    next_state,
     record_ask,
 )
 from graphwarm.engine.queries import find_paths
@@ -202,7 +202,7 @@ def test_moves_only_go_forward_and_a_closed_ask_stays_closed(label: str, moves: 
     state: tuple[str, bool | None, bool | None] = ("planned", None, None)
     for move in moves:
         try:
-            after = _next_state(_ask(label, *state), move)
+            after = next_state(_ask(label, *state), move)
         except InputError:
             continue
         assert after[0] in STATUSES
