@@ -40,6 +40,7 @@ _EPILOG = "Example: graphwarm demo   (the whole job on the bundled samples)"
 _COMMAND_MODULES = {
     "ask": "asks",
     "asks": "asks",
+    "calibrate": "asks",
     "demo": "demo",
     "exclude": "reach",
     "export": "export",

@@ -1,4 +1,4 @@
-"""Commands that track the team's asks: ask, asks, outcome."""
+"""Commands that track the team's asks and learn from them: ask, asks, outcome, calibrate."""
 
 from __future__ import annotations
 
@@ -183,3 +183,46 @@ def outcome_command(
         )
     ask, changed = move_ask(ws, ask_id, str(moves[0]), on=_date(on))
     click.echo(describe_ask(ask) + ("" if changed else " (already recorded; nothing changed)"))
+
+
+@main.command("calibrate")
+@format_option("table", "json")
+@click.option(
+    "--prior-weight",
+    type=click.FloatRange(min=0.1),
+    help="How many outcomes the settings count as.  [default: prior_weight in graphwarm.toml, 10]",
+)
+@output_option
+@pass_workspace()
+def calibrate_command(
+    ws: Workspace, fmt: str, prior_weight: float | None, output: Path | None
+) -> None:
+    """Learn the team's own rates from the asks' outcomes: per rate, today's setting as the
+    prior, the outcomes that inform it, the calibrated value and its 90 % credible interval;
+    and whether it predicts better (leave-one-out log loss and Brier score). With no
+    outcomes every figure is today's.
+
+    \b
+    Example:
+      graphwarm calibrate
+      graphwarm calibrate --format json --prior-weight 20
+    """
+    import json
+
+    from ..engine.calibrate import calibrate
+
+    result = calibrate(ws, prior_weight=prior_weight)
+    if fmt == "json":
+        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+        return
+    lines = [f"Calibration from {result.outcomes} asks (prior weight {result.prior_weight:g}):"]
+    lines += [f"  {p.text()}" for p in result.parameters]
+    if result.log_loss_settings is None:
+        lines.append("No outcomes yet: record them with graphwarm outcome or import outcomes.")
+    else:
+        lines.append(
+            "Leave-one-out, settings in use → calibrated: log loss "
+            f"{result.log_loss_settings:.3f} → {result.log_loss_calibrated:.3f}, Brier "
+            f"{result.brier_settings:.3f} → {result.brier_calibrated:.3f} (lower is better)."
+        )
+    write_output("\n".join(lines) + "\n", output)

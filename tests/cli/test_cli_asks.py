@@ -158,3 +158,37 @@ def test_import_outcomes_lists_what_does_not_resolve(run) -> None:
 def test_import_outcomes_with_contradictory_rows(run) -> None:
     result = run("import", "outcomes", FIXTURES / "asks" / "outcomes_contradictory.csv")
     assert_error(result, "line 2: rows contradict each other: ask p1-2-5 is 'meeting'")
+
+
+def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
+    result = run("calibrate")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Calibration from 0 asks (prior weight 10):",
+        "  pass_on: 48 %, no outcomes yet (the setting)",
+        "  p_internal: 84 %, no outcomes yet (the setting)",
+        "  p_external: 44 %, no outcomes yet (the setting)",
+        "  p_direct_max: 90 %, no outcomes yet (the setting)",
+        "  p_connect: 40 %, no outcomes yet (the setting)",
+        "  p_cold: 20 %, no outcomes yet (the setting)",
+        "No outcomes yet: record them with graphwarm outcome or import outcomes.",
+    ]
+    data = json.loads(run("calibrate", "--format", "json").output)
+    assert data["probability"]["p_internal"] == 0.84 and data["outcomes"] == 0
+    assert data["leave_one_out"]["log_loss_settings"] is None
+
+
+def test_calibrate_with_outcomes(run) -> None:
+    run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
+    result = run("calibrate", "--prior-weight", "5")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Calibration from 3 asks (prior weight 5):"
+    assert lines[2].startswith("  p_internal: ") and "from 1 internal introductions" in lines[2]
+    assert lines[-1].startswith("Leave-one-out, settings in use → calibrated: log loss ")
+    data = json.loads(run("calibrate", "--format", "json").output)
+    fits = {p["name"]: p for p in data["parameters"]}
+    assert (fits["pass_on"]["n"], fits["pass_on"]["successes"]) == (2, 1)
+    assert fits["p_connect"]["calibrated"] and not fits["p_cold"]["calibrated"]
+    bad = run("calibrate", "--prior-weight", "0")
+    assert bad.exit_code == 2 and "0 is not in the range x>=0.1" in bad.output
