@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "StrengthSettings",
     "load_settings",
     "settings_path_for",
+    "write_probability",
 ]
 
 DEFAULT_BUYER_TITLES = (
@@ -170,6 +172,53 @@ def load_settings(path: str | Path | None) -> Settings:
         message = getattr(err, "msg", None) or str(err)[: where.start() if where else None]
         raise SettingsError(f"is not valid TOML ({message})", file=path, line=line) from err
     return _parse(data, path, text)
+
+
+def write_probability(path: str | Path, values: Mapping[str, float], comment: str) -> Settings:
+    """Set ``[probability]`` values in the ``graphwarm.toml`` at ``path`` (made if missing),
+    keeping every other setting, comment and the layout; each value written gets ``comment``
+    (and what it was) as its line's comment. Returns the settings read back.
+
+    Refuses (:class:`SettingsError`) a file that does not load as it is, or that sets
+    ``probability`` other than as a ``[probability]`` table. The file is replaced in one step.
+    """
+    import os
+    import tempfile
+
+    import tomlkit
+    from tomlkit.items import Table
+
+    path = Path(path)
+    before = load_settings(path)  # a broken file is the user's to fix first
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    doc = tomlkit.parse(text)
+    if "probability" not in doc:
+        doc.add("probability", tomlkit.table())
+    section = doc["probability"]
+    if not isinstance(section, Table) or section.is_super_table():
+        raise SettingsError(
+            "probability is not written as a [probability] table, so it cannot be updated",
+            file=path,
+            line=_line_of(text, "probability"),
+            column="probability",
+            hint="write it as a [probability] table, one key per line, and try again",
+        )
+    old = dataclasses.asdict(before.probability)
+    for key, value in values.items():
+        if key not in old:
+            raise ValueError(f"unknown probability setting {key!r}")
+        section[key] = float(value)
+        section[key].comment(f"{comment} (was {old[key]:g})")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graphwarm.toml.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(tomlkit.dumps(doc))
+        after = load_settings(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return after
 
 
 def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:

@@ -192,10 +192,16 @@ def outcome_command(
     type=click.FloatRange(min=0.1),
     help="How many outcomes the settings count as.  [default: prior_weight in graphwarm.toml, 10]",
 )
+@click.option(
+    "--apply",
+    is_flag=True,
+    help="Write the calibrated values into graphwarm.toml under [probability], keeping the "
+    "other settings and comments.",
+)
 @output_option
 @pass_workspace()
 def calibrate_command(
-    ws: Workspace, fmt: str, prior_weight: float | None, output: Path | None
+    ws: Workspace, fmt: str, prior_weight: float | None, apply: bool, output: Path | None
 ) -> None:
     """Learn the team's own rates from the asks' outcomes: per rate, today's setting as the
     prior, the outcomes that inform it, the calibrated value and its 90 % credible interval;
@@ -206,12 +212,20 @@ def calibrate_command(
     Example:
       graphwarm calibrate
       graphwarm calibrate --format json --prior-weight 20
+      graphwarm calibrate --apply
     """
     import json
 
-    from ..engine.calibrate import calibrate
+    from ..engine.calibrate import apply_calibration, calibrate
 
     result = calibrate(ws, prior_weight=prior_weight)
+    if apply:
+        path, values = apply_calibration(ws, result)
+        if values:
+            written = ", ".join(f"{k} = {v:g}" for k, v in values.items())
+            click.echo(f"{path}: [probability] {written}", err=True)
+        else:
+            click.echo(f"{path}: nothing to apply, no outcomes yet", err=True)
     if fmt == "json":
         write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
         return

@@ -32,14 +32,16 @@ log loss and Brier score (lower is better).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..settings import ProbabilitySettings, Settings
+from ..settings import ProbabilitySettings, Settings, settings_path_for, write_probability
 from ..workspace.store import Workspace
 from ._scoring import DIRECT, EXTERNAL, INTERNAL, p_last
 from .asks import REFERRALS, key_ids
@@ -49,6 +51,7 @@ __all__ = [
     "Calibration",
     "Observation",
     "ParameterFit",
+    "apply_calibration",
     "calibrate",
     "calibrate_observations",
     "observations",
@@ -365,3 +368,27 @@ def _calibrated_settings(settings: Settings, values: dict[str, float]) -> Settin
 
 def _pct(x: float) -> str:
     return f"{x * 100:.0f} %"
+
+
+def apply_calibration(
+    ws: Workspace, result: Calibration, *, on: dt.date | None = None
+) -> tuple[Path, dict[str, float]]:
+    """Write the calibrated values of the parameters that had outcomes into the workspace's
+    ``graphwarm.toml`` under ``[probability]`` (4 decimals), each with a comment naming the
+    date and the number of asks; every other setting and comment stays. Returns the file and
+    the values written (none, and the file untouched, without outcomes)."""
+    p = result.settings.probability
+    values: dict[str, float] = {}
+    for fit in result.parameters:
+        if not fit.calibrated:
+            continue
+        keys = ("f_min", "f_max") if fit.name == "pass_on" else (fit.name,)
+        values.update({k: round(getattr(p, k), 4) for k in keys})
+    path = settings_path_for(ws.path)
+    if values:
+        day = (on or dt.date.today()).isoformat()
+        comment = f"graphwarm calibrate {day}: from {result.outcomes} asks' outcomes"
+        ws.settings = dataclasses.replace(
+            ws.settings, probability=write_probability(path, values, comment).probability
+        )
+    return path, values

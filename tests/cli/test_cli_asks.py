@@ -192,3 +192,14 @@ def test_calibrate_with_outcomes(run) -> None:
     assert fits["p_connect"]["calibrated"] and not fits["p_cold"]["calibrated"]
     bad = run("calibrate", "--prior-weight", "0")
     assert bad.exit_code == 2 and "0 is not in the range x>=0.1" in bad.output
+
+
+def test_calibrate_apply(run, tmp_path: Path) -> None:
+    toml = tmp_path / "team" / "graphwarm.toml"
+    nothing = run("calibrate", "--apply")
+    assert nothing.exit_code == 0 and f"{toml}: nothing to apply, no outcomes yet" in nothing.stderr
+    run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
+    result = run("calibrate", "--apply")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"{toml}: [probability] f_min = 0.")
+    assert "# graphwarm calibrate " in toml.read_text(encoding="utf-8")

@@ -177,3 +177,79 @@ def test_a_pass_on_rate_beyond_f_max_keeps_f_at_the_reference() -> None:
     p = result.settings.probability
     assert p.f_max == 0.999 and 0 <= p.f_min <= p.f_max
     assert p.f_min + (p.f_max - p.f_min) * 0.5 == pytest.approx(_fit(result, "pass_on").posterior)
+
+
+# --- --apply --------------------------------------------------------------------------------------
+
+TOML = """# the team's settings
+as_of = "2026-11-01"
+max_hops = 3  # keep this
+
+[probability]
+# survey figures
+p_internal = 0.84   # survey
+p_cold = 0.2
+
+[strength]
+recency = 0.25
+"""
+
+
+def test_apply_writes_the_calibrated_values_and_keeps_everything_else(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.settings import load_settings
+
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+        result = calibrate(ws)
+        path, values = apply_calibration(ws, result, on=dt.date(2026, 12, 5))
+        assert sorted(values) == ["f_max", "f_min", "p_connect", "p_internal"]
+        assert ws.settings.probability.p_internal == values["p_internal"]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(TOML.split("[probability]")[0])  # untouched above the table
+    assert "# survey figures\n" in text and "[strength]\nrecency = 0.25\n" in text
+    expected = round(result.settings.probability.p_internal, 4)
+    assert (
+        f"p_internal = {expected} # graphwarm calibrate 2026-12-05: from 3 asks' outcomes "
+        "(was 0.84)\n"
+    ) in text
+    loaded = load_settings(path)
+    assert {k: getattr(loaded.probability, k) for k in values} == values
+    assert loaded.probability.p_cold == 0.2 and loaded.max_hops == 3
+    assert loaded.strength == Settings().strength
+
+
+def test_apply_without_outcomes_leaves_the_file_alone(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        path, values = apply_calibration(ws, calibrate(ws))
+    assert values == {} and path.read_text(encoding="utf-8") == TOML
+
+
+def test_apply_makes_the_table_when_the_file_has_none(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.settings import load_settings
+
+    db = build_team(tmp_path / "t")
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+        path, values = apply_calibration(ws, calibrate(ws))
+    assert load_settings(path).probability.p_connect == values["p_connect"]
+    assert load_settings(path).as_of == NOV
+
+
+def test_apply_refuses_an_inline_probability_table(tmp_path: Path) -> None:
+    from graphwarm.errors import SettingsError
+    from graphwarm.settings import write_probability
+
+    path = tmp_path / "graphwarm.toml"
+    path.write_text("max_hops = 3\nprobability = { p_cold = 0.2 }\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="line 2, column 'probability': probability is not"):
+        write_probability(path, {"p_cold": 0.1}, "x")
+    assert path.read_text(encoding="utf-8") == "max_hops = 3\nprobability = { p_cold = 0.2 }\n"
+    path.write_text("[probability]\np_cold = 2\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="p_cold = 2 is out of range"):
+        write_probability(path, {"p_cold": 0.1}, "x")
