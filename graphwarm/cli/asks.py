@@ -229,7 +229,10 @@ def calibrate_command(
     if fmt == "json":
         write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
         return
-    lines = [f"Calibration from {result.outcomes} asks (prior weight {result.prior_weight:g}):"]
+    dials = f" and {result.dials:,} tallied dials" if result.dials else ""
+    lines = [
+        f"Calibration from {result.outcomes} asks{dials} (prior weight {result.prior_weight:g}):"
+    ]
     lines += [f"  {p.text()}" for p in result.parameters]
     if result.log_loss_settings is None:
         lines.append("No outcomes yet: record them with graphwarm outcome or import outcomes.")

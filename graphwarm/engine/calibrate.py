@@ -117,12 +117,14 @@ class ParameterFit:
 @dataclass
 class Calibration:
     """Every parameter's fit, the calibrated settings, and the overall leave-one-out scores
-    of the settings in use against the calibrated ones."""
+    of the settings in use against the calibrated ones; ``outcomes`` counts the asks with an
+    outcome, ``dials`` the tallied cold calls."""
 
     parameters: list[ParameterFit]
     settings: Settings
     prior_weight: float
     outcomes: int
+    dials: int = 0
     log_loss_settings: float | None = None
     log_loss_calibrated: float | None = None
     brier_settings: float | None = None
@@ -134,6 +136,7 @@ class Calibration:
         data = {
             "prior_weight": self.prior_weight,
             "outcomes": self.outcomes,
+            "dials": self.dials,
             "parameters": [
                 {**dataclasses.asdict(p), "calibrated": p.calibrated} for p in self.parameters
             ],
@@ -154,7 +157,8 @@ def _values(p: ProbabilitySettings) -> dict[str, float]:
 
 
 def observations(ws: Workspace) -> list[Observation]:
-    """The outcomes the workspace's asks hold, one per parameter they inform."""
+    """The outcomes the workspace's asks hold, one per parameter they inform, then those of
+    the cold-call tallies: each dial informs ``p_connect``, each conversation ``p_cold``."""
     out: list[Observation] = []
     rows = ws.conn.execute(
         "SELECT id, path_key, label, strengths, status, introduced, meeting FROM asks ORDER BY id"
@@ -176,6 +180,13 @@ def observations(ws: Workspace) -> list[Observation]:
                 out.append(Observation("p_cold", bool(meeting), None, ask_id))
             elif status == "no answer":
                 out.append(Observation("p_connect", False, None, ask_id))
+    for dials, talks, meetings in ws.conn.execute(
+        "SELECT dials, conversations, meetings FROM call_tallies ORDER BY member_id, period"
+    ):
+        out += [Observation("p_connect", True)] * talks
+        out += [Observation("p_connect", False)] * (dials - talks)
+        out += [Observation("p_cold", True)] * meetings
+        out += [Observation("p_cold", False)] * (talks - meetings)
     return out
 
 
@@ -288,13 +299,7 @@ def calibrate_observations(
         if mine:
             values[name] = mean
             before = predict(name, theta0, settings, s)
-            after = np.array(
-                [
-                    predict(name, _loo(name, theta0, prior_weight, s, y, i, settings), settings,
-                            s[i : i + 1])[0]
-                    for i in range(len(mine))
-                ]
-            )  # fmt: skip
+            after = _loo_predictions(name, theta0, prior_weight, s, y, settings)
             q_set.append(before)
             q_cal.append(after)
             ys.append(y)
@@ -323,7 +328,8 @@ def calibrate_observations(
         parameters=fits,
         settings=_calibrated_settings(settings, values),
         prior_weight=prior_weight,
-        outcomes=len({o.ask_id for o in obs}) if obs else 0,
+        outcomes=len({o.ask_id for o in obs if o.ask_id is not None}),
+        dials=sum(1 for o in obs if o.parameter == "p_connect" and o.ask_id is None),
     )
     if ys:
         y_all = np.concatenate(ys)
@@ -334,18 +340,22 @@ def calibrate_observations(
     return result
 
 
-def _loo(
-    name: str,
-    theta0: float,
-    w: float,
-    s: np.ndarray,
-    y: np.ndarray,
-    i: int,
-    settings: Settings,
-) -> float:
-    """The posterior mean fitted without outcome ``i``."""
-    keep = np.arange(len(y)) != i
-    return _fit(name, theta0, w, s[keep], y[keep], settings, interval=False)[0]
+def _loo_predictions(
+    name: str, theta0: float, w: float, s: np.ndarray, y: np.ndarray, settings: Settings
+) -> np.ndarray:
+    """Each outcome's chance under the calibration fitted without it. Outcomes alike in
+    strength and result share one fit: thousands of tallied dials are two fits."""
+    fits: dict[tuple[float | None, float], float] = {}
+    out = np.empty(len(y))
+    everyone = np.arange(len(y))
+    for i in range(len(y)):
+        key = (None if np.isnan(s[i]) else float(s[i]), float(y[i]))
+        if key not in fits:
+            keep = everyone != i
+            theta = _fit(name, theta0, w, s[keep], y[keep], settings, interval=False)[0]
+            fits[key] = float(predict(name, theta, settings, s[i : i + 1])[0])
+        out[i] = fits[key]
+    return out
 
 
 def _calibrated_settings(settings: Settings, values: dict[str, float]) -> Settings:

@@ -7,6 +7,10 @@ the forecast proposed (``p3-7-12``; a cold call ``c12``), for which an ask is re
 first import. The status then moves the ask as ``graphwarm outcome`` would, every step it
 implies included (``meeting`` on a referral: asked, introduced, meeting).
 
+A file with a ``dials`` column is a file of cold-call tallies instead: rows of member,
+period, dials, conversations and meetings (:func:`_import_tallies`), which calibrate
+``p_connect`` and ``p_cold``.
+
 Nothing is guessed: a row whose ask or path no longer resolves (a person erased, a path gone,
 a target column that names someone else) is listed in the report, not matched to the
 nearest; rows that contradict each other, or the workspace's record, stop the import with
@@ -23,6 +27,7 @@ from .._csvcells import neutralise
 from ..errors import GraphwarmError, InputError
 from ..sources._csvfile import Source, Table, read_table
 from ..sources._headers import norm_header
+from ..workspace.forget import one_person
 from ..workspace.store import Workspace
 from .asks import (
     MOVES,
@@ -60,9 +65,11 @@ _SEARCH = 200  # introducers' paths to look through for a row's path
 class OutcomesReport:
     """What one outcomes import did: asks recorded (new), asks moved, asks already as the
     file says (``unchanged``), rows without a status (``blank``), rows whose ask did not
-    resolve (line, why), and notes about the file."""
+    resolve (line, why), and notes about the file. For a file of cold-call tallies
+    (``kind == "tallies"``): tallies added (``recorded``), changed (``moved``), unchanged."""
 
     file: str
+    kind: str = "asks"  # or "tallies": a file of cold-call tallies
     rows_read: int = 0
     recorded: int = 0
     moved: int = 0
@@ -95,6 +102,10 @@ def import_outcomes(
     table = read_table(source)
     report = OutcomesReport(file=str(path))
     report.notes += table.decoding_notes()
+    if norm_header("dials") in {norm_header(h) for h in table.header}:
+        report.kind = "tallies"
+        _import_tallies(ws, table, source.name, report)
+        return report
     rows = _rows(table, source.name, report)
     report.notes += [f"line {line}: {why}" for line, why in table.skipped]
     wanted = _one_per_ask(rows, source.name)
@@ -278,3 +289,95 @@ def _move_to(ws: Workspace, ask: AskRecord, status: str, on: dt.date) -> bool:
             changed = True
             ask = get_ask(ws, ask.id)
     return changed
+
+
+_TALLY_COLUMNS = ("member", "period", "dials", "conversations", "meetings")
+
+
+def _import_tallies(ws: Workspace, table: Table, name: str, report: OutcomesReport) -> None:
+    """Cold-call tallies: one row per member and period. A member not on the team is listed
+    as unresolved; a count that is not a whole number, counts that do not nest (meetings ≤
+    conversations ≤ dials) and two rows for one member and period that disagree are errors
+    naming the line; a period imported before with other counts is updated."""
+    columns = {norm_header(h): i for i, h in reversed(list(enumerate(table.header)))}
+    missing = [c for c in _TALLY_COLUMNS if norm_header(c) not in columns]
+    if missing:
+        raise InputError(
+            f"no {', '.join(missing)} column in a file of cold-call tallies",
+            file=name,
+            line=table.header_line,
+            hint="give one row per member and period: member, period, dials, conversations, "
+            "meetings",
+        )
+    at = [columns[norm_header(c)] for c in _TALLY_COLUMNS]
+    seen: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = {}
+    for row in table.rows():
+        report.rows_read += 1
+        member, period, *counts = (row.fields[i] for i in at)
+        numbers = tuple(
+            _count(c, col, name, row.line)
+            for c, col in zip(counts, _TALLY_COLUMNS[2:], strict=True)
+        )
+        dials, talks, meetings = numbers
+        if not meetings <= talks <= dials:
+            raise InputError(
+                f"{meetings} meetings, {talks} conversations and {dials} dials do not nest",
+                file=name,
+                line=row.line,
+                hint="meetings ≤ conversations ≤ dials",
+            )
+        if not period:
+            raise InputError(
+                "no period",
+                file=name,
+                line=row.line,
+                column="period",
+                hint="name the period the counts cover, e.g. 2026-11",
+            )
+        try:
+            member_id = one_person(ws, member, members_only=True)[0]
+        except GraphwarmError as err:
+            report.unresolved.append((row.line, f"{member or '(no member)'}: {err.message}"))
+            continue
+        key = (member_id, period)
+        if key in seen and seen[key][1] != numbers:
+            raise InputError(
+                f"rows contradict each other: {member}, {period} is on line {seen[key][0]} and "
+                f"line {row.line} with other counts",
+                file=name,
+                line=seen[key][0],
+                hint="keep one row per member and period; nothing was imported",
+            )
+        seen[key] = (row.line, numbers)
+    report.notes += [f"line {line}: {why}" for line, why in table.skipped]
+    with ws.transaction(graph=False) as conn:
+        for (member_id, period), (_, numbers) in seen.items():
+            old = conn.execute(
+                "SELECT dials, conversations, meetings FROM call_tallies"
+                " WHERE member_id = ? AND period = ?",
+                (member_id, period),
+            ).fetchone()
+            if old is not None and tuple(old) == numbers:
+                report.unchanged += 1
+                continue
+            conn.execute(
+                "INSERT OR REPLACE INTO call_tallies"
+                " (member_id, period, dials, conversations, meetings) VALUES (?, ?, ?, ?, ?)",
+                (member_id, period, *numbers),
+            )
+            if old is None:
+                report.recorded += 1
+            else:
+                report.moved += 1
+
+
+def _count(text: str, column: str, name: str, line: int) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(
+            f"{text!r} is not a count",
+            file=name,
+            line=line,
+            column=column,
+            hint="write whole numbers without spaces or separators",
+        )
+    return int(text)

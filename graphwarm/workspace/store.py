@@ -235,6 +235,17 @@ END;
 CREATE TRIGGER IF NOT EXISTS asks_accounts_delete AFTER DELETE ON accounts BEGIN
     DELETE FROM asks WHERE target_id = -OLD.id OR account_id = OLD.id;
 END;
+-- Cold-call tallies (graphwarm import outcomes): a member's dials, conversations and meetings
+-- in one period, as the team counts them.
+CREATE TABLE IF NOT EXISTS call_tallies (
+    member_id     INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    period        TEXT NOT NULL,      -- as the file names it: 2026-11, 2026-W45, Q4 2026
+    dials         INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    meetings      INTEGER NOT NULL,
+    PRIMARY KEY (member_id, period),
+    CHECK (0 <= meetings AND meetings <= conversations AND conversations <= dials)
+) WITHOUT ROWID;
 """
 
 
@@ -506,9 +517,9 @@ def _add_later_tables(conn: sqlite3.Connection) -> None:
     found = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name IN ("
         "'graph_cache', 'workspace_meta', 'forgotten', 'asks', 'ask_people',"
-        " 'asks_people_delete', 'asks_accounts_delete')"
+        " 'asks_people_delete', 'asks_accounts_delete', 'call_tallies')"
     ).fetchone()[0]
-    if found == 7:
+    if found == 8:
         return
     try:
         conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}COMMIT;")

@@ -203,3 +203,17 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(f"{toml}: [probability] f_min = 0.")
     assert "# graphwarm calibrate " in toml.read_text(encoding="utf-8")
+
+
+def test_import_cold_call_tallies_and_calibrate(run) -> None:
+    tallies = FIXTURES / "asks" / "tallies.csv"
+    result = run("import", "outcomes", tallies)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{tallies}: 3 rows read; 2 cold-call tallies added, 0 updated, 0 already up to date, "
+        "1 not resolved",
+        "  line 4: not resolved: Per Moberg: no member 'Per Moberg' in the workspace",
+    ]
+    lines = run("calibrate").output.splitlines()
+    assert lines[0] == "Calibration from 0 asks and 220 tallied dials (prior weight 10):"
+    assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; setting 40 %"

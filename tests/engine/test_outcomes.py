@@ -162,3 +162,71 @@ def test_bad_files_are_refused_with_their_place(team: Workspace, name: str, mess
         import_outcomes(team, ASKS / name, today=TODAY)
     assert message in str(err.value)
     assert dump(team.path) == before
+
+
+# --- cold-call tallies ----------------------------------------------------------------------------
+
+
+def test_cold_call_tallies_are_imported_once_and_updated_when_they_change(
+    team: Workspace, tmp_path: Path
+) -> None:
+    report = import_outcomes(team, ASKS / "tallies.csv")
+    assert report.kind == "tallies"
+    assert (report.rows_read, report.recorded) == (3, 2)  # the empty row is no row
+    assert report.unresolved == [(4, "Per Moberg: no member 'Per Moberg' in the workspace")]
+    rows = team.conn.execute("SELECT * FROM call_tallies ORDER BY period").fetchall()
+    assert rows == [(1, "2026-10", 120, 40, 6), (1, "2026-11", 100, 30, 3)]
+    again = import_outcomes(team, ASKS / "tallies.csv")
+    assert (again.recorded, again.moved, again.unchanged) == (0, 0, 2)
+    changed = tmp_path / "calls.csv"
+    changed.write_text(
+        "member,period,dials,conversations,meetings\nLina Ahl,2026-11,110,31,3\n", encoding="utf-8"
+    )
+    assert import_outcomes(team, changed).moved == 1
+    assert team.conn.execute(
+        "SELECT dials FROM call_tallies WHERE period = '2026-11'"
+    ).fetchone() == (110,)
+
+
+def test_tallies_calibrate_p_connect_and_p_cold(team: Workspace) -> None:
+    from graphwarm.engine.calibrate import calibrate
+
+    import_outcomes(team, ASKS / "tallies.csv")
+    result = calibrate(team)
+    fits = {p.name: p for p in result.parameters}
+    assert (fits["p_connect"].n, fits["p_connect"].successes) == (220, 70)
+    assert (fits["p_cold"].n, fits["p_cold"].successes) == (70, 9)
+    # no strength: the plain Beta-binomial, prior 0.40 × 10
+    assert fits["p_connect"].posterior == pytest.approx((4 + 70) / (10 + 220), abs=1e-9)
+    assert result.dials == 220 and result.outcomes == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "tallies_not_nested.csv",
+            "line 2: 41 meetings, 40 conversations and 120 dials do not nest. meetings ≤ "
+            "conversations ≤ dials",
+        ),
+        (
+            "tallies_bad_count.csv",
+            "line 2, column 'dials': '1 200' is not a count. write whole numbers without spaces",
+        ),
+        (
+            "tallies_contradictory.csv",
+            "line 2: rows contradict each other: Lina Ahl, 2026-10 is on line 2 and line 4 with "
+            "other counts",
+        ),
+        (
+            "tallies_missing_column.csv",
+            "line 1: no conversations, meetings column in a file of cold-call tallies",
+        ),
+    ],
+)
+def test_bad_tallies_are_refused_with_their_place(team: Workspace, name: str, message: str) -> None:
+    before = dump(team.path)
+    with pytest.raises(InputError) as err:
+        import_outcomes(team, ASKS / name)
+    assert message in str(err.value)
+    assert dump(team.path) == before
