@@ -98,6 +98,16 @@ class AskRecord:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def chance_now(self) -> float:
+        """The chance of a meeting from where the ask stands: once introduced, only the
+        target's yes is left (``p_meeting_if_intro``); closed, 1 or 0."""
+        if self.status == "meeting":
+            return 1.0
+        if not self.is_open:
+            return 0.0
+        return self.p_meeting_if_intro if self.status == "introduced" else self.probability
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: dates as ``YYYY-MM-DD``, the path as a list of names."""
         data = asdict(self)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .._csvcells import csv_line
-from ..engine.asks import path_key
+from ..engine.asks import AskRecord, list_asks, path_key
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
 from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
@@ -150,6 +150,15 @@ class Forecast:
     introducers: list[IntroducerLoad]
     method: str = METHOD
     warnings: list[str] = field(default_factory=list)
+    pipeline: list[AskRecord] = field(default_factory=list)
+    """The open asks (graphwarm ask), oldest first."""
+    closed_targets: int = 0
+    """Targets left out: their ask is closed (a meeting, declined, no answer)."""
+
+    @property
+    def pipeline_meetings(self) -> float:
+        """Expected meetings from the open asks, each from where it stands."""
+        return sum(a.chance_now for a in self.pipeline)
 
     @property
     def overloaded(self) -> list[IntroducerLoad]:
@@ -164,6 +173,8 @@ class Forecast:
         data = asdict(self)
         data["overloaded"] = [asdict(i) for i in self.overloaded]
         data["spread_loss"] = self.spread_loss
+        data["pipeline"] = [a.to_dict() for a in self.pipeline]
+        data["pipeline_meetings"] = self.pipeline_meetings
         for move, raw in zip(self.moves, data["moves"], strict=True):
             raw["loss"] = move.loss
         return data
@@ -171,9 +182,18 @@ class Forecast:
 
 def forecast(ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True) -> Forecast:
     """The forecast across every target (of ``accounts``). ``spread``: also find the
-    assignment that keeps each introducer within ``max_asks_per_introducer``."""
+    assignment that keeps each introducer within ``max_asks_per_introducer``. Targets whose
+    ask is closed (and none open) are left out; the open asks are the ``pipeline``."""
     result = reach_targets(ws, accounts=accounts)
-    return forecast_from_reach(result.graph, ws.settings, result.targets, spread=spread)
+    asks = list_asks(ws)
+    open_targets = {a.path_ids[-1] for a in asks if a.is_open}
+    closed = {a.path_ids[-1] for a in asks if not a.is_open} - open_targets
+    targets = [t for t in result.targets if t.target not in closed]
+    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread)
+    out.closed_targets = len(result.targets) - len(targets)
+    wanted = {t.target for t in result.targets}
+    out.pipeline = [a for a in asks if a.is_open and a.path_ids[-1] in wanted]
+    return out
 
 
 def forecast_from_reach(

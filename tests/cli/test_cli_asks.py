@@ -217,3 +217,23 @@ def test_import_cold_call_tallies_and_calibrate(run) -> None:
     lines = run("calibrate").output.splitlines()
     assert lines[0] == "Calibration from 0 asks and 220 tallied dials (prior weight 10):"
     assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; setting 40 %"
+
+
+def test_the_forecast_counts_open_and_closed_asks(run) -> None:
+    run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
+    result = run("forecast")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Forecast: 2 targets" in text
+    assert (
+        "Asks: 1 open, worth 0.1 expected meetings from where each stands (graphwarm asks "
+        "--open lists them); 3 target(s) left out, their ask closed." in text
+    )
+
+
+def test_a_plan_shows_each_targets_ask(run, tmp_path: Path) -> None:
+    run("ask", "Sofia Wall", "--on", "2026-11-01")
+    out = tmp_path / "plans"
+    assert run("plan", "Nordvik Transport AB", "-o", out).exit_code == 0
+    text = (out / "nordvik-transport-ab.md").read_text(encoding="utf-8")
+    assert "| Best path | Ask |" in text and "| ask 1: planned (2026-11-01) |" in text
