@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "StrengthSettings",
     "load_settings",
     "settings_path_for",
+    "write_probability",
 ]
 
 DEFAULT_BUYER_TITLES = (
@@ -102,6 +104,8 @@ class Settings:
     buyer_titles: tuple[str, ...] = DEFAULT_BUYER_TITLES
     exclude: tuple[str, ...] = ()
     max_asks_per_introducer: int = 3
+    nudge_after_days: int = 7
+    prior_weight: float = 10.0
     plan_template: str | None = None
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
@@ -118,6 +122,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_hops": (1, 10),
     "margin": (0.0, 10.0),
     "max_asks_per_introducer": (1, 1000),
+    "nudge_after_days": (1, 3650),
+    "prior_weight": (0.1, 100000.0),
     "f_min": (0.0, 0.999),
     "f_max": (0.0, 0.999),
     "p_internal": (0.001, 0.999),
@@ -137,6 +143,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "volume_saturation": (1, 100000),
     "duration_saturation_years": (0.1, 100.0),
 }
+
+
+_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days")
 
 
 def settings_path_for(db_path: str | Path) -> Path:
@@ -163,6 +172,53 @@ def load_settings(path: str | Path | None) -> Settings:
         message = getattr(err, "msg", None) or str(err)[: where.start() if where else None]
         raise SettingsError(f"is not valid TOML ({message})", file=path, line=line) from err
     return _parse(data, path, text)
+
+
+def write_probability(path: str | Path, values: Mapping[str, float], comment: str) -> Settings:
+    """Set ``[probability]`` values in the ``graphwarm.toml`` at ``path`` (made if missing),
+    keeping every other setting, comment and the layout; each value written gets ``comment``
+    (and what it was) as its line's comment. Returns the settings read back.
+
+    Refuses (:class:`SettingsError`) a file that does not load as it is, or that sets
+    ``probability`` other than as a ``[probability]`` table. The file is replaced in one step.
+    """
+    import os
+    import tempfile
+
+    import tomlkit
+    from tomlkit.items import Table
+
+    path = Path(path)
+    before = load_settings(path)  # a broken file is the user's to fix first
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    doc = tomlkit.parse(text)
+    if "probability" not in doc:
+        doc.add("probability", tomlkit.table())
+    section = doc["probability"]
+    if not isinstance(section, Table) or section.is_super_table():
+        raise SettingsError(
+            "probability is not written as a [probability] table, so it cannot be updated",
+            file=path,
+            line=_line_of(text, "probability"),
+            column="probability",
+            hint="write it as a [probability] table, one key per line, and try again",
+        )
+    old = dataclasses.asdict(before.probability)
+    for key, value in values.items():
+        if key not in old:
+            raise ValueError(f"unknown probability setting {key!r}")
+        section[key] = float(value)
+        section[key].comment(f"{comment} (was {old[key]:g})")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graphwarm.toml.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(tomlkit.dumps(doc))
+        after = load_settings(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return after
 
 
 def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
@@ -221,7 +277,7 @@ def _simple_value(key: str, value: Any, fail: Any) -> Any:
         if not isinstance(value, str):
             raise fail(key, "plan_template must be a file path")
         return value
-    return _number(key, value, fail, integer=key in ("max_hops", "max_asks_per_introducer"))
+    return _number(key, value, fail, integer=key in _INTEGERS)
 
 
 def _number(key: str, value: Any, fail: Any, *, integer: bool) -> float | int:

@@ -97,6 +97,8 @@ margin = 0.25
 buyer_titles = ["CFO", " Inköpschef ", ""]
 exclude = ["Konkurrent AB"]
 max_asks_per_introducer = 5
+nudge_after_days = 14
+prior_weight = 20
 plan_template = "plan.md.j2"
 """,
         )
@@ -106,6 +108,7 @@ plan_template = "plan.md.j2"
     assert s.buyer_titles == ("CFO", "Inköpschef")
     assert s.exclude == ("Konkurrent AB",)
     assert s.plan_template == "plan.md.j2"
+    assert (s.nudge_after_days, s.prior_weight) == (14, 20.0)
     assert s.today() == dt.date(2026, 11, 1)
     fields = {f.name for f in dataclasses.fields(Settings)}
     assert fields == {
@@ -115,6 +118,8 @@ plan_template = "plan.md.j2"
         "buyer_titles",
         "exclude",
         "max_asks_per_introducer",
+        "nudge_after_days",
+        "prior_weight",
         "plan_template",
         "probability",
         "strength",
@@ -208,3 +213,17 @@ def test_a_settings_file_with_bom(tmp_path: Path) -> None:
     path = tmp_path / "graphwarm.toml"
     path.write_bytes("\ufeffmax_hops = 5\n".encode())
     assert load_settings(path).max_hops == 5
+
+
+def test_nudge_after_days_and_prior_weight(tmp_path: Path) -> None:
+    path = tmp_path / "graphwarm.toml"
+    assert (load_settings(None).nudge_after_days, load_settings(None).prior_weight) == (7, 10.0)
+    path.write_text("nudge_after_days = 3\nprior_weight = 25\n", encoding="utf-8")
+    settings = load_settings(path)
+    assert (settings.nudge_after_days, settings.prior_weight) == (3, 25.0)
+    path.write_text("nudge_after_days = 2.5\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="nudge_after_days must be a whole number"):
+        load_settings(path)
+    path.write_text("prior_weight = 0\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="prior_weight = 0 is out of range"):
+        load_settings(path)

@@ -38,6 +38,9 @@ _EPILOG = "Example: graphwarm demo   (the whole job on the bundled samples)"
 # imported only when that command runs or the help lists them all, so ``graphwarm reach``
 # starts without loading the importers, the map or the plans (a third of a second).
 _COMMAND_MODULES = {
+    "ask": "asks",
+    "asks": "asks",
+    "calibrate": "asks",
     "demo": "demo",
     "exclude": "reach",
     "export": "export",
@@ -45,6 +48,7 @@ _COMMAND_MODULES = {
     "forget": "workspace",
     "import": "workspace",
     "map": "map",
+    "outcome": "asks",
     "path": "reach",
     "plan": "plans",
     "reach": "reach",

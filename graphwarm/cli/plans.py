@@ -145,6 +145,12 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
                 whom += f" and {len(m.to_whom) - _WHOM} more"
             members.add_row(m.member, str(m.asks), f"{m.expected_meetings:.1f}", whom)
         console.print(members)
+        if result.pipeline or result.closed_targets:
+            console.print(
+                f"Asks: {len(result.pipeline)} open, worth {result.pipeline_meetings:.1f} "
+                "expected meetings from where each stands (graphwarm asks --open lists them); "
+                f"{result.closed_targets} target(s) left out, their ask closed."
+            )
         limit = result.max_asks_per_introducer
         if not result.overloaded:
             console.print(f"Introducer load: no one is asked more than {limit} times.")

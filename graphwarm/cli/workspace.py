@@ -154,6 +154,44 @@ def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
     echo_reports([import_ties(ws, file, columns=_columns(columns))])
 
 
+@import_group.command("outcomes")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_workspace()
+def outcomes_command(ws: Workspace, file: Path) -> None:
+    """Record asks and what came of them from a spreadsheet: the asks CSV of graphwarm
+    forecast --format csv (or graphwarm asks --format csv) with its status column filled in
+    (planned, asked, introduced, not introduced, meeting, no meeting, declined, no answer)
+    and, if you like, status_date (YYYY-MM-DD). Importing it again changes nothing; rows
+    whose ask no longer resolves are listed, not guessed. A file with a dials column holds
+    cold-call tallies instead: member, period, dials, conversations, meetings.
+
+    \b
+    Example:
+      graphwarm forecast --format csv -o asks.csv   # fill in status, then:
+      graphwarm import outcomes asks.csv
+      graphwarm import outcomes calls.csv           # member,period,dials,conversations,meetings
+    """
+    from ..engine.outcomes import import_outcomes
+
+    r = import_outcomes(ws, file)
+    if r.kind == "tallies":
+        click.echo(
+            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} cold-call tallies added, "
+            f"{r.moved:,} updated, {r.unchanged:,} already up to date, "
+            f"{len(r.unresolved):,} not resolved"
+        )
+    else:
+        click.echo(
+            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} asks recorded, {r.moved:,} "
+            f"moved, {r.unchanged:,} already up to date, {r.blank:,} without a status, "
+            f"{len(r.unresolved):,} not resolved"
+        )
+    for line, why in r.unresolved:
+        click.echo(f"  line {line}: not resolved: {why}")
+    for note in r.notes:
+        click.echo(f"  note: {note}")
+
+
 @main.command("status")
 @pass_workspace()
 def status_command(ws: Workspace) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "Spec",
     "Table",
     "member_sources",
+    "p_last",
     "rank",
     "route_arrays",
     "score",
@@ -122,7 +123,7 @@ class Table:
         label = np.where((acc_i >= 0) & (acc_i == acc_t), INTERNAL, EXTERNAL)
         label = np.where(net.member[self.obs_i], DIRECT, label)
         self.obs_label = label.astype(np.int8)
-        self.obs_p = _p_last(label, s, settings)
+        self.obs_p = p_last(label, s, settings)
         # insiders of each target's account (colleague ties)
         has = spec.acc >= 0
         self.accounts = np.unique(spec.acc[has])
@@ -146,8 +147,8 @@ class Table:
             rows_m.append(mem_i[tpos])
         self.mcol_g = np.concatenate(rows_t) if rows_t else np.zeros(0, dtype=np.int64)
         self.mcol_i = np.concatenate(rows_m) if rows_m else np.zeros(0, dtype=np.int64)
-        self.p_internal_ref = float(_p_last(np.array([INTERNAL]), np.array([p.s_ref]), settings)[0])
-        self.p_direct_ref = float(_p_last(np.array([DIRECT]), np.array([p.s_ref]), settings)[0])
+        self.p_internal_ref = float(p_last(np.array([INTERNAL]), np.array([p.s_ref]), settings)[0])
+        self.p_direct_ref = float(p_last(np.array([DIRECT]), np.array([p.s_ref]), settings)[0])
         self.last = LastRound(net, np.concatenate([self.obs_i, self.col_i, self.mcol_i]))
 
 
@@ -308,8 +309,9 @@ def rank(groups: np.ndarray) -> np.ndarray:
     return np.arange(size) - first
 
 
-def _p_last(label: np.ndarray, s: np.ndarray, settings: Settings) -> np.ndarray:
-    """Meeting chance on the last edge, by label and the last tie's strength."""
+def p_last(label: np.ndarray, s: np.ndarray, settings: Settings) -> np.ndarray:
+    """Meeting chance on the last edge, by label (``DIRECT``, ``INTERNAL``, ``EXTERNAL``) and
+    the last tie's strength: the search's and calibration's one rule for it."""
     p = settings.probability
     s = np.asarray(s, dtype=np.float64)
     label = np.asarray(label)

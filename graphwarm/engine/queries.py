@@ -41,6 +41,7 @@ __all__ = [
     "reach_csv",
     "reach_json",
     "reach_targets",
+    "target_node",
 ]
 
 
@@ -132,14 +133,16 @@ def find_paths(ws: Workspace, query: str, *, alternatives: int = 3) -> PathsResu
     Raises :class:`NotFoundError` for an unknown query and :class:`AmbiguousQueryError`
     listing the candidates when it names several.
     """
-    node, name = _node_for(ws, query)
+    node, name = target_node(ws, query)
     rg = load_graph(ws)
     tr = best_paths_to(rg, ws.settings, node, alternatives)
     return PathsResult(rg, query, name, tr, explain_routes(rg, ws.settings, tr, alternatives))
 
 
-def _node_for(ws: Workspace, query: str) -> tuple[int, str]:
-    """A query as a graph node: ``people.id``, or ``-accounts.id`` for an account."""
+def target_node(ws: Workspace, query: str) -> tuple[int, str]:
+    """A query as a graph node and its name: ``people.id``, or ``-accounts.id`` for an
+    account. Raises :class:`NotFoundError`, or :class:`AmbiguousQueryError` listing the
+    candidates."""
     people = find_people(ws, query)
     key = company_key(query)
     accounts = (

@@ -103,6 +103,9 @@ class TargetPlan:
     reason: str
     named: bool
     together: tuple[str, ...] = ()
+    ask: str = ""
+    """The target's ask (graphwarm ask): its open one, else its latest, as ``ask 3:
+    introduced``; empty when none was recorded."""
 
     @property
     def label_text(self) -> str:

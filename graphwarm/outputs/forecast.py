@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .._csvcells import csv_line
+from ..engine.asks import AskRecord, list_asks, path_key
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
 from ..engine.routes import LABELS, Route, TargetReach, cold_probability, cold_threshold
@@ -75,6 +76,13 @@ class Ask:
     target_id: int = 0
     introducer_id: int | None = None
     moved: bool = False
+    path_ids: tuple[int, ...] = ()
+
+    @property
+    def ask_id(self) -> str:
+        """The ask's stable key (:func:`graphwarm.engine.asks.path_key`): what
+        ``graphwarm import outcomes`` matches a filled-in row by."""
+        return path_key(self.path_ids, self.target_id)
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,15 @@ class Forecast:
     introducers: list[IntroducerLoad]
     method: str = METHOD
     warnings: list[str] = field(default_factory=list)
+    pipeline: list[AskRecord] = field(default_factory=list)
+    """The open asks (graphwarm ask), oldest first."""
+    closed_targets: int = 0
+    """Targets left out: their ask is closed (a meeting, declined, no answer)."""
+
+    @property
+    def pipeline_meetings(self) -> float:
+        """Expected meetings from the open asks, each from where it stands."""
+        return sum(a.chance_now for a in self.pipeline)
 
     @property
     def overloaded(self) -> list[IntroducerLoad]:
@@ -156,6 +173,8 @@ class Forecast:
         data = asdict(self)
         data["overloaded"] = [asdict(i) for i in self.overloaded]
         data["spread_loss"] = self.spread_loss
+        data["pipeline"] = [a.to_dict() for a in self.pipeline]
+        data["pipeline_meetings"] = self.pipeline_meetings
         for move, raw in zip(self.moves, data["moves"], strict=True):
             raw["loss"] = move.loss
         return data
@@ -163,9 +182,18 @@ class Forecast:
 
 def forecast(ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True) -> Forecast:
     """The forecast across every target (of ``accounts``). ``spread``: also find the
-    assignment that keeps each introducer within ``max_asks_per_introducer``."""
+    assignment that keeps each introducer within ``max_asks_per_introducer``. Targets whose
+    ask is closed (and none open) are left out; the open asks are the ``pipeline``."""
     result = reach_targets(ws, accounts=accounts)
-    return forecast_from_reach(result.graph, ws.settings, result.targets, spread=spread)
+    asks = list_asks(ws)
+    open_targets = {a.path_ids[-1] for a in asks if a.is_open}
+    closed = {a.path_ids[-1] for a in asks if not a.is_open} - open_targets
+    targets = [t for t in result.targets if t.target not in closed]
+    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread)
+    out.closed_targets = len(result.targets) - len(targets)
+    wanted = {t.target for t in result.targets}
+    out.pipeline = [a for a in asks if a.is_open and a.path_ids[-1] in wanted]
+    return out
 
 
 def forecast_from_reach(
@@ -254,6 +282,7 @@ def _ask(
         target_id=tr.target,
         introducer_id=None if direct else route.introducer,
         moved=moved,
+        path_ids=route.path,
     )
 
 
@@ -413,7 +442,10 @@ def assign_asks(
     return choice, float(total)
 
 
+# ask_id, status and status_date make the file round-trip: fill in the status (and date) of
+# each ask in a spreadsheet and read it back with graphwarm import outcomes.
 ASK_COLUMNS = (
+    "ask_id",
     "member",
     "introducer",
     "target",
@@ -424,11 +456,15 @@ ASK_COLUMNS = (
     "first_contact",
     "path",
     "moved",
+    "status",
+    "status_date",
 )
 
 
 def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
     """One row per ask (the spread assignment), cold calls included, for a CRM task list.
+    Each row's ``ask_id`` is stable and its ``status``, ``status_date`` are empty: filled in,
+    the file reads back with ``graphwarm import outcomes``.
 
     Names, titles and accounts are neutralised for spreadsheets (a ``'`` before a cell that
     would run as a formula, see :mod:`graphwarm._csvcells`) unless ``raw``.
@@ -436,6 +472,7 @@ def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
     lines = [csv_line(ASK_COLUMNS)]
     for ask in result.spread:
         row: dict[str, str | float | None] = {
+            "ask_id": ask.ask_id,
             "member": ask.member,
             "introducer": ask.introducer,
             "target": ask.target,
@@ -446,6 +483,8 @@ def forecast_csv(result: Forecast, *, raw: bool = False) -> str:
             "first_contact": ask.first_contact,
             "path": " → ".join(ask.path),
             "moved": "yes" if ask.moved else "",
+            "status": "",
+            "status_date": "",
         }
         lines.append(csv_line([row[c] for c in ASK_COLUMNS], raw=raw))
     return "".join(lines)

@@ -23,6 +23,7 @@ Safety
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -33,6 +34,7 @@ from typing import Any
 
 import jinja2
 
+from ..engine.asks import AskRecord, list_asks
 from ..engine.load import load_graph
 from ..engine.reach import reach
 from ..engine.routes import TargetReach
@@ -112,13 +114,29 @@ def plan_accounts(
         path = _template_path(ws, settings, template)
         renderer = _IntroTemplate(path)
     builder = _Builder(rg, settings)
+    asks = _ask_texts(ws)
     plans = []
     for account_id in ids:
         plan = builder.account_plan(account_id, by_account[account_id], wider)
+        plan.targets = [
+            dataclasses.replace(t, ask=asks[t.target_id]) if t.target_id in asks else t
+            for t in plan.targets
+        ]
         if renderer is not None:
             plan.draft = renderer.draft(builder, plan, by_account[account_id])
         plans.append(plan)
     return plans
+
+
+def _ask_texts(ws: Workspace) -> dict[int, str]:
+    """Each target's ask as a plan shows it (``ask 3: introduced (2026-11-12)``): its open
+    one, else its latest."""
+    shown: dict[int, AskRecord] = {}
+    for ask in list_asks(ws):  # oldest first: a later ask wins, unless it closed over an open one
+        held = shown.get(ask.path_ids[-1])
+        if held is None or ask.is_open or not held.is_open:
+            shown[ask.path_ids[-1]] = ask
+    return {t: f"ask {a.id}: {a.status} ({a.status_on.isoformat()})" for t, a in shown.items()}
 
 
 def write_plans(

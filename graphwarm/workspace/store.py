@@ -200,6 +200,52 @@ CREATE TRIGGER IF NOT EXISTS cache_targets_delete AFTER DELETE ON account_target
 CREATE TABLE IF NOT EXISTS forgotten (key TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT OR IGNORE INTO workspace_meta (key, value)
     VALUES ('forget_salt', random() & 9223372036854775807);
+-- Asks (graphwarm ask, engine/asks.py): who asks whom for which target, and what came of it.
+-- The path is kept as ids with the strengths and chances of the moment: no names, so a person
+-- erased later leaves nothing behind (asks_people_delete erases every ask they are on).
+CREATE TABLE IF NOT EXISTS asks (
+    id                 INTEGER PRIMARY KEY,
+    path_key           TEXT NOT NULL,      -- ids member first "p3-7-12"; cold "c12" (asks.py)
+    target_id          INTEGER NOT NULL,   -- people.id, or -accounts.id for an account's buyer
+    account_id         INTEGER,
+    member_id          INTEGER,
+    introducer_id      INTEGER,
+    label              TEXT NOT NULL,
+    strengths          TEXT NOT NULL,      -- JSON list, one per tie along the path
+    probability        REAL NOT NULL,
+    p_intro            REAL NOT NULL,
+    p_meeting_if_intro REAL NOT NULL,
+    note               TEXT,
+    status             TEXT NOT NULL DEFAULT 'planned',
+    introduced         INTEGER,            -- 1 made, 0 not made, NULL not known (yet)
+    meeting            INTEGER,            -- 1 a meeting, 0 none, NULL not known (yet)
+    created_on         TEXT NOT NULL,      -- YYYY-MM-DD
+    status_on          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS asks_path ON asks(path_key);
+CREATE TABLE IF NOT EXISTS ask_people (
+    person_id INTEGER NOT NULL,
+    ask_id    INTEGER NOT NULL REFERENCES asks(id) ON DELETE CASCADE,
+    PRIMARY KEY (person_id, ask_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ask_people_ask ON ask_people(ask_id);
+CREATE TRIGGER IF NOT EXISTS asks_people_delete AFTER DELETE ON people BEGIN
+    DELETE FROM asks WHERE id IN (SELECT ask_id FROM ask_people WHERE person_id = OLD.id);
+END;
+CREATE TRIGGER IF NOT EXISTS asks_accounts_delete AFTER DELETE ON accounts BEGIN
+    DELETE FROM asks WHERE target_id = -OLD.id OR account_id = OLD.id;
+END;
+-- Cold-call tallies (graphwarm import outcomes): a member's dials, conversations and meetings
+-- in one period, as the team counts them.
+CREATE TABLE IF NOT EXISTS call_tallies (
+    member_id     INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    period        TEXT NOT NULL,      -- as the file names it: 2026-11, 2026-W45, Q4 2026
+    dials         INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    meetings      INTEGER NOT NULL,
+    PRIMARY KEY (member_id, period),
+    CHECK (0 <= meetings AND meetings <= conversations AND conversations <= dials)
+) WITHOUT ROWID;
 """
 
 
@@ -315,13 +361,16 @@ class Workspace:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: commit on success; roll back on any exception, Ctrl-C included."""
+    def transaction(self, *, graph: bool = True) -> Iterator[sqlite3.Connection]:
+        """All or nothing: commit on success; roll back on any exception, Ctrl-C included.
+
+        ``graph=False``: the change leaves the graph as it was (asks and their outcomes), so
+        the graph cache is kept."""
         try:
             with _transaction(self.conn):
                 before = self.conn.total_changes
                 yield self.conn
-                if self.conn.total_changes != before:
+                if graph and self.conn.total_changes != before:
                     _bump_generation(self.conn)
         except BaseException:
             self._resolver = None  # its in-memory indexes may hold rolled-back rows
@@ -463,13 +512,14 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
 
 
 def _add_later_tables(conn: sqlite3.Connection) -> None:
-    """Add the generation counter, the graph cache and the forgotten keys to a workspace
-    written before them."""
+    """Add the generation counter, the graph cache, the forgotten keys and the asks to a
+    workspace written before them."""
     found = conn.execute(
-        "SELECT count(*) FROM sqlite_master"
-        " WHERE name IN ('graph_cache', 'workspace_meta', 'forgotten')"
+        "SELECT count(*) FROM sqlite_master WHERE name IN ("
+        "'graph_cache', 'workspace_meta', 'forgotten', 'asks', 'ask_people',"
+        " 'asks_people_delete', 'asks_accounts_delete', 'call_tallies')"
     ).fetchone()[0]
-    if found == 3:
+    if found == 8:
         return
     try:
         conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}COMMIT;")

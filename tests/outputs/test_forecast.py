@@ -120,3 +120,39 @@ def test_spreading_is_optional_and_not_needed_under_the_limit() -> None:
     fc = forecast_from_reach(rg, settings, reach(rg, settings), spread=False)
     assert fc.overloaded and not fc.moves and fc.spread_meetings == fc.expected_meetings
     assert fc.to_dict()["overloaded"][0]["introducer"] == "Per Moberg"
+
+
+# --- asks: closed targets left out, open asks as the pipeline -------------------------------------
+
+
+def test_the_forecast_leaves_out_closed_asks_and_shows_the_open_ones(tmp_path) -> None:
+    import datetime as dt
+    import json
+
+    from helpers import FIXTURES, build_team
+
+    from graphwarm.engine.asks import move_ask, record_ask
+    from graphwarm.engine.outcomes import import_outcomes
+    from graphwarm.outputs.forecast import forecast
+    from graphwarm.workspace.store import Workspace
+
+    with Workspace(build_team(tmp_path / "team")) as ws:
+        before = forecast(ws)
+        assert before.targets == 5 and before.pipeline == [] and before.closed_targets == 0
+        # Sofia: meeting; Ebba: no answer; Ødemark's buyer: planned; Ørjan: not introduced
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv")
+        eve = record_ask(ws, "eve@nordvik.se", on=dt.date(2026, 11, 1))
+        move_ask(ws, eve.id, "introduced", on=dt.date(2026, 11, 2))
+        result = forecast(ws)
+        assert result.closed_targets == 3 and result.targets == 2
+        assert sorted(a.target for a in result.pipeline) == [
+            "Eve <img src=x onerror=alert(1)> | [x](https://evil.example/)",
+            "the buyer at Ödemark Skog AB",
+        ]
+        introduced = next(a for a in result.pipeline if a.status == "introduced")
+        planned = next(a for a in result.pipeline if a.status == "planned")
+        assert result.pipeline_meetings == pytest.approx(
+            introduced.p_meeting_if_intro + planned.probability
+        )
+        data = json.loads(json.dumps(result.to_dict()))
+        assert len(data["pipeline"]) == 2 and data["closed_targets"] == 3
