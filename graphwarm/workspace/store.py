@@ -35,7 +35,6 @@ __all__ = [
 
 DEFAULT_DB = "graphwarm.db"
 _LOCK_TIMEOUT = 10.0  # seconds to wait for another command holding the workspace
-SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE imports (
@@ -249,6 +248,14 @@ CREATE TABLE IF NOT EXISTS call_tallies (
 """
 
 
+# Schema changes after version 1, in order: _MIGRATIONS[i] takes a workspace from version i + 1
+# to i + 2. A new workspace is written as version 1 and then migrated like an old one, so the
+# two can never differ. A step is SQL run inside the caller's transaction (ALTER TABLE ... ADD
+# COLUMN, CREATE TABLE, UPDATE to fill a new column); append, never edit a step once released.
+_MIGRATIONS: tuple[str, ...] = ()
+SCHEMA_VERSION = 1 + len(_MIGRATIONS)
+
+
 def default_db_path() -> Path:
     """``$GRAPHWARM_DB`` or ``./graphwarm.db``."""
     return Path(os.environ.get("GRAPHWARM_DB") or DEFAULT_DB)
@@ -333,11 +340,11 @@ class Workspace:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -131072")  # 128 MiB: big imports hit random pages
             if version == 0:
-                conn.executescript(
-                    f"BEGIN;{_SCHEMA}{_ADDED_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
-                )
+                conn.executescript(f"BEGIN;{_SCHEMA}{_ADDED_SCHEMA}{_migrations_from(1)}COMMIT;")
             else:
                 _add_later_tables(conn)
+                if version < SCHEMA_VERSION:
+                    _migrate(conn, version, self.path)
         except sqlite3.DatabaseError as err:
             if conn is not None:
                 conn.close()
@@ -526,6 +533,28 @@ def _add_later_tables(conn: sqlite3.Connection) -> None:
     except sqlite3.OperationalError:  # read-only file or busy: work without the cache
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+
+
+def _migrations_from(version: int) -> str:
+    """The SQL that takes a workspace from ``version`` to :data:`SCHEMA_VERSION`."""
+    steps = "".join(_MIGRATIONS[version - 1 :])
+    return f"{steps}PRAGMA user_version = {SCHEMA_VERSION};"
+
+
+def _migrate(conn: sqlite3.Connection, version: int, path: Path) -> None:
+    """Bring a workspace written by an older graphwarm up to date, all steps or none."""
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;{_migrations_from(version)}COMMIT;")
+    except sqlite3.OperationalError as err:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise WorkspaceError(
+            f"was written by an older graphwarm (schema {version}) and cannot be upgraded "
+            f"to schema {SCHEMA_VERSION} ({err})",
+            file=path,
+            hint="make the file writable (and close other graphwarm commands using it), "
+            "then run the command again",
+        ) from err
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from graphwarm import (
     import_people,
     import_ties,
 )
+from graphwarm.workspace import store
 from graphwarm.workspace.store import SCHEMA_VERSION
 
 # --- the file ------------------------------------------------------------------------------------
@@ -48,6 +49,44 @@ def test_newer_schema_is_a_clear_error(db_path: Path) -> None:
         Workspace(db_path)
     assert f"newer graphwarm (schema {SCHEMA_VERSION + 1}" in str(info.value)
     assert "pip install -U graphwarm" in str(info.value)
+
+
+def _with_step(monkeypatch: pytest.MonkeyPatch, step: str) -> int:
+    """Pretend this graphwarm has one more schema step; the version it now writes."""
+    monkeypatch.setattr(store, "_MIGRATIONS", (*store._MIGRATIONS, step))
+    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
+    return store.SCHEMA_VERSION
+
+
+def test_an_older_workspace_is_migrated_with_its_data(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Workspace(db_path) as ws:
+        import_people(ws, CRM / "hubspot_contacts.csv")
+    version = _with_step(monkeypatch, "ALTER TABLE people ADD COLUMN nickname TEXT;")
+    with Workspace(db_path, create=False) as ws:
+        assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == version
+        assert ws.conn.execute("SELECT count(nickname), count(*) FROM people").fetchone() == (0, 2)
+    with Workspace(tmp := db_path.with_name("new.db")) as ws:  # a new one takes every step
+        assert ws.conn.execute("SELECT count(nickname) FROM people").fetchone() == (0,)
+    assert tmp.exists()
+
+
+def test_a_failing_migration_leaves_the_workspace_as_it_was(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Workspace(db_path) as ws:
+        import_people(ws, CRM / "hubspot_contacts.csv")
+    old = store.SCHEMA_VERSION
+    _with_step(monkeypatch, "ALTER TABLE people ADD COLUMN nickname TEXT; SELECT nosuch FROM x;")
+    with pytest.raises(WorkspaceError) as info:
+        Workspace(db_path, create=False)
+    assert f"older graphwarm (schema {old}) and cannot be upgraded" in str(info.value)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(people)")]
+    conn.close()
+    assert "nickname" not in columns
 
 
 def test_other_sqlite_file_is_a_clear_error_and_left_alone(tmp_path: Path) -> None:
