@@ -107,6 +107,7 @@ class Settings:
     nudge_after_days: int = 7
     prior_weight: float = 10.0
     plan_template: str | None = None
+    keep_history_days: int = 365
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -123,6 +124,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "margin": (0.0, 10.0),
     "max_asks_per_introducer": (1, 1000),
     "nudge_after_days": (1, 3650),
+    "keep_history_days": (0, 36500),
     "prior_weight": (0.1, 100000.0),
     "f_min": (0.0, 0.999),
     "f_max": (0.0, 0.999),
@@ -145,7 +147,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days")
+_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days", "keep_history_days")
 
 
 def settings_path_for(db_path: str | Path) -> Path:

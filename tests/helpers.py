@@ -76,3 +76,54 @@ def add_formula_people(ws: Workspace) -> None:
     import_accounts(ws, CRM / "formula_accounts.csv")
     import_people(ws, CRM / "formula_people.csv", target=True)
     import_ties(ws, CRM / "formula_ties.csv")
+
+
+# -- an invented team's exports, written in the test ----------------------------------------------
+
+Contact = tuple[str, str, str, str, str]
+"""One LinkedIn connection: ``(full name, profile slug, company, position, connected on)``."""
+
+
+def profile_csv(name: str, headline: str) -> str:
+    """A LinkedIn Profile.csv naming the member."""
+    first, last = name.split(" ", 1)
+    return (
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
+        "Geo Location,Twitter Handles,Websites,Instant Messengers\n"
+        f"{first},{last},,,,{headline},,,,,,,\n"
+    )
+
+
+def connections_csv(contacts: list[Contact]) -> str:
+    """A LinkedIn Connections.csv with the notes LinkedIn writes above the header."""
+    lines = [
+        "Notes:",
+        '"When exporting your connection data, you may notice that some of the email addresses'
+        ' are missing."',
+        "",
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+    ]
+    for name, slug, company, position, connected in contacts:
+        first, last = name.split(" ", 1)
+        lines.append(
+            f"{first},{last},https://www.linkedin.com/in/{slug},,{company},{position},{connected}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def messages_csv(member: tuple[str, str], messages: list[tuple[str, str, str, bool]]) -> str:
+    """A LinkedIn messages.csv: one message per ``(contact name, slug, YYYY-MM-DD, sent by
+    the member)``; the content is a marker that must never be stored."""
+    url = "https://www.linkedin.com/in/"
+    lines = [
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+        "DATE,SUBJECT,CONTENT,FOLDER"
+    ]
+    for n, (name, slug, day, sent) in enumerate(messages):
+        ends = [(member[0], url + member[1]), (name, url + slug)]
+        (who, who_url), (to, to_url) = ends if sent else ends[::-1]
+        lines.append(
+            f"c{slug},,{who},{who_url},{to},{to_url},{day} 09:{n % 60:02d}:00 UTC,,"
+            f"SECRETCONTENT-{n},INBOX"
+        )
+    return "\n".join(lines) + "\n"

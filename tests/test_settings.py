@@ -100,10 +100,12 @@ max_asks_per_introducer = 5
 nudge_after_days = 14
 prior_weight = 20
 plan_template = "plan.md.j2"
+keep_history_days = 30
 """,
         )
     )
     assert s.as_of == dt.date(2026, 11, 1)
+    assert s.keep_history_days == 30
     assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (4, 0.25, 5)
     assert s.buyer_titles == ("CFO", "Inköpschef")
     assert s.exclude == ("Konkurrent AB",)
@@ -121,6 +123,7 @@ plan_template = "plan.md.j2"
         "nudge_after_days",
         "prior_weight",
         "plan_template",
+        "keep_history_days",
         "probability",
         "strength",
         "aliases",

@@ -46,6 +46,7 @@ _COMMAND_MODULES = {
     "export": "export",
     "forecast": "plans",
     "forget": "workspace",
+    "history": "workspace",
     "import": "workspace",
     "map": "map",
     "outcome": "asks",
@@ -53,6 +54,7 @@ _COMMAND_MODULES = {
     "plan": "plans",
     "reach": "reach",
     "status": "workspace",
+    "undo": "workspace",
 }
 
 

@@ -1,8 +1,10 @@
-"""Commands that fill and inspect the workspace: import, status, forget."""
+"""Commands that fill and inspect the workspace: import, status, forget, history, undo."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -10,9 +12,11 @@ from pathlib import Path
 
 import click
 
+from .._csvcells import csv_line
 from ..errors import InputError
 from ..sources.records import ImportReport
 from ..workspace.forget import forget_member, forget_person
+from ..workspace.history import HistoryEntry, history, prune_history, undo
 from ..workspace.imports import (
     Progress,
     import_accounts,
@@ -21,7 +25,14 @@ from ..workspace.imports import (
     import_ties,
 )
 from ..workspace.store import Workspace
-from ._common import main, pass_workspace
+from ._common import (
+    format_option,
+    main,
+    output_option,
+    pass_workspace,
+    raw_option,
+    write_output,
+)
 
 __all__ = ["echo_reports", "echo_status"]
 
@@ -44,6 +55,12 @@ _column_option = click.option(
     multiple=True,
     metavar="FIELD=HEADER",
     help="Read FIELD from the column HEADER (repeatable).",
+)
+_replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the current import of a file of this name even by one with less than half "
+    "of its rows.",
 )
 
 
@@ -102,9 +119,15 @@ def linkedin_command(
     help="A Salesforce Account.csv to name each contact's company by its AccountId.",
 )
 @_column_option
+@_replace_option
 @pass_workspace(create=True)
 def people_command(
-    ws: Workspace, path: Path, target: bool, accounts: Path | None, columns: tuple[str, ...]
+    ws: Workspace,
+    path: Path,
+    target: bool,
+    accounts: Path | None,
+    columns: tuple[str, ...],
+    replace: bool,
 ) -> None:
     """Import contacts from a CRM or address-book export (HubSpot, Salesforce, Pipedrive,
     Google, Outlook, or any CSV; headers in English, Swedish, Norwegian, Danish, Finnish,
@@ -112,7 +135,9 @@ def people_command(
     email, url, account_id.
 
     PATH is a CSV file, or a Salesforce data export (its folder or .zip): its Contact.csv is
-    read, with the companies named from its Account.csv.
+    read, with the companies named from its Account.csv. A newer file of the same name
+    replaces the older import (kept in the history); one with less than half of its rows
+    stops the import and changes nothing, unless --replace.
 
     \b
     Example:
@@ -121,37 +146,43 @@ def people_command(
       graphwarm import people salesforce-export/ --target
       graphwarm import people Contact.csv --accounts Account.csv
     """
-    report = import_people(ws, path, target=target, columns=_columns(columns), accounts=accounts)
+    report = import_people(
+        ws, path, target=target, columns=_columns(columns), accounts=accounts, replace=replace
+    )
     echo_reports([report])
 
 
 @import_group.command("accounts")
 @click.argument("file", type=click.Path(path_type=Path))
 @_column_option
+@_replace_option
 @pass_workspace(create=True)
-def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
-    """Import target accounts. Fields: name, domain, tier, value.
+def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: bool) -> None:
+    """Import target accounts. Fields: name, domain, tier, value. A newer file of the same
+    name replaces the older list, as for import people.
 
     \b
     Example:
       graphwarm import accounts hubspot_companies.csv
     """
-    echo_reports([import_accounts(ws, file, columns=_columns(columns))])
+    echo_reports([import_accounts(ws, file, columns=_columns(columns), replace=replace)])
 
 
 @import_group.command("ties")
 @click.argument("file", type=click.Path(path_type=Path))
 @_column_option
+@_replace_option
 @pass_workspace(create=True)
-def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
+def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: bool) -> None:
     """Import relationships the team knows about. Fields: a_name, a_company, a_email, a_url,
-    b_name, b_company, b_email, b_url, kind, strength (0..1).
+    b_name, b_company, b_email, b_url, kind, strength (0..1). A newer file of the same name
+    replaces the older one, as for import people.
 
     \b
     Example:
       graphwarm import ties relationships.csv
     """
-    echo_reports([import_ties(ws, file, columns=_columns(columns))])
+    echo_reports([import_ties(ws, file, columns=_columns(columns), replace=replace)])
 
 
 @import_group.command("outcomes")
@@ -210,7 +241,8 @@ def status_command(ws: Workspace) -> None:
 @pass_workspace()
 def forget_command(ws: Workspace, member: str | None, person: str | None) -> None:
     """Erase a member's imported data, or a person and every tie to them, in one transaction.
-    A forgotten person stays forgotten: later imports skip the rows about them.
+    The erasure reaches every import in the history too, and undo never brings it back. A
+    forgotten person stays forgotten: later imports skip the rows about them.
 
     \b
     Example:
@@ -231,6 +263,98 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
             f"Forgot {report.who} and {report.ties} ties. Later imports skip them (by LinkedIn "
             "URL, e-mail, or name at their company)."
         )
+
+
+@main.command("history")
+@format_option("table", "csv", "json")
+@output_option
+@raw_option
+@click.option(
+    "--prune-before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Drop the history of states that ended before DATE (YYYY-MM-DD): the imports that "
+    "newer ones replaced before then. The current data stays as it is.",
+)
+@pass_workspace()
+def history_command(
+    ws: Workspace, fmt: str, output: Path | None, raw: bool, prune_before: object
+) -> None:
+    """List every import, newest first: when, which file, whose, its rows, and what it
+    changed (people, ties and targets added, dropped, changed). An import that a newer one
+    replaced is kept and marked "replaced by N"; the setting keep_history_days (default 365)
+    drops older history on each import.
+
+    \b
+    Example:
+      graphwarm history
+      graphwarm history --format csv -o history.csv
+      graphwarm history --prune-before 2026-01-01
+    """
+    if prune_before is not None:
+        day = prune_before.date()  # type: ignore[attr-defined]
+        dropped = prune_history(ws, day)
+        click.echo(f"Pruned {dropped:,} replaced imports whose data was replaced before {day}.")
+        return
+    entries = history(ws)
+    if fmt == "json":
+        write_output(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n", output)
+    elif fmt == "csv":
+        write_output(_history_csv(entries, raw), output, bom=output is not None)
+    else:
+        write_output("".join(f"{line}\n" for line in _history_table(entries)), output)
+
+
+_HISTORY_FIELDS = [f.name for f in dataclasses.fields(HistoryEntry)]
+
+
+def _history_csv(entries: list[HistoryEntry], raw: bool) -> str:
+    lines = [csv_line(_HISTORY_FIELDS, raw=raw)]
+    lines += [csv_line(list(dataclasses.astuple(e)), raw=raw) for e in entries]
+    return "".join(lines)
+
+
+def _history_table(entries: list[HistoryEntry]) -> list[str]:
+    if not entries:
+        return ["No imports yet."]
+    lines = []
+    for e in entries:
+        who = f" ({e.member})" if e.member else ""
+        state = f"  [replaced by {e.superseded_by}]" if e.superseded_by else ""
+        if e.history_pruned:
+            state += "  [older history pruned: cannot be undone]"
+        lines.append(
+            f"{e.id:>4}  {e.imported_at.replace('T', ' ')[:16]}  {e.kind:<22} "
+            f"{_short(e.file)}{who}: {e.rows_imported:,} rows{state}"
+        )
+        lines.append(
+            f"        people +{e.people_added:,} -{e.people_dropped:,}, ties +{e.ties_added:,} "
+            f"-{e.ties_dropped:,} ~{e.ties_changed:,}, targets +{e.targets_added:,} "
+            f"-{e.targets_dropped:,}"
+        )
+    return lines
+
+
+@main.command("undo")
+@click.argument("import_id", metavar="[IMPORT]", required=False, type=int)
+@click.option("--cascade", is_flag=True, help="Undo the later imports that build on it too.")
+@pass_workspace()
+def undo_command(ws: Workspace, import_id: int | None, cascade: bool) -> None:
+    """Put the workspace back as it was before an import (default: the last one), in one
+    transaction: the command that made import IMPORT (graphwarm history lists them) is taken
+    back whole, and the data it replaced is current again. An import that later imports of
+    the same file or member build on needs --cascade. Data erased with graphwarm forget never
+    comes back.
+
+    \b
+    Example:
+      graphwarm undo
+      graphwarm undo 12 --cascade
+    """
+    report = undo(ws, import_id, cascade=cascade)
+    click.echo(f"Undid {len(report.imports)} imports:")
+    for iid, file in report.imports:
+        click.echo(f"  {iid:>4} {_short(file)}")
 
 
 def _short(file: str) -> str:

@@ -107,7 +107,7 @@ def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
     q = conn.execute
     rows = q(
         "SELECT id, coalesce(account_id, -1), is_member, is_target, excluded, name, company, "
-        "title FROM people ORDER BY id"
+        "title FROM people WHERE NOT retired ORDER BY id"
     ).fetchall()
     if rows:
         pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(*rows, strict=True)
@@ -121,7 +121,11 @@ def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
     account = _positions_of(account_id, np.array(acc_t, dtype=np.int64)).astype(np.int32)
     acc_target = np.zeros(account_id.shape[0], dtype=bool)
     target_ids = np.array(
-        [r[0] for r in q("SELECT DISTINCT account_id FROM account_targets")], dtype=np.int64
+        [
+            r[0]
+            for r in q("SELECT DISTINCT account_id FROM account_targets WHERE until_import IS NULL")
+        ],
+        dtype=np.int64,
     )
     hits = _positions_of(account_id, target_ids)
     acc_target[hits[hits >= 0]] = True
@@ -373,7 +377,9 @@ def _read_ties(
     relationship kind, strongest given strength), but about twice as fast: SQLite's GROUP BY
     and the view's ``group_concat`` cost more than reading the rows.
     """
-    rows = conn.execute(f"SELECT {_TIE_COLUMNS} FROM signals ORDER BY a, b").fetchall()
+    rows = conn.execute(
+        f"SELECT {_TIE_COLUMNS} FROM signals WHERE until_import IS NULL ORDER BY a, b"
+    ).fetchall()
     if rows:
         a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*rows, strict=True)
     else:
@@ -422,7 +428,8 @@ def _shared_employer(
     av = np.where(ok, account[np.where(ok, v, 0)], -1).astype(np.int64)
     shared = (au >= 0) & (au == av)
     rows = conn.execute(
-        "SELECT DISTINCT person_id, account_id FROM positions WHERE account_id IS NOT NULL"
+        "SELECT DISTINCT person_id, account_id FROM positions"
+        " WHERE account_id IS NOT NULL AND until_import IS NULL"
     ).fetchall()
     if rows:
         pos = np.array(rows, dtype=np.int64)

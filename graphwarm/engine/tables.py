@@ -240,7 +240,8 @@ def accounts_table(
             if aid in index:
                 domain[index[aid]] = dom
         rows = rg.conn.execute(
-            "SELECT account_id, tier, value FROM account_targets ORDER BY import_id"
+            "SELECT account_id, tier, value FROM account_targets WHERE until_import IS NULL"
+            " ORDER BY import_id"
         )
         for aid, t, v in rows:  # the newest import that gives one wins
             i = index.get(aid)
@@ -408,12 +409,13 @@ def alternatives_table(result: ReachResult) -> pa.Table:
 
 
 def imports_table(conn: sqlite3.Connection) -> pa.Table:
-    """One row per import: what was read, from which file, for which member, with its
-    counts (``graphwarm status`` shows the same)."""
+    """One row per current import (not superseded): what was read, from which file, for which
+    member, with its counts (``graphwarm status`` shows the same; ``graphwarm history`` all)."""
     cur = conn.execute(
         "SELECT i.id, i.kind, i.file, i.sha256, i.options, i.member_id, p.name, i.imported_at,"
         " i.rows_read, i.rows_imported, i.rows_skipped, i.merged"
-        " FROM imports i LEFT JOIN people p ON p.id = i.member_id ORDER BY i.id"
+        " FROM imports i LEFT JOIN people p ON p.id = i.member_id"
+        " WHERE i.superseded_by IS NULL ORDER BY i.id"
     )
     rows = cur.fetchall()
     names = [name for name, _ in COLUMNS["imports"]]

@@ -3,20 +3,24 @@
 The readers (:mod:`graphwarm.sources.linkedin`, :mod:`graphwarm.sources.crm`) stream records; this
 module resolves them to stored people (:mod:`graphwarm.workspace.resolve`) and writes sightings and
 tie signals in batches, with the import they came from. The same file imported again changes
-nothing; a newer export of the same member replaces what the older one brought."""
+nothing; a newer export of the same member (a CRM file of the same name and kind) supersedes
+what the older one brought, which stays in the history (:mod:`graphwarm.workspace.history`)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 
 from ..errors import InputError
-from ..identity import name_key
+from ..identity import domain_key, name_key
 from ..sources import crm, linkedin, linkedin_export, read_ahead
 from ..sources.records import ImportReport, PersonRecord, PositionRecord, TieRecord
+from . import history
 from .store import Workspace
 
 __all__ = [
@@ -73,6 +77,7 @@ class _Writer:
         report: ImportReport,
         team_accounts: set[int],
         first_new_id: int,
+        older: list[int] | None = None,
     ) -> None:
         self.ws = ws
         self.resolver = ws.resolver
@@ -90,6 +95,7 @@ class _Writer:
         # People stored before this export or file began: seeing them again is a merge.
         self.first_new_id = first_new_id
         self.merged: set[int] = set()
+        self.older = older or []  # the imports this one replaces: seeing their people is no merge
 
     def person(self, rec: PersonRecord) -> int:
         pid, _ = self.resolver.resolve(rec, self.team_accounts)
@@ -218,11 +224,37 @@ class _Writer:
         """Refresh the people this import saw again, and record its counts."""
         self.flush()
         self.resolver.absorb(self.touched)
+        conn = self.ws.conn
+        back = [r[0] for r in conn.execute("SELECT id FROM people WHERE retired")]
+        back = [pid for pid in back if pid in self.touched]
+        if back:  # seen again after only superseded imports saw them: as their sightings say
+            self.resolver.refresh_people(back)
+        if self.older and self.merged:
+            self.merged = _known_beyond(conn, self.merged, [*self.older, self.import_id])
         report = self.report
         report.merged = len(self.merged)
         self.ws.finish_import(
             self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
         )
+
+
+def _known_beyond(conn: sqlite3.Connection, pids: set[int], imports: list[int]) -> set[int]:
+    """Those of ``pids`` whom a current import other than ``imports`` sees."""
+    found: set[int] = set()
+    ordered = sorted(pids)
+    skip = ",".join("?" * len(imports))
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT person_id FROM sightings WHERE person_id IN"
+                f" ({','.join('?' * len(chunk))}) AND until_import IS NULL"
+                f" AND import_id NOT IN ({skip})",
+                (*chunk, *imports),
+            )
+        )
+    return found
 
 
 def _team_accounts(ws: Workspace) -> set[int]:
@@ -262,7 +294,15 @@ def import_linkedin(
     with _read_ahead(exports) as ahead, ws.transaction():
         for export in exports:
             reports.extend(_import_export(ws, export, member, progress, ahead, replace))
+        _keep_history(ws)
     return reports
+
+
+def _keep_history(ws: Workspace) -> None:
+    """Drop the history older than the ``keep_history_days`` setting (in the import's
+    transaction); with 0, this very second's is dropped too."""
+    days = dt.timedelta(days=ws.settings.keep_history_days, seconds=-1)
+    history.prune_history(ws, dt.datetime.now(dt.UTC) - days)
 
 
 def _read_ahead(exports: list[linkedin_export.Export]) -> contextlib.AbstractContextManager:
@@ -323,7 +363,7 @@ def _import_export(
         for k in linkedin_export.PARTS
         if k in export.parts and k not in ("invitations", "profile")
     ]
-    unchanged, replaced = _drop_replaced(ws, ws.resolver.match(me, team_accounts=team), parts)
+    unchanged, replaced = _older_imports(ws, ws.resolver.match(me, team_accounts=team), parts)
     first_new_id = ws.resolver.next_id
     member_id = _member_id(ws, me, team)
 
@@ -338,9 +378,9 @@ def _import_export(
                 for _ in connections:  # type: ignore[union-attr]  # messages need its names
                     pass
             continue
-        report.replaced = kind in replaced
+        older = replaced.get(kind, ([], 0))
         import_id = ws.add_import(report.kind, report.file, part.sha256, "", member_id)
-        writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
+        writer = _Writer(ws, import_id, member_id, report, team, first_new_id, older[0])
         writer.sight(member_id, me)
         if kind == "positions":
             for pos in export.positions():
@@ -367,25 +407,45 @@ def _import_export(
                 me.url = f"https://www.linkedin.com/{messages.owner_url}"
                 _learn_member_url(ws, member_id, me.url)
         writer.finish()
-        if kind in replaced and not replace:
-            _refuse_shrinking(report, replaced[kind])
+        _supersede(ws, report, import_id, older, replace, f"{name}'s current import")
     if reports:
         reports[0].notes.extend(notes)
     return reports
 
 
-def _refuse_shrinking(report: ImportReport, before: int) -> None:
-    """Stop an import whose file keeps less than half of the rows of the import it replaces:
-    the transaction rolls back, so the older import stays as it was."""
-    if report.rows_imported * 2 >= before:
+# What the rows of each kind of import are called in the refusal of a shrinking re-import.
+_ROWS_CALLED = {
+    "linkedin:connections": "connections",
+    "linkedin:messages": "messages",
+    "accounts": "target accounts",
+    "people": "people",
+    "ties": "ties",
+}
+
+
+def _supersede(
+    ws: Workspace,
+    report: ImportReport,
+    import_id: int,
+    older: tuple[list[int], int],
+    replace: bool,
+    whose: str,
+) -> None:
+    """Let import ``import_id`` supersede the ``older`` imports of its series (``(ids, rows
+    they imported)``), unless it keeps less than half of their rows and ``replace`` was not
+    given: then it stops, the transaction rolls back, and the older import stays current."""
+    ids, before = older
+    if not ids:
         return
-    kind = report.kind.removeprefix("linkedin:")
-    what = kind if kind in ("connections", "messages") else "rows"
-    raise InputError(
-        f"has {report.rows_imported:,} {what}; {report.member}'s current import has {before:,}",
-        file=report.file,
-        hint="nothing was changed; if the smaller file is right, pass --replace",
-    )
+    if not replace and report.rows_imported * 2 < before:
+        what = _ROWS_CALLED.get(report.kind, "rows")
+        raise InputError(
+            f"has {report.rows_imported:,} {what}; {whose} has {before:,}",
+            file=report.file,
+            hint="nothing was changed; if the smaller file is right, pass --replace",
+        )
+    report.replaced = True
+    history.supersede(ws, ids, import_id)
 
 
 def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
@@ -427,30 +487,27 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
         )
 
 
-def _drop_replaced(
+def _older_imports(
     ws: Workspace, member_id: int | None, parts: list[linkedin_export.Part]
-) -> tuple[set[str], dict[str, int]]:
-    """Which parts were imported before unchanged, and which replace an older import (whose
-    data is deleted here): ``(unchanged kinds, {replaced kind: rows the older one imported})``.
-    """
+) -> tuple[set[str], dict[str, tuple[list[int], int]]]:
+    """Which parts were imported before unchanged, and which replace current older imports:
+    ``(unchanged kinds, {kind: (older import ids, rows they imported)})``."""
     unchanged: set[str] = set()
-    replaced: dict[str, int] = {}
+    replaced: dict[str, tuple[list[int], int]] = {}
     if member_id is None:
         return unchanged, replaced
-    older: list[int] = []
     for part in parts:
         kind = f"linkedin:{part.kind}"
         if ws.find_import(kind, part.sha256, "", member_id) is not None:
             unchanged.add(part.kind)
             continue
         rows = ws.conn.execute(
-            "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?",
+            "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?"
+            " AND superseded_by IS NULL",
             (kind, member_id),
         ).fetchall()
         if rows:
-            older += [r[0] for r in rows]
-            replaced[part.kind] = sum(r[1] for r in rows)
-    ws.delete_imports(older)
+            replaced[part.kind] = [r[0] for r in rows], sum(r[1] for r in rows)
     return unchanged, replaced
 
 
@@ -464,38 +521,53 @@ def import_people(
     target: bool = False,
     columns: dict[str, str] | None = None,
     accounts: str | Path | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Import CRM or address-book contacts; ``target`` marks them all as named buyers.
 
     ``path`` is a CSV file, or a Salesforce data export (folder or ``.zip``) whose
     ``Contact.csv`` is read with its ``Account.csv``; ``accounts`` names the Account file
     beside a loose ``Contact.csv``.
+
+    A file of the same name as a current ``people`` import supersedes it; one that keeps less
+    than half of its rows stops with an :class:`InputError`, unless ``replace``.
     """
     reader = crm.PeopleReader(path, columns=columns, target=target, accounts=accounts)
     options: dict = {"target": target, "columns": columns or {}}
     if reader.accounts_sha256:  # the same contacts with other accounts are another import
         options["accounts"] = reader.accounts_sha256
-    return _import_table(ws, reader, "people", options)
+    return _import_table(ws, reader, "people", options, replace)
 
 
 def import_ties(
-    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+    ws: Workspace,
+    path: str | Path,
+    *,
+    columns: dict[str, str] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
-    """Import relationships the team knows about (a relationships file)."""
+    """Import relationships the team knows about (a relationships file); a file of the same
+    name supersedes the older one, as in :func:`import_people`."""
     reader = crm.TiesReader(path, columns=columns)
-    return _import_table(ws, reader, "ties", {"columns": columns or {}})
+    return _import_table(ws, reader, "ties", {"columns": columns or {}}, replace)
 
 
 def import_accounts(
-    ws: Workspace, path: str | Path, *, columns: dict[str, str] | None = None
+    ws: Workspace,
+    path: str | Path,
+    *,
+    columns: dict[str, str] | None = None,
+    replace: bool = False,
 ) -> ImportReport:
-    """Import target accounts (name, domain, tier, value)."""
+    """Import target accounts (name, domain, tier, value); a file of the same name supersedes
+    the older one, as in :func:`import_people`."""
     reader = crm.AccountsReader(path, columns=columns)
     options = json.dumps({"columns": columns or {}}, sort_keys=True)
     report = ImportReport(file=reader.name, kind="accounts", columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
+        older = _same_file(ws, report)
         import_id = ws.add_import("accounts", reader.name, reader.sha256, options)
         resolver = ws.resolver
         seen: set[int] = set()
@@ -508,19 +580,48 @@ def import_accounts(
                 report.skipped.append((acc.line, f"{acc.name!r} is listed twice"))
                 continue
             seen.add(aid)
-            resolver.set_account_domain(aid, acc.domain)
+            _name_account(ws, import_id, aid, acc.name, acc.domain)
             ws.conn.execute(
                 "INSERT INTO account_targets (account_id, import_id, name, domain, tier, value,"
                 " line) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (aid, import_id, acc.name, acc.domain, acc.tier, acc.value, acc.line),
             )
-            ws.conn.execute("UPDATE accounts SET name = ? WHERE id = ?", (acc.name, aid))
             report.rows_imported += 1
         report.rows_read = reader.rows_read
         report.skipped = sorted(reader.skipped + report.skipped)
         report.notes.extend(reader.notes)
         ws.finish_import(import_id, report.rows_read, report.rows_imported, report.skipped, 0)
+        _supersede(ws, report, import_id, older, replace, "the import it would replace")
+        _keep_history(ws)
     return report
+
+
+def _name_account(ws: Workspace, import_id: int, aid: int, name: str, domain: str | None) -> None:
+    """Name a target account as its list does, and learn its domain; what it was named and
+    which domain it had go into the undo journal."""
+    q = ws.conn.execute
+    (before,) = q("SELECT json_array(name, domain) FROM accounts WHERE id = ?", (aid,)).fetchone()
+    key = domain_key(domain)
+    if key and key not in ws.resolver.account_by_domain:
+        history.journal(ws, import_id, "DELETE FROM account_domains WHERE domain = ?", [key])
+    ws.resolver.set_account_domain(aid, domain)
+    q("UPDATE accounts SET name = ? WHERE id = ?", (name, aid))
+    (after,) = q("SELECT json_array(name, domain) FROM accounts WHERE id = ?", (aid,)).fetchone()
+    if after != before:
+        statement = "UPDATE accounts SET name = ?, domain = ? WHERE id = ?"
+        history.journal(ws, import_id, statement, [*json.loads(before), aid])
+
+
+def _same_file(ws: Workspace, report: ImportReport) -> tuple[list[int], int]:
+    """The current imports of a CRM file of the same name (wherever it was) and kind: the
+    ones it replaces."""
+    rows = ws.conn.execute(
+        "SELECT id, file, rows_imported FROM imports WHERE kind = ? AND member_id IS NULL"
+        " AND superseded_by IS NULL",
+        (report.kind,),
+    ).fetchall()
+    same = [(i, n) for i, file, n in rows if Path(file).name == Path(report.file).name]
+    return [i for i, _ in same], sum(n for _, n in same)
 
 
 def _unchanged(ws: Workspace, report: ImportReport, sha256: str, options: str) -> bool:
@@ -531,18 +632,23 @@ def _unchanged(ws: Workspace, report: ImportReport, sha256: str, options: str) -
 
 
 def _import_table(
-    ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict
+    ws: Workspace, reader: crm.TableReader, kind: str, options_dict: dict, replace: bool
 ) -> ImportReport:
     options = json.dumps(options_dict, sort_keys=True)
     report = ImportReport(file=reader.name, kind=kind, columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
             return report
+        older = _same_file(ws, report)
         import_id = ws.add_import(kind, reader.name, reader.sha256, options)
-        writer = _Writer(ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id)
+        writer = _Writer(
+            ws, import_id, None, report, _team_accounts(ws), ws.resolver.next_id, older[0]
+        )
         writer.write(reader, None, kind)
         report.rows_read = reader.rows_read
         report.skipped = sorted(reader.skipped + report.skipped)
         report.notes.extend(reader.notes)
         writer.finish()
+        _supersede(ws, report, import_id, older, replace, "the import it would replace")
+        _keep_history(ws)
     return report

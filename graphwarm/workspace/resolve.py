@@ -288,10 +288,12 @@ class Resolver:
         return touched
 
     def refresh_people(self, pids: Iterable[int]) -> None:
-        """Recompute each person's shown fields from what their remaining sightings say.
+        """Recompute each person's shown fields from what their current sightings say.
 
         The newest sighting wins a changed company or title; spellings of the same value keep
-        their best form. People no import sees any more are deleted with their ties.
+        their best form. People no import sees any more are deleted with their ties; people
+        only superseded imports saw are kept as they were, ``retired`` (out of the graph, their
+        id kept for the history and for when an import sees them again).
         """
         self.flush()
         pids = sorted(set(pids))
@@ -303,35 +305,51 @@ class Resolver:
             seen: dict[int, list[tuple]] = {pid: [] for pid in chunk}
             for row in q(
                 "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
-                f" WHERE person_id IN ({marks}) ORDER BY person_id, import_id",
+                f" WHERE person_id IN ({marks}) AND until_import IS NULL"
+                " ORDER BY person_id, import_id",
                 chunk,
             ):
                 seen[row[0]].append(row[1:])
+            in_history = {
+                r[0]
+                for r in q(
+                    f"SELECT DISTINCT person_id FROM sightings WHERE person_id IN ({marks})"
+                    " AND until_import IS NOT NULL",
+                    chunk,
+                )
+            }
             members = {
                 r[0]
                 for r in q(
                     f"SELECT DISTINCT member_id FROM imports WHERE member_id IN ({marks})", chunk
                 )
             }
-            gone = [pid for pid, rows in seen.items() if not rows and pid not in members]
+            unseen = [pid for pid, rows in seen.items() if not rows and pid not in members]
+            gone = [pid for pid in unseen if pid not in in_history]
+            retired = [(pid,) for pid in unseen if pid in in_history]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
+            self.conn.executemany("UPDATE people SET retired = 1 WHERE id = ?", retired)
+            current = [pid for pid in chunk if pid not in unseen]
             updates, emails = [], []
-            for pid, rows in seen.items():
-                if pid not in gone:
-                    update = self._refreshed(pid, rows, pid in members)
-                    updates.append(update[:-1])
-                    emails += [(e, pid) for e in update[-1]]
+            for pid in current:
+                update = self._refreshed(pid, seen[pid], pid in members)
+                updates.append(update[:-1])
+                emails += [(e, pid) for e in update[-1]]
             self.conn.executemany(
                 "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
-                " account_id = ?, title = ?, is_member = ?, is_target = ? WHERE id = ?",
+                " account_id = ?, title = ?, is_member = ?, is_target = ?, retired = 0"
+                " WHERE id = ?",
                 updates,
             )
-            q(f"DELETE FROM emails WHERE person_id IN ({marks})", chunk)
+            q(
+                f"DELETE FROM emails WHERE person_id IN ({','.join('?' * len(current))})",
+                current,
+            )
             self.conn.executemany(
                 "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
             )
-        self._drop_orphan_accounts(before)
+        self.drop_orphan_accounts(before)
 
     def _fold(self, state: list, sighting: tuple) -> None:
         """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.
@@ -436,7 +454,7 @@ class Resolver:
                 updates,
             )
 
-    def _drop_orphan_accounts(self, candidates: set[int]) -> None:
+    def drop_orphan_accounts(self, candidates: set[int]) -> None:
         """Delete those of these accounts that no person, target list or position names."""
         ids = sorted(candidates)
         for start in range(0, len(ids), _CHUNK):

@@ -252,7 +252,53 @@ CREATE TABLE IF NOT EXISTS call_tallies (
 # to i + 2. A new workspace is written as version 1 and then migrated like an old one, so the
 # two can never differ. A step is SQL run inside the caller's transaction (ALTER TABLE ... ADD
 # COLUMN, CREATE TABLE, UPDATE to fill a new column); append, never edit a step once released.
-_MIGRATIONS: tuple[str, ...] = ()
+_MIGRATIONS: tuple[str, ...] = (
+    # History (workspace/history.py): an import that replaces an older one of its series marks
+    # the rows it no longer backs with ``until_import`` instead of deleting them; the current
+    # graph reads the rows with ``until_import IS NULL``. A row the newer import repeats
+    # unchanged stays as it was, current, so a weekly re-import stores only what changed.
+    # ``batch``: the first import of the command that made it (undo takes a command back).
+    # People whom only superseded rows still see stay ``retired`` (same id, out of the graph).
+    """
+ALTER TABLE imports ADD COLUMN superseded_by INTEGER;
+ALTER TABLE imports ADD COLUMN batch INTEGER;
+ALTER TABLE imports ADD COLUMN history_pruned INTEGER NOT NULL DEFAULT 0;
+UPDATE imports SET batch = id;
+ALTER TABLE signals ADD COLUMN until_import INTEGER;
+ALTER TABLE sightings ADD COLUMN until_import INTEGER;
+ALTER TABLE positions ADD COLUMN until_import INTEGER;
+ALTER TABLE account_targets ADD COLUMN until_import INTEGER;
+ALTER TABLE people ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX signals_until ON signals(until_import) WHERE until_import IS NOT NULL;
+CREATE INDEX sightings_until ON sightings(until_import) WHERE until_import IS NOT NULL;
+CREATE INDEX positions_until ON positions(until_import) WHERE until_import IS NOT NULL;
+CREATE INDEX positions_import ON positions(import_id);
+CREATE INDEX account_targets_until ON account_targets(until_import)
+    WHERE until_import IS NOT NULL;
+CREATE INDEX account_targets_import ON account_targets(import_id);
+CREATE INDEX people_retired ON people(id) WHERE retired;
+-- What an import changed outside its own rows, to put back on undo: SQL and its parameters
+-- (JSON), run newest first. Only statements graphwarm writes itself (history._journal).
+CREATE TABLE undo_journal (
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    statement TEXT NOT NULL,
+    params    TEXT NOT NULL
+);
+CREATE INDEX undo_journal_import ON undo_journal(import_id);
+DROP VIEW ties;
+CREATE VIEW ties AS
+SELECT a, b,
+       min(connected_on) AS connected_on,
+       sum(msgs_ab) AS msgs_ab, sum(msgs_ba) AS msgs_ba,
+       min(first_msg) AS first_msg, max(last_msg) AS last_msg,
+       sum(endorse_ab) AS endorse_ab, sum(endorse_ba) AS endorse_ba,
+       sum(recs_ab) AS recs_ab, sum(recs_ba) AS recs_ba,
+       group_concat(DISTINCT kind) AS kinds,
+       max(strength) AS strength,
+       count(*) AS sources
+FROM signals WHERE until_import IS NULL GROUP BY a, b;
+""",
+)
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
 
@@ -312,6 +358,7 @@ class Workspace:
         self.settings = settings or load_settings(settings_path_for(self.path))
         self.conn = self._connect()
         self._resolver: Resolver | None = None
+        self._batch: int | None = None  # the first import of the running command
 
     def _connect(self) -> sqlite3.Connection:
         if self.path.exists() and self.path.is_dir():
@@ -373,6 +420,7 @@ class Workspace:
 
         ``graph=False``: the change leaves the graph as it was (asks and their outcomes), so
         the graph cache is kept."""
+        self._batch = None
         try:
             with _transaction(self.conn):
                 before = self.conn.total_changes
@@ -397,10 +445,11 @@ class Workspace:
     def find_import(
         self, kind: str, sha256: str, options: str, member_id: int | None
     ) -> int | None:
-        """The id of an earlier import of the same content with the same options, if any."""
+        """The id of a current (not superseded) import of the same content with the same
+        options, if any."""
         row = self.conn.execute(
             "SELECT id FROM imports WHERE kind = ? AND sha256 = ? AND options = ? "
-            "AND member_id IS ?",
+            "AND member_id IS ? AND superseded_by IS NULL",
             (kind, sha256, options, member_id),
         ).fetchone()
         return row[0] if row else None
@@ -408,13 +457,19 @@ class Workspace:
     def add_import(
         self, kind: str, file: str, sha256: str, options: str = "", member_id: int | None = None
     ) -> int:
+        """Record a new import; the imports of one command (one transaction) share a batch,
+        which ``graphwarm undo`` takes back as one."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cur = self.conn.execute(
-            "INSERT INTO imports (kind, file, sha256, options, member_id, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, file, sha256, options, member_id, now),
+            "INSERT INTO imports (kind, file, sha256, options, member_id, imported_at, batch) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, file, sha256, options, member_id, now, self._batch),
         )
-        return int(cur.lastrowid or 0)
+        import_id = int(cur.lastrowid or 0)
+        if self._batch is None:
+            self._batch = import_id
+            self.conn.execute("UPDATE imports SET batch = ? WHERE id = ?", (import_id, import_id))
+        return import_id
 
     def finish_import(
         self,
@@ -449,7 +504,9 @@ class Workspace:
     def status(self) -> WorkspaceStatus:
         """Members, people, accounts, ties by kind and each import with its counts."""
         q = self.conn.execute
-        members = [r[0] for r in q("SELECT name FROM people WHERE is_member ORDER BY name")]
+        members = [
+            r[0] for r in q("SELECT name FROM people WHERE is_member AND NOT retired ORDER BY name")
+        ]
         ties_by_kind: dict[str, int] = {}
         for kind, count in q(
             "SELECT coalesce(k.kind, 'linkedin'), count(*) FROM ("
@@ -457,14 +514,14 @@ class Workspace:
             "  WHEN max(kind IS NOT NULL) = 1 THEN 'relationship'"
             "  WHEN sum(msgs_ab + msgs_ba) > 0 THEN 'messaged'"
             "  ELSE 'connection' END AS kind"
-            " FROM signals GROUP BY a, b) AS k GROUP BY 1 ORDER BY 1"
+            " FROM signals WHERE until_import IS NULL GROUP BY a, b) AS k GROUP BY 1 ORDER BY 1"
         ):
             ties_by_kind[kind] = count
         imports = []
         for row in q(
             "SELECT i.id, i.kind, i.file, i.imported_at, p.name, i.rows_read, i.rows_imported,"
             " i.rows_skipped, i.merged FROM imports i LEFT JOIN people p ON p.id = i.member_id"
-            " ORDER BY i.id"
+            " WHERE i.superseded_by IS NULL ORDER BY i.id"
         ):
             skips = q(
                 "SELECT line, reason FROM import_skips WHERE import_id = ? ORDER BY line LIMIT 5",
@@ -487,14 +544,16 @@ class Workspace:
         return WorkspaceStatus(
             path=str(self.path),
             members=members,
-            people=q("SELECT count(*) FROM people").fetchone()[0],
-            targets=q("SELECT count(*) FROM people WHERE is_target").fetchone()[0],
+            people=q("SELECT count(*) FROM people WHERE NOT retired").fetchone()[0],
+            targets=q("SELECT count(*) FROM people WHERE is_target AND NOT retired").fetchone()[0],
             accounts=q("SELECT count(*) FROM accounts").fetchone()[0],
-            target_accounts=q("SELECT count(DISTINCT account_id) FROM account_targets").fetchone()[
-                0
-            ],
+            target_accounts=q(
+                "SELECT count(DISTINCT account_id) FROM account_targets WHERE until_import IS NULL"
+            ).fetchone()[0],
             ties_by_kind=ties_by_kind,
-            merged=q("SELECT coalesce(sum(merged), 0) FROM imports").fetchone()[0],
+            merged=q(
+                "SELECT coalesce(sum(merged), 0) FROM imports WHERE superseded_by IS NULL"
+            ).fetchone()[0],
             imports=imports,
         )
 

@@ -1,0 +1,340 @@
+"""The workspace's history: superseding an older import, undo, the list of imports, pruning.
+
+An import of a *series* (a member's LinkedIn file of one kind; a CRM file of one name and kind)
+replaces the older import of that series without deleting it. Each evidence row (a tie's
+signals, a sighting of a person, a position, a target account) carries ``until_import``: the
+import that superseded it, ``NULL`` while current. The current graph reads the current rows;
+the state after import ``K`` is the rows with ``import_id <= K`` and ``until_import`` NULL or
+after ``K``. A newer import's row that repeats a current older row unchanged is not stored
+twice: the older row stays current and stands for it, so a weekly re-import stores only what
+changed.
+
+Undo deletes an import's rows and makes current again what it superseded, in one
+transaction. ``forget`` is not undone by anything: it deletes rows of every import, history
+included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import InputError, NotFoundError
+from .store import Workspace
+
+__all__ = [
+    "HistoryEntry",
+    "UndoReport",
+    "history",
+    "journal",
+    "prune_history",
+    "supersede",
+    "undo",
+]
+
+# Per evidence table, the columns in which two rows must agree to say the same thing (the line
+# a row was read from aside: a row that moved down the file says the same).
+_SAME: dict[str, tuple[str, ...]] = {
+    "signals": (
+        "a",
+        "b",
+        "connected_on",
+        "msgs_ab",
+        "msgs_ba",
+        "first_msg",
+        "last_msg",
+        "endorse_ab",
+        "endorse_ba",
+        "recs_ab",
+        "recs_ba",
+        "kind",
+        "strength",
+    ),
+    "sightings": ("person_id", "name", "url", "email", "company", "title", "is_target"),
+    "positions": ("person_id", "account_id", "company", "title", "started", "finished"),
+    "account_targets": ("account_id", "name", "domain", "tier", "value"),
+}
+# The columns that name one thing in a table (a pair, a person, an account), for counting
+# what an import added, dropped and changed.
+_KEY = {"signals": ("a", "b"), "sightings": ("person_id",), "account_targets": ("account_id",)}
+
+
+def _marks(values: Iterable[object]) -> str:
+    return ",".join("?" * len(list(values)))
+
+
+def supersede(ws: Workspace, older: list[int], new: int) -> None:
+    """Make import ``new`` replace the current ``older`` imports of its series (inside the
+    caller's transaction): the series' current rows that ``new`` does not repeat are marked
+    superseded by it; its rows that repeat one of them are dropped, the older row standing for
+    them (it may be older than ``older``: a row repeated week after week keeps its first
+    import)."""
+    if not older:
+        return
+    conn = ws.conn
+    series = [
+        r[0]
+        for r in conn.execute(
+            f"WITH RECURSIVE s(id) AS (SELECT id FROM imports WHERE id IN ({_marks(older)})"
+            " UNION SELECT i.id FROM imports i JOIN s ON i.superseded_by = s.id)"
+            " SELECT id FROM s",
+            older,
+        )
+    ]
+    marks = _marks(series)
+    for table, columns in _SAME.items():
+        same = " AND ".join(f"n.{c} IS o.{c}" for c in columns)
+        conn.execute(
+            f"UPDATE {table} AS o SET until_import = ? WHERE o.import_id IN ({marks})"
+            f" AND o.until_import IS NULL AND NOT EXISTS (SELECT 1 FROM {table} AS n"
+            f" WHERE n.import_id = ? AND {same})",
+            (new, *series, new),
+        )
+        conn.execute(
+            f"DELETE FROM {table} AS n WHERE n.import_id = ? AND EXISTS (SELECT 1 FROM {table}"
+            f" AS o WHERE o.import_id IN ({marks}) AND o.until_import IS NULL AND {same})",
+            (new, *series),
+        )
+    conn.execute(
+        f"UPDATE imports SET superseded_by = ? WHERE id IN ({_marks(older)})", (new, *older)
+    )
+    dropped = [r[0] for r in conn.execute(_SUPERSEDED_PEOPLE, (new,))]
+    ws.resolver.refresh_people(dropped)
+
+
+_SUPERSEDED_PEOPLE = "SELECT person_id FROM sightings WHERE until_import = ?"
+
+
+def journal(ws: Workspace, import_id: int, statement: str, params: Iterable[object]) -> None:
+    """Remember a statement that puts back what ``import_id`` changes outside its own rows
+    (an account's name, a domain): undo runs it, newest first."""
+    ws.conn.execute(
+        "INSERT INTO undo_journal (import_id, statement, params) VALUES (?, ?, ?)",
+        (import_id, statement, json.dumps(list(params))),
+    )
+
+
+# -- undo -------------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoReport:
+    """What ``graphwarm undo`` took back: the imports, newest first, as ``(id, file)``."""
+
+    imports: list[tuple[int, str]]
+
+
+def undo(ws: Workspace, import_id: int | None = None, *, cascade: bool = False) -> UndoReport:
+    """Put the workspace back as it was before the command that made ``import_id`` (default:
+    the newest import), in one transaction: that command's imports are removed and what they
+    superseded is current again.
+
+    Later imports that build on them (a newer import of the same series) stop it with an
+    :class:`InputError` naming them, unless ``cascade`` undoes them too. Raises
+    :class:`NotFoundError` for an unknown import, and :class:`InputError` for one whose older
+    data was pruned from the history.
+    """
+    with ws.transaction():
+        conn = ws.conn
+        if import_id is None:
+            row = conn.execute("SELECT max(batch) FROM imports").fetchone()
+            if row[0] is None:
+                raise NotFoundError("there is no import to undo")
+            batches = {int(row[0])}
+        else:
+            row = conn.execute("SELECT batch FROM imports WHERE id = ?", (import_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"there is no import {import_id}", hint="graphwarm history lists them"
+                )
+            batches = {int(row[0])}
+        asked = set(batches)
+        while True:  # every batch holding an import that superseded one of these
+            found = {
+                int(r[0])
+                for r in conn.execute(
+                    f"SELECT n.batch FROM imports o JOIN imports n ON n.id = o.superseded_by"
+                    f" WHERE o.batch IN ({_marks(batches)})",
+                    sorted(batches),
+                )
+            }
+            if found <= batches:
+                break
+            batches |= found
+        ids = [
+            (int(r[0]), str(r[1]), int(r[2]), bool(r[3]))
+            for r in conn.execute(
+                f"SELECT id, file, batch, history_pruned FROM imports WHERE batch IN"
+                f" ({_marks(batches)}) ORDER BY id DESC",
+                sorted(batches),
+            )
+        ]
+        later = [f"{i} ({file})" for i, file, batch, _ in reversed(ids) if batch not in asked]
+        if later and not cascade:
+            raise InputError(
+                f"import {import_id or min(asked)} is built on by later imports: "
+                + ", ".join(later),
+                hint="pass --cascade to undo them too, or undo them first",
+            )
+        pruned = [f"{i} ({file})" for i, file, _, was_pruned in ids if was_pruned]
+        if pruned:
+            raise InputError(
+                f"import {', '.join(pruned)} replaced data that was pruned from the history, "
+                "so it cannot be undone",
+                hint="import the older file again instead",
+            )
+        for i, _, _, _ in ids:
+            _undo_one(ws, i)
+        ws._resolver = None  # its indexes still hold the people just removed
+    return UndoReport(imports=[(i, file) for i, file, _, _ in ids])
+
+
+def _undo_one(ws: Workspace, import_id: int) -> None:
+    conn = ws.conn
+    resolver = ws.resolver
+    touched = resolver.people_of_imports([import_id])
+    touched.update(r[0] for r in conn.execute(_SUPERSEDED_PEOPLE, (import_id,)))
+    accounts = {
+        r[0]
+        for r in conn.execute(
+            "SELECT account_id FROM account_targets WHERE import_id = ? UNION"
+            " SELECT account_id FROM positions WHERE import_id = ? AND account_id IS NOT NULL",
+            (import_id, import_id),
+        )
+    }
+    for statement, params in conn.execute(
+        "SELECT statement, params FROM undo_journal WHERE import_id = ? ORDER BY rowid DESC",
+        (import_id,),
+    ).fetchall():
+        conn.execute(statement, json.loads(params))
+    for table in _SAME:
+        conn.execute(f"UPDATE {table} SET until_import = NULL WHERE until_import = ?", (import_id,))
+    conn.execute("UPDATE imports SET superseded_by = NULL WHERE superseded_by = ?", (import_id,))
+    conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+    resolver.refresh_people(touched)
+    resolver.drop_orphan_accounts(accounts)
+
+
+# -- the list of imports ----------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    """One import as ``graphwarm history`` shows it, with what it changed: people, ties and
+    targets (target accounts and named buyers) it added, dropped, and (ties) changed."""
+
+    id: int
+    batch: int
+    imported_at: str
+    kind: str
+    file: str
+    member: str | None
+    rows_imported: int
+    superseded_by: int | None
+    history_pruned: bool
+    people_added: int
+    people_dropped: int
+    ties_added: int
+    ties_dropped: int
+    ties_changed: int
+    targets_added: int
+    targets_dropped: int
+
+
+def history(ws: Workspace) -> list[HistoryEntry]:
+    """Every import, newest first, with what it changed."""
+    conn = ws.conn
+    rows = conn.execute(
+        "SELECT i.id, i.batch, i.imported_at, i.kind, i.file, p.name, i.rows_imported,"
+        " i.superseded_by, i.history_pruned FROM imports i"
+        " LEFT JOIN people p ON p.id = i.member_id ORDER BY i.id DESC"
+    ).fetchall()
+    entries = []
+    for row in rows:
+        iid = row[0]
+        people = _changed(conn, "sightings", iid)
+        ties = _changed(conn, "signals", iid)
+        accounts = _changed(conn, "account_targets", iid)
+        buyers = _changed(conn, "sightings", iid, "is_target")
+        entries.append(
+            HistoryEntry(
+                *row[:8],
+                bool(row[8]),
+                people[0],
+                people[1],
+                ties[0],
+                ties[1],
+                ties[2],
+                accounts[0] + buyers[0],
+                accounts[1] + buyers[1],
+            )
+        )
+    return entries
+
+
+def _changed(
+    conn: sqlite3.Connection, table: str, import_id: int, only: str = "1"
+) -> tuple[int, int, int]:
+    """``(added, dropped, changed)``: the things (pairs, people, accounts) whose row the import
+    brought and no row it superseded names; those a superseded row names and no row of the
+    import; and those named by both. ``only`` narrows the rows (``is_target``)."""
+    same = " AND ".join(f"x.{c} = y.{c}" for c in _KEY[table])
+    new = f"SELECT count(*) FROM {table} AS x WHERE x.import_id = ? AND {only}"
+    old = f"SELECT count(*) FROM {table} AS x WHERE x.until_import = ? AND {only}"
+    in_new = f"EXISTS (SELECT 1 FROM {table} AS y WHERE y.import_id = ? AND {same})"
+    in_old = f"EXISTS (SELECT 1 FROM {table} AS y WHERE y.until_import = ? AND {same})"
+    q = conn.execute
+    added = q(f"{new} AND NOT {in_old}", (import_id, import_id)).fetchone()[0]
+    dropped = q(f"{old} AND NOT {in_new}", (import_id, import_id)).fetchone()[0]
+    changed = q(f"{new} AND {in_old}", (import_id, import_id)).fetchone()[0]
+    return added, dropped, changed
+
+
+# -- pruning ----------------------------------------------------------------------------------
+
+
+def prune_history(ws: Workspace, before: dt.date | dt.datetime) -> int:
+    """Drop the history of states that ended before ``before``: each superseded import whose
+    successor was imported before then, and the rows only those states held (inside the
+    caller's transaction, or in its own). The current state never changes. An import whose
+    older data is pruned cannot be undone any more. Returns how many imports were dropped."""
+    if isinstance(before, dt.datetime):
+        cutoff = before.astimezone(dt.UTC).isoformat(timespec="seconds")
+    else:
+        cutoff = before.isoformat()
+    own = not ws.conn.in_transaction
+    with ws.transaction() if own else contextlib.nullcontext():
+        return _prune(ws, cutoff)
+
+
+def _prune(ws: Workspace, cutoff: str) -> int:
+    conn = ws.conn
+    pairs = conn.execute(
+        "SELECT o.id, o.superseded_by FROM imports o JOIN imports n ON n.id = o.superseded_by"
+        " WHERE n.imported_at < ? ORDER BY o.id",
+        (cutoff,),
+    ).fetchall()
+    touched: set[int] = set()
+    for old, new in pairs:
+        touched.update(
+            r[0]
+            for r in conn.execute(
+                "SELECT person_id FROM sightings WHERE import_id = ? AND until_import = ?",
+                (old, new),
+            )
+        )
+        for table in _SAME:  # rows later states still read now belong to the successor
+            conn.execute(
+                f"UPDATE {table} SET import_id = ? WHERE import_id = ?"
+                " AND (until_import IS NULL OR until_import > ?)",
+                (new, old, new),
+            )
+        conn.execute("UPDATE imports SET history_pruned = 1 WHERE id = ?", (new,))
+        conn.execute("DELETE FROM imports WHERE id = ?", (old,))
+    if touched:
+        ws.resolver.refresh_people(touched)
+    return len(pairs)
