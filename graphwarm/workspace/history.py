@@ -245,8 +245,12 @@ class HistoryEntry:
     targets_dropped: int
 
 
+_NOT_A_MEMBER = "x.person_id NOT IN (SELECT member_id FROM imports WHERE member_id IS NOT NULL)"
+
+
 def history(ws: Workspace) -> list[HistoryEntry]:
-    """Every import, newest first, with what it changed."""
+    """Every import, newest first, with what it changed (people: the contacts it saw, members
+    aside)."""
     conn = ws.conn
     rows = conn.execute(
         "SELECT i.id, i.batch, i.imported_at, i.kind, i.file, p.name, i.rows_imported,"
@@ -256,10 +260,10 @@ def history(ws: Workspace) -> list[HistoryEntry]:
     entries = []
     for row in rows:
         iid = row[0]
-        people = _changed(conn, "sightings", iid)
+        people = _changed(conn, "sightings", iid, _NOT_A_MEMBER)
         ties = _changed(conn, "signals", iid)
         accounts = _changed(conn, "account_targets", iid)
-        buyers = _changed(conn, "sightings", iid, "is_target")
+        buyers = _changed(conn, "sightings", iid, "x.is_target")
         entries.append(
             HistoryEntry(
                 *row[:8],
@@ -281,7 +285,7 @@ def _changed(
 ) -> tuple[int, int, int]:
     """``(added, dropped, changed)``: the things (pairs, people, accounts) whose row the import
     brought and no row it superseded names; those a superseded row names and no row of the
-    import; and those named by both. ``only`` narrows the rows (``is_target``)."""
+    import; and those named by both. ``only`` narrows the rows (``x.is_target``)."""
     same = " AND ".join(f"x.{c} = y.{c}" for c in _KEY[table])
     new = f"SELECT count(*) FROM {table} AS x WHERE x.import_id = ? AND {only}"
     old = f"SELECT count(*) FROM {table} AS x WHERE x.until_import = ? AND {only}"

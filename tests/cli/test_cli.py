@@ -594,3 +594,90 @@ def test_a_password_protected_zip_is_one_error_line(cli, seeded, db_path: Path) 
     result = cli("import", "linkedin", path, "--member", "Karin Lund")
     assert_error(result, f"{path}: Connections.csv is password-protected. unzip it first")
     assert dump(db_path) == seeded
+
+
+# --- history and undo -----------------------------------------------------------------------------
+
+
+def test_import_accounts_refuses_a_shrunken_list_until_told_to_replace(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_text("Company name\nKustbanken AB\nSolberg Bygg AB\nTallvik Skog AB\n", "utf-8")
+    assert cli("import", "accounts", targets).exit_code == 0
+    targets.write_text("Company name\nKustbanken AB\n", "utf-8")
+    before = dump(db_path)
+    assert_error(
+        cli("import", "accounts", targets),
+        f"{targets}: has 1 target accounts; the import it would replace has 3.",
+        "nothing was changed; if the smaller file is right, pass --replace",
+    )
+    assert dump(db_path) == before
+    result = cli("import", "accounts", targets, "--replace")
+    assert result.exit_code == 0, result.output
+    assert "replaced the older import; 1 of 1 rows imported" in result.stdout
+
+
+def test_history_lists_imports_and_undo_takes_the_last_one_back(
+    cli, karin_export, db_path: Path
+) -> None:
+    import json
+
+    assert cli("import", "linkedin", karin_export(name="old.zip")).exit_code == 0
+    before = cli("reach", "--format", "json").stdout
+    newer = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv")}, name="new.zip"
+    )
+    assert cli("import", "linkedin", newer).exit_code == 0
+    table = cli("history").stdout.splitlines()
+    assert table[0].startswith("   4  ")
+    assert table[0].endswith("new.zip:Connections.csv (Karin Lund): 2 rows")
+    assert table[1] == "        people +0 -2, ties +0 -2 ~0, targets +0 -0"  # Jörg, Mikko
+    assert table[4].endswith("old.zip:Connections.csv (Karin Lund): 4 rows  [replaced by 4]")
+    rows = json.loads(cli("history", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == [4, 3, 2, 1]
+    assert rows[2]["superseded_by"] == 4 and rows[0]["ties_dropped"] == 2
+    csv_out = cli("history", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,batch,imported_at,kind,file,member,rows_imported,")
+    assert len(csv_out) == 5
+    undone = cli("undo")
+    assert undone.exit_code == 0, undone.output
+    assert undone.stdout == f"Undid 1 imports:\n     4 {newer}:Connections.csv\n"
+    assert cli("reach", "--format", "json").stdout == before
+    assert_error(cli("undo", "99"), "there is no import 99", "graphwarm history lists them")
+
+
+def test_undo_of_an_import_later_ones_build_on_needs_cascade(cli, karin_export, db_path) -> None:
+    cli("import", "linkedin", karin_export(name="old.zip"))
+    newer = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv")}, name="new.zip"
+    )
+    cli("import", "linkedin", newer)
+    before = dump(db_path)
+    assert_error(
+        cli("undo", "1"),
+        f"import 1 is built on by later imports: 4 ({newer}:Connections.csv).",
+        "pass --cascade to undo them too",
+    )
+    assert dump(db_path) == before
+    result = cli("undo", "1", "--cascade")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Undid 4 imports:\n     4 ")
+    assert "  members:  0" in cli("status").stdout
+
+
+def test_history_prune_before(cli, karin_export) -> None:
+    cli("import", "linkedin", karin_export(name="old.zip"))
+    newer = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv")}, name="new.zip"
+    )
+    cli("import", "linkedin", newer)
+    assert cli("history", "--prune-before", "2000-01-01").stdout == (
+        "Pruned 0 replaced imports whose data was replaced before 2000-01-01.\n"
+    )
+    result = cli("history", "--prune-before", "2999-01-01")
+    assert result.stdout == "Pruned 1 replaced imports whose data was replaced before 2999-01-01.\n"
+    assert "[older history pruned: cannot be undone]" in cli("history").stdout
+    assert_error(cli("undo"), "replaced data that was pruned from the history")
+    bad = cli("history", "--prune-before", "last week")
+    assert bad.exit_code == 2 and "'last week' does not match the format '%Y-%m-%d'" in bad.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -296,6 +298,36 @@ def test_an_interrupted_undo_leaves_the_workspace_as_before(
     with pytest.raises(KeyboardInterrupt):
         undo(team)
     assert calls
+    assert dump(team.path) == before
+
+
+def test_a_killed_undo_leaves_the_workspace_as_before(team: Workspace, export) -> None:
+    """A process killed (SIGKILL) in the middle of an undo: the next open sees the workspace
+    as it was before."""
+    import_linkedin(team, [export(LINA, WEEK2, 2)])
+    week1 = team.conn.execute("SELECT id FROM imports WHERE superseded_by IS NOT NULL").fetchone()[
+        0
+    ]
+    before = dump(team.path)
+    script = (
+        "import sys, time\n"
+        "from graphwarm import Workspace\n"
+        "from graphwarm.workspace import history\n"
+        "real = history._undo_one\n"
+        "def slow(ws, import_id):\n"
+        "    real(ws, import_id)\n"
+        "    print('undone', import_id, flush=True)\n"
+        "    time.sleep(60)\n"
+        "history._undo_one = slow\n"
+        f"history.undo(Workspace({str(team.path)!r}), {week1}, cascade=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("undone")  # one of two imports taken back
+    finally:
+        proc.kill()
+        proc.wait()
     assert dump(team.path) == before
 
 

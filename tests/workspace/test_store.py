@@ -72,6 +72,30 @@ def test_an_older_workspace_is_migrated_with_its_data(
     assert tmp.exists()
 
 
+def test_a_workspace_from_before_the_history_is_migrated_and_reads_the_same(
+    db_path: Path,
+) -> None:
+    with sqlite3.connect(db_path) as conn:  # schema version 1, as graphwarm wrote it then
+        conn.executescript(f"{store._SCHEMA}{store._ADDED_SCHEMA}PRAGMA user_version = 1;")
+        conn.executescript(
+            "INSERT INTO imports (id, kind, file, sha256, member_id, imported_at)"
+            " VALUES (1, 'linkedin:connections', 'a.zip:Connections.csv', 'x', 1, '2026-01-01');"
+            "INSERT INTO people (id, name, is_member) VALUES (1, 'Lina Ahl', 1),"
+            " (2, 'Per Falk', 0);"
+            "INSERT INTO sightings (person_id, import_id, name) VALUES (1, 1, 'Lina Ahl'),"
+            " (2, 1, 'Per Falk');"
+            "INSERT INTO signals (a, b, import_id, connected_on) VALUES (1, 2, 1, '2024-01-01');"
+        )
+    conn.close()
+    with Workspace(db_path, create=False) as ws:
+        assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert ws.conn.execute("SELECT a, b, connected_on, sources FROM ties").fetchall() == [
+            (1, 2, "2024-01-01", 1)
+        ]
+        assert ws.conn.execute("SELECT batch, superseded_by FROM imports").fetchall() == [(1, None)]
+        assert ws.status().people == 2
+
+
 def test_a_failing_migration_leaves_the_workspace_as_it_was(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
