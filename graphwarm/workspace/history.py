@@ -76,24 +76,22 @@ def supersede(ws: Workspace, older: list[int], new: int) -> None:
     if not older:
         return
     conn = ws.conn
-    series = [
-        r[0]
-        for r in conn.execute(
-            f"WITH RECURSIVE s(id) AS (SELECT id FROM imports WHERE id IN ({_marks(older)})"
-            " UNION SELECT i.id FROM imports i JOIN s ON i.superseded_by = s.id)"
-            " SELECT id FROM s",
-            older,
-        )
-    ]
+    series = _series(conn, older)
     marks = _marks(series)
     for table, columns in _SAME.items():
         same = " AND ".join(f"n.{c} IS o.{c}" for c in columns)
+        repeated = f"EXISTS (SELECT 1 FROM {table} AS n WHERE n.import_id = ? AND {same})"
         conn.execute(
             f"UPDATE {table} AS o SET until_import = ? WHERE o.import_id IN ({marks})"
-            f" AND o.until_import IS NULL AND NOT EXISTS (SELECT 1 FROM {table} AS n"
-            f" WHERE n.import_id = ? AND {same})",
+            f" AND o.until_import IS NULL AND NOT {repeated}",
             (new, *series, new),
         )
+        if table == "sightings":  # seen again now: the newest sighting, for the fold
+            conn.execute(
+                f"UPDATE sightings AS o SET seen_in = ? WHERE o.import_id IN ({marks})"
+                f" AND o.until_import IS NULL AND {repeated}",
+                (new, *series, new),
+            )
         conn.execute(
             f"DELETE FROM {table} AS n WHERE n.import_id = ? AND EXISTS (SELECT 1 FROM {table}"
             f" AS o WHERE o.import_id IN ({marks}) AND o.until_import IS NULL AND {same})",
@@ -103,10 +101,23 @@ def supersede(ws: Workspace, older: list[int], new: int) -> None:
         f"UPDATE imports SET superseded_by = ? WHERE id IN ({_marks(older)})", (new, *older)
     )
     dropped = [r[0] for r in conn.execute(_SUPERSEDED_PEOPLE, (new,))]
-    ws.resolver.refresh_people(dropped)
+    ws.resolver.refresh_people(dropped, drop_accounts=False)  # kept for the history
 
 
 _SUPERSEDED_PEOPLE = "SELECT person_id FROM sightings WHERE until_import = ?"
+
+
+def _series(conn: sqlite3.Connection, imports: list[int]) -> list[int]:
+    """These imports and every import they superseded, on back: their series."""
+    return [
+        r[0]
+        for r in conn.execute(
+            f"WITH RECURSIVE s(id) AS (SELECT id FROM imports WHERE id IN ({_marks(imports)})"
+            " UNION SELECT i.id FROM imports i JOIN s ON i.superseded_by = s.id)"
+            " SELECT id FROM s",
+            imports,
+        )
+    ]
 
 
 def journal(ws: Workspace, import_id: int, statement: str, params: Iterable[object]) -> None:
@@ -198,12 +209,25 @@ def _undo_one(ws: Workspace, import_id: int) -> None:
     resolver = ws.resolver
     touched = resolver.people_of_imports([import_id])
     touched.update(r[0] for r in conn.execute(_SUPERSEDED_PEOPLE, (import_id,)))
-    accounts = {
+    older = [
+        r[0] for r in conn.execute("SELECT id FROM imports WHERE superseded_by = ?", (import_id,))
+    ]
+    if older:  # the rows it repeated were last seen by the import it replaced
+        marks = _marks(series := _series(conn, older))
+        repeated = f"FROM sightings WHERE import_id IN ({marks}) AND seen_in = ?"
+        touched.update(
+            r[0] for r in conn.execute(f"SELECT person_id {repeated}", (*series, import_id))
+        )
+        conn.execute(
+            f"UPDATE sightings SET seen_in = nullif(?, import_id) WHERE import_id IN ({marks})"
+            " AND seen_in = ?",
+            (max(older), *series, import_id),
+        )
+    created = {  # accounts it (or a later import) created: those nothing names go with it
         r[0]
         for r in conn.execute(
-            "SELECT account_id FROM account_targets WHERE import_id = ? UNION"
-            " SELECT account_id FROM positions WHERE import_id = ? AND account_id IS NOT NULL",
-            (import_id, import_id),
+            "SELECT id FROM accounts WHERE id >= (SELECT first_account FROM imports WHERE id = ?)",
+            (import_id,),
         )
     }
     for statement, params in conn.execute(
@@ -215,8 +239,8 @@ def _undo_one(ws: Workspace, import_id: int) -> None:
         conn.execute(f"UPDATE {table} SET until_import = NULL WHERE until_import = ?", (import_id,))
     conn.execute("UPDATE imports SET superseded_by = NULL WHERE superseded_by = ?", (import_id,))
     conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
-    resolver.refresh_people(touched)
-    resolver.drop_orphan_accounts(accounts)
+    resolver.refresh_people(touched, drop_accounts=False)
+    resolver.drop_orphan_accounts(created)
 
 
 # -- the list of imports ----------------------------------------------------------------------
@@ -337,6 +361,9 @@ def _prune(ws: Workspace, cutoff: str) -> int:
                 " AND (until_import IS NULL OR until_import > ?)",
                 (new, old, new),
             )
+        conn.execute(
+            "UPDATE sightings SET seen_in = NULL WHERE import_id = ? AND seen_in = ?", (new, new)
+        )
         conn.execute("UPDATE imports SET history_pruned = 1 WHERE id = ?", (new,))
         conn.execute("DELETE FROM imports WHERE id = ?", (old,))
     if touched:

@@ -287,13 +287,14 @@ class Resolver:
         }
         return touched
 
-    def refresh_people(self, pids: Iterable[int]) -> None:
+    def refresh_people(self, pids: Iterable[int], *, drop_accounts: bool = True) -> None:
         """Recompute each person's shown fields from what their current sightings say.
 
         The newest sighting wins a changed company or title; spellings of the same value keep
-        their best form. People no import sees any more are deleted with their ties; people
-        only superseded imports saw are kept as they were, ``retired`` (out of the graph, their
-        id kept for the history and for when an import sees them again).
+        their best form. People no import sees any more are deleted with their ties. People
+        only superseded imports saw are kept ``retired`` (out of the graph; their id kept for
+        the history and for when an import sees them again), shown as all their sightings say.
+        ``drop_accounts``: also delete the accounts they were at that nothing names any more.
         """
         self.flush()
         pids = sorted(set(pids))
@@ -302,54 +303,52 @@ class Resolver:
         for start in range(0, len(pids), _CHUNK):
             chunk = pids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            seen: dict[int, list[tuple]] = {pid: [] for pid in chunk}
-            for row in q(
-                "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
-                f" WHERE person_id IN ({marks}) AND until_import IS NULL"
-                " ORDER BY person_id, import_id",
-                chunk,
-            ):
-                seen[row[0]].append(row[1:])
-            in_history = {
-                r[0]
-                for r in q(
-                    f"SELECT DISTINCT person_id FROM sightings WHERE person_id IN ({marks})"
-                    " AND until_import IS NOT NULL",
-                    chunk,
-                )
-            }
             members = {
                 r[0]
                 for r in q(
                     f"SELECT DISTINCT member_id FROM imports WHERE member_id IN ({marks})", chunk
                 )
             }
+            seen = self._sightings(chunk, current=True)
             unseen = [pid for pid, rows in seen.items() if not rows and pid not in members]
-            gone = [pid for pid in unseen if pid not in in_history]
-            retired = [(pid,) for pid in unseen if pid in in_history]
+            seen.update(self._sightings(unseen, current=False))
+            gone = [pid for pid in unseen if not seen[pid]]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
-            self.conn.executemany("UPDATE people SET retired = 1 WHERE id = ?", retired)
-            current = [pid for pid in chunk if pid not in unseen]
+            kept = [pid for pid in chunk if seen[pid] or pid in members]
             updates, emails = [], []
-            for pid in current:
+            for pid in kept:
                 update = self._refreshed(pid, seen[pid], pid in members)
-                updates.append(update[:-1])
+                updates.append((*update[:-2], int(pid in unseen), pid))
                 emails += [(e, pid) for e in update[-1]]
             self.conn.executemany(
                 "UPDATE people SET name = ?, name_key = ?, url = ?, url_key = ?, company = ?,"
-                " account_id = ?, title = ?, is_member = ?, is_target = ?, retired = 0"
+                " account_id = ?, title = ?, is_member = ?, is_target = ?, retired = ?"
                 " WHERE id = ?",
                 updates,
             )
-            q(
-                f"DELETE FROM emails WHERE person_id IN ({','.join('?' * len(current))})",
-                current,
-            )
+            q(f"DELETE FROM emails WHERE person_id IN ({','.join('?' * len(kept))})", kept)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
             )
-        self.drop_orphan_accounts(before)
+        if drop_accounts:
+            self.drop_orphan_accounts(before)
+
+    def _sightings(self, pids: list[int], *, current: bool) -> dict[int, list[tuple]]:
+        """Each person's sightings, oldest first (by the newest import that saw the same): the
+        current ones, or all of the history."""
+        seen: dict[int, list[tuple]] = {pid: [] for pid in pids}
+        if not pids:
+            return seen
+        only = " AND until_import IS NULL" if current else ""
+        for row in self.conn.execute(
+            "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
+            f" WHERE person_id IN ({','.join('?' * len(pids))}){only}"
+            " ORDER BY person_id, coalesce(seen_in, import_id)",
+            pids,
+        ):
+            seen[row[0]].append(row[1:])
+        return seen
 
     def _fold(self, state: list, sighting: tuple) -> None:
         """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.

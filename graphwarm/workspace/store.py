@@ -257,15 +257,20 @@ _MIGRATIONS: tuple[str, ...] = (
     # the rows it no longer backs with ``until_import`` instead of deleting them; the current
     # graph reads the rows with ``until_import IS NULL``. A row the newer import repeats
     # unchanged stays as it was, current, so a weekly re-import stores only what changed.
-    # ``batch``: the first import of the command that made it (undo takes a command back).
+    # ``batch``: the first import of the command that made it (undo takes a command back);
+    # ``first_account``: accounts from this id on were created by it or later (undo drops
+    # those that nothing names). A sighting's ``seen_in``: the newest import that repeated it
+    # (NULL: its own), so that the newest sighting still wins a person's company.
     # People whom only superseded rows still see stay ``retired`` (same id, out of the graph).
     """
 ALTER TABLE imports ADD COLUMN superseded_by INTEGER;
 ALTER TABLE imports ADD COLUMN batch INTEGER;
 ALTER TABLE imports ADD COLUMN history_pruned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN first_account INTEGER;
 UPDATE imports SET batch = id;
 ALTER TABLE signals ADD COLUMN until_import INTEGER;
 ALTER TABLE sightings ADD COLUMN until_import INTEGER;
+ALTER TABLE sightings ADD COLUMN seen_in INTEGER;
 ALTER TABLE positions ADD COLUMN until_import INTEGER;
 ALTER TABLE account_targets ADD COLUMN until_import INTEGER;
 ALTER TABLE people ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
@@ -461,8 +466,9 @@ class Workspace:
         which ``graphwarm undo`` takes back as one."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cur = self.conn.execute(
-            "INSERT INTO imports (kind, file, sha256, options, member_id, imported_at, batch) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (kind, file, sha256, options, member_id, imported_at, batch,"
+            " first_account) VALUES (?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT coalesce(max(id), 0) + 1 FROM accounts))",
             (kind, file, sha256, options, member_id, now, self._batch),
         )
         import_id = int(cur.lastrowid or 0)

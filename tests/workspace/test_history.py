@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from helpers import Contact, connections_csv, dump, messages_csv, profile_csv
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graphwarm import InputError, NotFoundError, Workspace, import_accounts, import_linkedin
 from graphwarm.workspace import history as history_module
@@ -421,3 +423,94 @@ def test_keep_history_days_zero_keeps_no_history(team: Workspace, export, tmp_pa
             "SELECT count(*) FROM imports WHERE superseded_by IS NOT NULL"
         ).fetchone() == (0,)
         assert "Sara Nyström" not in _ids(ws)
+
+
+# --- the invariants, on random weekly series ------------------------------------------------------
+
+_POOL = [ANDERS, MAJA, JONAS, SARA, PER, TOVE]
+_COMPANIES = ["Kustbanken AB", "Nordmark Energi AB", "Vester Logistik AS"]
+_week = st.lists(
+    st.tuples(st.sampled_from(range(len(_POOL))), st.sampled_from(_COMPANIES)),
+    max_size=len(_POOL),
+    unique_by=lambda c: c[0],
+)
+_STATE = {
+    "sightings": "person_id, name, url, email, company, title, is_target",
+    "signals": "a, b, connected_on, msgs_ab, msgs_ba, first_msg, last_msg, kind, strength",
+}
+
+
+def _state(ws: Workspace, where: str = "until_import IS NULL", params: tuple = ()) -> dict:
+    """The evidence rows of a state, without their import ids: what a state holds."""
+    return {
+        table: sorted(ws.conn.execute(f"SELECT {cols} FROM {table} WHERE {where}", params))
+        for table, cols in _STATE.items()
+    }
+
+
+_weeks = st.lists(st.tuples(st.sampled_from([LINA, OLLE]), _week), min_size=1, max_size=5)
+
+
+def _import_weeks(
+    ws: Workspace, folder: Path, weeks: list[tuple[tuple[str, str], list[tuple[int, str]]]]
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Import the weeks' exports: each import's id with the state after it, and the dumps
+    before the first and after each."""
+    states, dumps = [], [dump(ws.path)]
+    for n, (member, week) in enumerate(weeks):
+        contacts = [(*_POOL[i][:2], company, *_POOL[i][3:]) for i, company in week]
+        path = folder / f"{member[1]}-{n}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("Profile.csv", profile_csv(member[0], HEADLINE))
+            archive.writestr("Connections.csv", connections_csv(contacts))
+        if all(r.unchanged for r in import_linkedin(ws, [path], replace=True)):
+            continue  # the same file again: no import, nothing to undo
+        (last,) = ws.conn.execute("SELECT max(id) FROM imports").fetchone()
+        states.append((last, _state(ws)))
+        dumps.append(dump(ws.path))
+    return states, dumps
+
+
+_hypothesis = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@given(weeks=_weeks)
+@_hypothesis
+def test_every_state_can_be_read_back_and_undo_walks_back_through_them(
+    tmp_path_factory: pytest.TempPathFactory,
+    weeks: list[tuple[tuple[str, str], list[tuple[int, str]]]],
+) -> None:
+    """Two members' weekly exports in any order, sharing contacts who change jobs."""
+    folder = tmp_path_factory.mktemp("weeks")
+    with Workspace(folder / "w.db") as ws:
+        states, dumps = _import_weeks(ws, folder, weeks)
+        for k, state in states:  # the state after import k, read back from the history
+            as_of = "import_id <= ? AND (until_import IS NULL OR until_import > ?)"
+            assert _state(ws, as_of, (k, k)) == state
+        for expected in reversed(dumps[:-1]):
+            undo(ws)
+            got = dump(ws.path)
+            for table in ("people", "accounts", "signals", "sightings", "emails", "imports"):
+                assert got[table] == expected[table], table
+
+
+@given(weeks=_weeks)
+@_hypothesis
+def test_pruning_the_whole_history_leaves_the_current_state(
+    tmp_path_factory: pytest.TempPathFactory,
+    weeks: list[tuple[tuple[str, str], list[tuple[int, str]]]],
+) -> None:
+    folder = tmp_path_factory.mktemp("weeks")
+    with Workspace(folder / "w.db") as ws:
+        _import_weeks(ws, folder, weeks)
+        current = "SELECT * FROM people WHERE NOT retired ORDER BY id"
+        before, people = _state(ws), ws.conn.execute(current).fetchall()
+        prune_history(ws, dt.date.today() + dt.timedelta(days=1))
+        assert _state(ws) == before
+        assert ws.conn.execute(current).fetchall() == people
+        assert ws.conn.execute(
+            "SELECT count(*) FROM sightings WHERE until_import IS NOT NULL OR seen_in IS NOT NULL"
+        ).fetchone() == (0,)
+        assert ws.conn.execute("SELECT count(*) FROM people WHERE retired").fetchone() == (0,)
