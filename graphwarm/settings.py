@@ -108,6 +108,8 @@ class Settings:
     prior_weight: float = 10.0
     plan_template: str | None = None
     keep_history_days: int = 365
+    stale_after_days: int = 90
+    change_points: float = 5.0
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -125,6 +127,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_asks_per_introducer": (1, 1000),
     "nudge_after_days": (1, 3650),
     "keep_history_days": (0, 36500),
+    "stale_after_days": (1, 36500),
+    "change_points": (0.0, 100.0),
     "prior_weight": (0.1, 100000.0),
     "f_min": (0.0, 0.999),
     "f_max": (0.0, 0.999),
@@ -147,7 +151,13 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days", "keep_history_days")
+_INTEGERS = (
+    "max_hops",
+    "max_asks_per_introducer",
+    "nudge_after_days",
+    "keep_history_days",
+    "stale_after_days",
+)
 
 
 def settings_path_for(db_path: str | Path) -> Path:

@@ -8,8 +8,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import linkedin_fixture
+from helpers import (
+    ACCOUNTS,
+    BUYERS,
+    HEADLINE,
+    LINA,
+    MAJA,
+    OLLE,
+    PER,
+    WEEK1,
+    Contact,
+    connections_csv,
+    linkedin_fixture,
+    messages_csv,
+    profile_csv,
+)
 
+from graphwarm import import_accounts, import_linkedin, import_people
 from graphwarm.cli import main
 from graphwarm.workspace.store import Workspace
 
@@ -72,3 +87,40 @@ def karin_export(make_zip: Callable[..., Path]) -> Callable[..., Path]:
         return make_zip({k: v for k, v in files.items() if v is not None}, name)
 
     return build
+
+
+@pytest.fixture
+def weekly_export(tmp_path: Path) -> Callable[..., Path]:
+    """``weekly_export(member, contacts, week, messages=[...])``: a member's export zip of that
+    week (``connections``: the Connections.csv text itself)."""
+
+    def build(
+        member: tuple[str, str],
+        contacts: list[Contact],
+        week: int,
+        messages: list[tuple[str, str, str, bool]] | None = None,
+        connections: str | None = None,
+    ) -> Path:
+        path = tmp_path / f"{member[1]}-week{week}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("Profile.csv", profile_csv(member[0], HEADLINE))
+            archive.writestr("Connections.csv", connections or connections_csv(contacts))
+            if messages is not None:
+                archive.writestr("messages.csv", messages_csv(member, messages))
+        return path
+
+    return build
+
+
+@pytest.fixture
+def weekly_team(tmp_path: Path, ws: Workspace, weekly_export) -> Workspace:
+    """The weekly team's workspace in week 1: the target lists, Lina's and Olle's exports
+    (``graphwarm.toml`` pins as_of to 2026-12-01)."""
+    (tmp_path / "graphwarm.toml").write_text('as_of = "2026-12-01"\n', encoding="utf-8")
+    (tmp_path / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (tmp_path / "buyers.csv").write_text(BUYERS, encoding="utf-8")
+    import_accounts(ws, tmp_path / "accounts.csv")
+    import_people(ws, tmp_path / "buyers.csv", target=True)
+    import_linkedin(ws, [weekly_export(LINA, WEEK1, 1)])
+    import_linkedin(ws, [weekly_export(OLLE, [MAJA, PER], 1)])
+    return ws

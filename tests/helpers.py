@@ -127,3 +127,32 @@ def messages_csv(member: tuple[str, str], messages: list[tuple[str, str, str, bo
             f"SECRETCONTENT-{n},INBOX"
         )
     return "\n".join(lines) + "\n"
+
+
+# The weekly team (fixtures weekly_export and weekly_team in conftest.py): members Lina and Olle
+# of Solvik Data AB; target accounts Nordmark Energi AB and Vester Logistik AS, with the named
+# buyers Eva Strand and Per Falk.
+LINA = ("Lina Ahl", "lina-ahl")
+OLLE = ("Olle Berg", "olle-berg")
+HEADLINE = "Account Executive at Solvik Data AB"
+
+ANDERS: Contact = ("Anders Holm", "anders-holm", "Kustbanken AB", "Controller", "03 Mar 2024")
+MAJA: Contact = ("Maja Lind", "maja-lind", "Nordmark Energi AB", "Inköpare", "10 Jan 2023")
+JONAS: Contact = ("Jonas Ek", "jonas-ek", "Vester Logistik AS", "Driftschef", "05 May 2022")
+SARA: Contact = ("Sara Nyström", "sara-nystrom", "Kustbanken AB", "Säljare", "01 Feb 2021")
+PER: Contact = ("Per Falk", "per-falk", "Vester Logistik AS", "CFO", "12 Dec 2020")
+TOVE: Contact = ("Tove Sand", "tove-sand", "Kustbanken AB", "Analytiker", "20 Nov 2026")
+# Week 2: Anders moved into a target account; Sara is no longer a connection; Tove is new.
+ANDERS_MOVED: Contact = (*ANDERS[:2], "Nordmark Energi AB", "Controller", ANDERS[4])
+
+WEEK1 = [ANDERS, MAJA, JONAS, SARA]
+WEEK2 = [TOVE, ANDERS_MOVED, MAJA, JONAS]
+
+ACCOUNTS = (
+    "Company name,Company Domain Name\n"
+    "Nordmark Energi AB,nordmark.se\n"
+    "Vester Logistik AS,vester.no\n"
+)
+BUYERS = (
+    "Name,Company,Job Title\nEva Strand,Nordmark Energi AB,CFO\nPer Falk,Vester Logistik AS,CFO\n"
+)

@@ -101,11 +101,13 @@ nudge_after_days = 14
 prior_weight = 20
 plan_template = "plan.md.j2"
 keep_history_days = 30
+stale_after_days = 60
+change_points = 2.5
 """,
         )
     )
     assert s.as_of == dt.date(2026, 11, 1)
-    assert s.keep_history_days == 30
+    assert (s.keep_history_days, s.stale_after_days, s.change_points) == (30, 60, 2.5)
     assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (4, 0.25, 5)
     assert s.buyer_titles == ("CFO", "Inköpschef")
     assert s.exclude == ("Konkurrent AB",)
@@ -124,6 +126,8 @@ keep_history_days = 30
         "prior_weight",
         "plan_template",
         "keep_history_days",
+        "stale_after_days",
+        "change_points",
         "probability",
         "strength",
         "aliases",

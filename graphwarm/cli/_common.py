@@ -41,6 +41,7 @@ _COMMAND_MODULES = {
     "ask": "asks",
     "asks": "asks",
     "calibrate": "asks",
+    "changes": "changes",
     "demo": "demo",
     "exclude": "reach",
     "export": "export",

@@ -394,17 +394,30 @@ def echo_reports(reports: list[ImportReport], *, columns: bool | None = None) ->
                 click.echo(f"    {choice}")
 
 
+def _some(names: list[str], shown: int = 3) -> str:
+    """``"(Anna Berg, Bo Ek, Cia Fors and 9 more)"``: a long list cut short ("" for none)."""
+    if not names:
+        return ""
+    if len(names) <= shown + 1:
+        return f" ({', '.join(names)})"
+    return f" ({', '.join(names[:shown])} and {len(names) - shown:,} more)"
+
+
 def echo_status(ws: Workspace) -> None:
     s = ws.status()
     click.echo(f"Workspace {s.path}")
-    click.echo(
-        f"  members:  {len(s.members)}" + (f" ({', '.join(s.members)})" if s.members else "")
-    )
+    click.echo(f"  members:  {len(s.members)}{_some(s.members)}")
     click.echo(f"  people:   {s.people:,} ({s.targets:,} named targets)")
     click.echo(f"  accounts: {s.accounts:,} ({s.target_accounts:,} target accounts)")
     ties = ", ".join(f"{k} {v:,}" for k, v in s.ties_by_kind.items()) or "none"
     click.echo(f"  ties:     {sum(s.ties_by_kind.values()):,} ({ties})")
     click.echo(f"  duplicates merged: {s.merged:,} (people already known from another file)")
+    if s.exports:
+        stale = ws.settings.stale_after_days
+        click.echo(f"Member exports (newest import; stale after {stale} days):")
+    for e in s.exports:
+        stale = ", stale" if e.stale else ""
+        click.echo(f"  {e.member}: {e.imported_at[:10]}, {e.age_days:,} days old{stale}")
     if s.imports:
         click.echo("Imports:")
     for imp in s.imports:

@@ -16,13 +16,16 @@ import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..settings import Settings
 from .graph import Excluder, ReferralGraph
 from .strength import _day_numbers, tie_strength_array
+
+if TYPE_CHECKING:
+    from ..workspace.history import PastState
 
 __all__ = ["TIE_SIGNALS", "load_graph"]
 
@@ -51,6 +54,7 @@ def load_graph(
     keep_connection: bool = True,
     cache: bool = True,
     signals: bool = False,
+    past: PastState | None = None,
 ) -> ReferralGraph:
     """Read a workspace into a :class:`ReferralGraph` (arrays only; no networkx).
 
@@ -66,9 +70,14 @@ def load_graph(
     ``cache=False`` reads the tables and leaves the cache alone (the same arrays).
     ``signals`` keeps each tie's :data:`TIE_SIGNALS` on the graph (``edge_signals``), for the
     exports and tables that show them (about 250 MB more at 5 M ties).
+
+    ``past``: the graph of an earlier state (:func:`graphwarm.workspace.history.past_state`;
+    ``ws_or_conn`` must then be a workspace), without a connection to explain ties by.
     """
     conn, ws_settings = _connection(ws_or_conn)
     settings = settings or ws_settings or Settings()
+    if past is not None:
+        return _graph_from_raw(conn, _read_past(ws_or_conn, past), settings, False, signals)
     raw = _load_raw(conn) if cache else None
     if raw is None:
         raw = _read_raw_consistent(conn, store=cache)
@@ -99,21 +108,29 @@ _RAW_ARRAYS = (
 
 _RAW_TEXTS = ("names", "companies", "titles", "account_name")
 
+_CURRENT = "until_import IS NULL"  # the evidence rows of the current state
+
 _CACHE_FORMAT = 1  # bump when what the cache holds changes meaning
 
 
-def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
-    """The settings-independent arrays, straight from the tables."""
+def _read_raw(
+    conn: sqlite3.Connection, rows: str = _CURRENT, people: str = "people WHERE NOT retired"
+) -> dict[str, Any]:
+    """The settings-independent arrays, straight from the tables: of the evidence ``rows``
+    (an SQL condition; default: the current ones) and the ``people`` (a table and condition).
+    """
     q = conn.execute
-    rows = q(
+    rows_of_people = q(
         "SELECT id, coalesce(account_id, -1), is_member, is_target, excluded, name, company, "
-        "title FROM people WHERE NOT retired ORDER BY id"
+        f"title FROM {people} ORDER BY id"
     ).fetchall()
-    if rows:
-        pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(*rows, strict=True)
+    if rows_of_people:
+        pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(
+            *rows_of_people, strict=True
+        )
     else:
         pid_t = acc_t = mem_t = tgt_t = exc_t = name_t = comp_t = title_t = ()
-    del rows
+    del rows_of_people
     person_id = np.array(pid_t, dtype=np.int64)
     acc_rows = q("SELECT id, name FROM accounts ORDER BY id").fetchall()
     account_id = np.array([r[0] for r in acc_rows], dtype=np.int64)
@@ -121,16 +138,13 @@ def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
     account = _positions_of(account_id, np.array(acc_t, dtype=np.int64)).astype(np.int32)
     acc_target = np.zeros(account_id.shape[0], dtype=bool)
     target_ids = np.array(
-        [
-            r[0]
-            for r in q("SELECT DISTINCT account_id FROM account_targets WHERE until_import IS NULL")
-        ],
+        [r[0] for r in q(f"SELECT DISTINCT account_id FROM account_targets WHERE {rows}")],
         dtype=np.int64,
     )
     hits = _positions_of(account_id, target_ids)
     acc_target[hits[hits >= 0]] = True
-    u, v, cols = _read_ties(conn, person_id)
-    shared = _shared_employer(conn, person_id, account_id, account, u, v)
+    u, v, cols = _read_ties(conn, person_id, rows)
+    shared = _shared_employer(conn, person_id, account_id, account, u, v, rows)
     return {
         "person_id": person_id,
         "account": account,
@@ -148,6 +162,40 @@ def _read_raw(conn: sqlite3.Connection) -> dict[str, Any]:
         "titles": list(title_t),
         "account_name": account_name,
     }
+
+
+def _read_past(ws: Any, past: PastState) -> dict[str, Any]:
+    """:func:`_read_raw` of an earlier state: its rows, and its people as a temporary table
+    (everyone as now, but those the state shows otherwise, as it shows them)."""
+    from ..workspace.history import past_people
+
+    conn = ws.conn
+    changed = past_people(ws, past)
+    conn.execute("DROP TABLE IF EXISTS temp.past_people")
+    conn.execute(
+        "CREATE TEMP TABLE past_people (id INTEGER PRIMARY KEY, account_id INTEGER,"
+        " is_member INTEGER, is_target INTEGER, excluded INTEGER, name TEXT, company TEXT,"
+        " title TEXT)"
+    )
+    try:
+        conn.execute(
+            "INSERT INTO temp.past_people SELECT id, account_id, is_member, is_target, excluded,"
+            " name, company, title FROM people WHERE NOT retired"
+        )
+        conn.executemany("DELETE FROM temp.past_people WHERE id = ?", [(p,) for p in changed])
+        conn.executemany(
+            "INSERT INTO temp.past_people SELECT id, ?, is_member, ?, excluded,"
+            " coalesce(?, name), ?, ? FROM people WHERE id = ?",
+            [
+                (account, int(target), name, company, title, pid)
+                for pid, shown in changed.items()
+                if shown is not None
+                for name, company, title, account, target in [shown]
+            ],
+        )
+        return _read_raw(conn, past.rows, "temp.past_people")
+    finally:
+        conn.execute("DROP TABLE temp.past_people")
 
 
 def _read_raw_consistent(conn: sqlite3.Connection, *, store: bool) -> dict[str, Any]:
@@ -369,7 +417,7 @@ _TIE_COLUMNS = (
 
 
 def _read_ties(
-    conn: sqlite3.Connection, person_id: np.ndarray
+    conn: sqlite3.Connection, person_id: np.ndarray, rows: str = _CURRENT
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The ``ties`` view's sums, computed in numpy from the plain ``signals`` rows.
 
@@ -377,14 +425,13 @@ def _read_ties(
     relationship kind, strongest given strength), but about twice as fast: SQLite's GROUP BY
     and the view's ``group_concat`` cost more than reading the rows.
     """
-    rows = conn.execute(
-        f"SELECT {_TIE_COLUMNS} FROM signals WHERE until_import IS NULL ORDER BY a, b"
-    ).fetchall()
-    if rows:
-        a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*rows, strict=True)
+    found = conn.execute(f"SELECT {_TIE_COLUMNS} FROM signals WHERE {rows} ORDER BY a, b")
+    found = found.fetchall()
+    if found:
+        a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*found, strict=True)
     else:
         a = b = ab = ba = endorse = rel = given = last = connected = first = ()
-    del rows
+    del found
     size = len(a)
     pair = np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
     cols = {
@@ -421,6 +468,7 @@ def _shared_employer(
     account: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
+    rows: str = _CURRENT,
 ) -> np.ndarray:
     """Same current account, or one side's positions name the other's current account."""
     ok = (u >= 0) & (v >= 0)
@@ -428,8 +476,8 @@ def _shared_employer(
     av = np.where(ok, account[np.where(ok, v, 0)], -1).astype(np.int64)
     shared = (au >= 0) & (au == av)
     rows = conn.execute(
-        "SELECT DISTINCT person_id, account_id FROM positions"
-        " WHERE account_id IS NOT NULL AND until_import IS NULL"
+        f"SELECT DISTINCT person_id, account_id FROM positions WHERE account_id IS NOT NULL"
+        f" AND {rows}"
     ).fetchall()
     if rows:
         pos = np.array(rows, dtype=np.int64)

@@ -28,9 +28,12 @@ from .store import Workspace
 
 __all__ = [
     "HistoryEntry",
+    "PastState",
     "UndoReport",
     "history",
     "journal",
+    "past_people",
+    "past_state",
     "prune_history",
     "supersede",
     "undo",
@@ -369,3 +372,106 @@ def _prune(ws: Workspace, cutoff: str) -> int:
     if touched:
         ws.resolver.refresh_people(touched)
     return len(pairs)
+
+
+# -- earlier states ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastState:
+    """An earlier state of the workspace, as SQL conditions on the evidence tables (their
+    ``import_id`` and ``until_import``): ``rows`` holds that state's rows, ``changed`` the
+    rows in which it differs from the current state. ``began``: when that state began (the
+    time of the newest import it holds; ``None`` for the empty workspace); ``label`` says which
+    state it is, for reports."""
+
+    rows: str
+    changed: str
+    began: str | None
+    label: str
+
+
+def past_state(
+    ws: Workspace, *, since_import: int | None = None, since: dt.date | None = None
+) -> PastState:
+    """The state after import ``since_import``; or the state at the start of day ``since``
+    (after the newest import before it); or, by default, the state before the latest import
+    of every file or member that replaced an older one (last week's, for a weekly import).
+
+    Raises :class:`NotFoundError` for an import that is not (or no longer) in the history.
+    """
+    conn = ws.conn
+    if since is not None:
+        row = conn.execute(
+            "SELECT max(id) FROM imports WHERE imported_at < ?", (since.isoformat(),)
+        ).fetchone()
+        return _as_of(conn, row[0] or 0, f"since {since.isoformat()}")
+    if since_import is not None:
+        if not conn.execute("SELECT 1 FROM imports WHERE id = ?", (since_import,)).fetchone():
+            raise NotFoundError(
+                f"there is no import {since_import} in the history",
+                hint="graphwarm history lists them",
+            )
+        return _as_of(conn, since_import, f"since import {since_import}")
+    latest = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT o.superseded_by FROM imports o JOIN imports n"
+            " ON n.id = o.superseded_by WHERE n.superseded_by IS NULL ORDER BY 1"
+        )
+    ]
+    ids = ",".join(map(str, latest)) or "NULL"
+    began = conn.execute(
+        f"SELECT max(imported_at) FROM imports WHERE superseded_by IN ({ids})"
+    ).fetchone()[0]
+    return PastState(
+        rows=f"((until_import IS NULL AND import_id NOT IN ({ids})) OR until_import IN ({ids}))",
+        changed=f"(import_id IN ({ids}) OR until_import IN ({ids}))",
+        began=began,
+        label="since the import before the latest of each member and file",
+    )
+
+
+def _as_of(conn: sqlite3.Connection, k: int, label: str) -> PastState:
+    (began,) = conn.execute("SELECT imported_at FROM imports WHERE id = ?", (k,)).fetchone() or (
+        None,
+    )
+    return PastState(
+        rows=f"(import_id <= {k} AND (until_import IS NULL OR until_import > {k}))",
+        changed=f"(import_id > {k} OR until_import > {k})",
+        began=began,
+        label=label,
+    )
+
+
+def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
+    """The people whom ``state`` shows otherwise than the current state does, as it shows
+    them: ``(name, company, title, account_id, is_target)``, or ``None`` for someone it
+    does not know. Everyone else it shows as they are now (if current)."""
+    conn = ws.conn
+    resolver = ws.resolver
+    touched = sorted(
+        {r[0] for r in conn.execute(f"SELECT person_id FROM sightings WHERE {state.changed}")}
+    )
+    out: dict[int, tuple | None] = {}
+    for start in range(0, len(touched), 900):
+        chunk = touched[start : start + 900]
+        seen: dict[int, list[tuple]] = {pid: [] for pid in chunk}
+        for row in conn.execute(
+            "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
+            f" WHERE person_id IN ({_marks(chunk)}) AND {state.rows}"
+            " ORDER BY person_id, coalesce(seen_in, import_id)",
+            chunk,
+        ):
+            seen[row[0]].append(row[1:])
+        for pid, rows in seen.items():
+            if not rows:  # a member, too, is seen by each of their imports
+                out[pid] = None
+                continue
+            fold: list = [None, None, None, None, False]
+            for sighting in rows:
+                resolver.fold(fold, sighting)
+            name, company, title, _url, is_target = fold
+            key = resolver.account_key(company)
+            out[pid] = (name, company, title, resolver.account_by_key.get(key or ""), is_target)
+    return out

@@ -350,7 +350,7 @@ class Resolver:
             seen[row[0]].append(row[1:])
         return seen
 
-    def _fold(self, state: list, sighting: tuple) -> None:
+    def fold(self, state: list, sighting: tuple) -> None:
         """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.
 
         The newest sighting wins a changed name, company or title; spellings of the same value
@@ -373,7 +373,7 @@ class Resolver:
         """The people row (and e-mails, last) that one person's sightings add up to."""
         state: list = [None, None, None, None, False]
         for sighting in rows:
-            self._fold(state, sighting)
+            self.fold(state, sighting)
         name, company, title, url, is_target = state
         emails = list(dict.fromkeys(e for e in (email_key(r[2]) for r in rows) if e))
         nkey = name_key(name)
@@ -425,7 +425,7 @@ class Resolver:
                 ):
                     continue  # says what the row says: the fold would change nothing
                 state = [name, company, title, url, bool(is_target)]
-                self._fold(state, sighting)
+                self.fold(state, sighting)
                 if state == [name, company, title, url, bool(is_target)]:
                     continue
                 if state[1] != company:

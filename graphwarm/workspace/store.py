@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_DB",
     "SCHEMA_VERSION",
+    "MemberExport",
     "Workspace",
     "WorkspaceStatus",
     "default_db_path",
@@ -321,6 +322,17 @@ def open_workspace(
     return Workspace(path, create=False, settings=settings)
 
 
+@dataclass(frozen=True)
+class MemberExport:
+    """A member's newest current import (of their LinkedIn export): when (ISO time), how many
+    days before the settings' today, and whether that is more than ``stale_after_days``."""
+
+    member: str
+    imported_at: str
+    age_days: int
+    stale: bool
+
+
 @dataclass
 class WorkspaceStatus:
     """Counts for ``graphwarm status``."""
@@ -334,6 +346,7 @@ class WorkspaceStatus:
     ties_by_kind: dict[str, int]
     merged: int
     imports: list[dict[str, object]] = field(default_factory=list)
+    exports: list[MemberExport] = field(default_factory=list)
 
 
 class Workspace:
@@ -507,6 +520,21 @@ class Workspace:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def member_exports(self, settings: Settings | None = None) -> list[MemberExport]:
+        """Each member's newest export, oldest first, aged at ``settings`` (default: the
+        workspace's) ``today()``."""
+        settings = settings or self.settings
+        today = settings.today()
+        out = []
+        for name, newest in self.conn.execute(
+            "SELECT p.name, max(i.imported_at) AS newest FROM people p JOIN imports i"
+            " ON i.member_id = p.id AND i.superseded_by IS NULL"
+            " WHERE p.is_member AND NOT p.retired GROUP BY p.id ORDER BY newest, p.name"
+        ):
+            age = (today - dt.date.fromisoformat(newest[:10])).days
+            out.append(MemberExport(name, newest, age, age > settings.stale_after_days))
+        return out
+
     def status(self) -> WorkspaceStatus:
         """Members, people, accounts, ties by kind and each import with its counts."""
         q = self.conn.execute
@@ -561,6 +589,7 @@ class Workspace:
                 "SELECT coalesce(sum(merged), 0) FROM imports WHERE superseded_by IS NULL"
             ).fetchone()[0],
             imports=imports,
+            exports=self.member_exports(),
         )
 
 

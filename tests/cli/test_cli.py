@@ -681,3 +681,21 @@ def test_history_prune_before(cli, karin_export) -> None:
     assert_error(cli("undo"), "replaced data that was pruned from the history")
     bad = cli("history", "--prune-before", "last week")
     assert bad.exit_code == 2 and "'last week' does not match the format '%Y-%m-%d'" in bad.output
+
+
+def test_status_names_a_few_members_and_shows_each_export_age(cli, weekly_export, db_path) -> None:
+    from helpers import MAJA
+
+    members = [(f"Medlem Nummer{i}", f"medlem-{i}") for i in range(12)]
+    for member in members:
+        assert cli("import", "linkedin", weekly_export(member, [MAJA], 1)).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE imports SET imported_at = '2026-08-01T08:00:00+00:00' WHERE id = 1")
+    conn.close()
+    db_path.with_name("graphwarm.toml").write_text('as_of = "2026-12-01"\n', encoding="utf-8")
+    out = cli("status").stdout.splitlines()
+    assert "  members:  12 (Medlem Nummer0, Medlem Nummer1, Medlem Nummer10 and 9 more)" in out
+    at = out.index("Member exports (newest import; stale after 90 days):")
+    assert out[at + 1] == "  Medlem Nummer0: 2026-08-01, 122 days old, stale"
+    assert out[at + 2].startswith("  Medlem Nummer1: ")
+    assert len([line for line in out if line.startswith("  Medlem Nummer")]) == 12

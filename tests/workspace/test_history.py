@@ -12,7 +12,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import Contact, connections_csv, dump, messages_csv, profile_csv
+from helpers import (
+    ANDERS,
+    HEADLINE,
+    JONAS,
+    LINA,
+    MAJA,
+    OLLE,
+    PER,
+    SARA,
+    TOVE,
+    WEEK2,
+    connections_csv,
+    dump,
+    profile_csv,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,66 +35,6 @@ from graphwarm.workspace import history as history_module
 from graphwarm.workspace.forget import forget_member, forget_person
 from graphwarm.workspace.history import history, prune_history, undo
 from graphwarm.workspace.imports import import_people
-
-LINA = ("Lina Ahl", "lina-ahl")
-OLLE = ("Olle Berg", "olle-berg")
-HEADLINE = "Account Executive at Solvik Data AB"
-
-ANDERS: Contact = ("Anders Holm", "anders-holm", "Kustbanken AB", "Controller", "03 Mar 2024")
-MAJA: Contact = ("Maja Lind", "maja-lind", "Nordmark Energi AB", "Inköpare", "10 Jan 2023")
-JONAS: Contact = ("Jonas Ek", "jonas-ek", "Vester Logistik AS", "Driftschef", "05 May 2022")
-SARA: Contact = ("Sara Nyström", "sara-nystrom", "Kustbanken AB", "Säljare", "01 Feb 2021")
-PER: Contact = ("Per Falk", "per-falk", "Vester Logistik AS", "CFO", "12 Dec 2020")
-TOVE: Contact = ("Tove Sand", "tove-sand", "Kustbanken AB", "Analytiker", "20 Nov 2026")
-# Week 2: Anders moved into a target account; Sara is no longer a connection; Tove is new.
-ANDERS_MOVED: Contact = (*ANDERS[:2], "Nordmark Energi AB", "Controller", ANDERS[4])
-
-WEEK1 = [ANDERS, MAJA, JONAS, SARA]
-WEEK2 = [TOVE, ANDERS_MOVED, MAJA, JONAS]
-
-ACCOUNTS = (
-    "Company name,Company Domain Name\n"
-    "Nordmark Energi AB,nordmark.se\n"
-    "Vester Logistik AS,vester.no\n"
-)
-BUYERS = (
-    "Name,Company,Job Title\nEva Strand,Nordmark Energi AB,CFO\nPer Falk,Vester Logistik AS,CFO\n"
-)
-
-
-@pytest.fixture
-def export(tmp_path: Path) -> Callable[..., Path]:
-    """``export(member, contacts, week, messages=[...])``: a member's export zip of that week."""
-
-    def build(
-        member: tuple[str, str],
-        contacts: list[Contact],
-        week: int,
-        messages: list[tuple[str, str, str, bool]] | None = None,
-        connections: str | None = None,
-    ) -> Path:
-        path = tmp_path / f"{member[1]}-week{week}.zip"
-        with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("Profile.csv", profile_csv(member[0], HEADLINE))
-            archive.writestr("Connections.csv", connections or connections_csv(contacts))
-            if messages is not None:
-                archive.writestr("messages.csv", messages_csv(member, messages))
-        return path
-
-    return build
-
-
-@pytest.fixture
-def team(tmp_path: Path, ws: Workspace, export) -> Workspace:
-    """Week 1: the target lists, Lina's and Olle's exports."""
-    (tmp_path / "graphwarm.toml").write_text('as_of = "2026-12-01"\n', encoding="utf-8")
-    (tmp_path / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
-    (tmp_path / "buyers.csv").write_text(BUYERS, encoding="utf-8")
-    import_accounts(ws, tmp_path / "accounts.csv")
-    import_people(ws, tmp_path / "buyers.csv", target=True)
-    import_linkedin(ws, [export(LINA, WEEK1, 1)])
-    import_linkedin(ws, [export(OLLE, [MAJA, PER], 1)])
-    return ws
 
 
 def _ids(ws: Workspace) -> dict[str, int]:
@@ -116,26 +70,28 @@ def reach_json(cli) -> Callable[[], str]:
 # --- a re-import supersedes, keeps the older state, stores only what changed --------------------
 
 
-def test_a_weekly_reimport_supersedes_the_older_one_and_keeps_it(team: Workspace, export) -> None:
-    ids = _ids(team)
-    reports = import_linkedin(team, [export(LINA, WEEK2, 2)])
+def test_a_weekly_reimport_supersedes_the_older_one_and_keeps_it(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    ids = _ids(weekly_team)
+    reports = import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
     assert next(r for r in reports if r.kind == "linkedin:connections").replaced
-    now = _current(team)
+    now = _current(weekly_team)
     assert "Sara Nyström" not in now["people"]
     assert now["people"]["Anders Holm"] == "Nordmark Energi AB"
     assert ("Lina Ahl", "Tove Sand") in now["ties"]
     # the same people keep their ids; Sara stays in the table, retired, for the history
-    after = _ids(team)
+    after = _ids(weekly_team)
     assert all(after[name] == pid for name, pid in ids.items())
-    assert team.conn.execute(
+    assert weekly_team.conn.execute(
         "SELECT retired FROM people WHERE name = 'Sara Nyström'"
     ).fetchone() == (1,)
-    old, new = team.conn.execute(
+    old, new = weekly_team.conn.execute(
         "SELECT id, superseded_by FROM imports WHERE kind = 'linkedin:connections'"
         " AND superseded_by IS NOT NULL"
     ).fetchone()
     # only what changed is new: Maja's and Jonas's rows stay the older import's, current
-    rows = team.conn.execute(
+    rows = weekly_team.conn.execute(
         "SELECT p.name, s.import_id, s.until_import FROM sightings s JOIN people p"
         " ON p.id = s.person_id WHERE s.import_id IN (?, ?) ORDER BY p.name, s.import_id",
         (old, new),
@@ -151,21 +107,25 @@ def test_a_weekly_reimport_supersedes_the_older_one_and_keeps_it(team: Workspace
     ]
 
 
-def test_a_person_seen_again_comes_back_with_the_same_id(team: Workspace, export) -> None:
-    sara = _ids(team)["Sara Nyström"]
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    import_linkedin(team, [export(LINA, [*WEEK2, SARA], 3)])
-    assert team.conn.execute(
+def test_a_person_seen_again_comes_back_with_the_same_id(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    sara = _ids(weekly_team)["Sara Nyström"]
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    import_linkedin(weekly_team, [weekly_export(LINA, [*WEEK2, SARA], 3)])
+    assert weekly_team.conn.execute(
         "SELECT id, retired, company FROM people WHERE name = 'Sara Nyström'"
     ).fetchone() == (sara, 0, "Kustbanken AB")
 
 
-def test_ten_weekly_reimports_with_little_churn_store_what_changed(ws: Workspace, export) -> None:
+def test_ten_weekly_reimports_with_little_churn_store_what_changed(
+    ws: Workspace, weekly_export
+) -> None:
     contacts = [
         (f"Kontakt Nummer{i}", f"kontakt-{i}", f"Firma {i % 37} AB", "Chef", "01 Jan 2024")
         for i in range(400)
     ]
-    import_linkedin(ws, [export(LINA, contacts, 0)])
+    import_linkedin(ws, [weekly_export(LINA, contacts, 0)])
     first = {t: _rows(ws, t) for t in ("signals", "sightings")}
     for week in range(1, 11):  # 5 % churn a week: 10 leave, 10 join, 10 change jobs
         start = week * 10
@@ -174,7 +134,7 @@ def test_ten_weekly_reimports_with_little_churn_store_what_changed(ws: Workspace
             for i in range(10)
         ]
         contacts[:10] = [(*c[:2], f"Annan {week} AB", *c[3:]) for c in contacts[:10]]
-        import_linkedin(ws, [export(LINA, contacts, week)])
+        import_linkedin(ws, [weekly_export(LINA, contacts, week)])
     for table, rows in first.items():
         assert _rows(ws, table) <= 2 * rows, table
     assert _current(ws)["people"]["Ny Kontakt109"] == "Firma 1 AB"
@@ -187,14 +147,16 @@ def _rows(ws: Workspace, table: str) -> int:
 # --- the guard --------------------------------------------------------------------------------
 
 
-def test_a_truncated_weekly_export_is_stopped_and_changes_nothing(team: Workspace, export) -> None:
-    before = dump(team.path)
+def test_a_truncated_weekly_export_is_stopped_and_changes_nothing(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    before = dump(weekly_team.path)
     header_only = connections_csv([])
-    path = export(LINA, [], 2, connections=header_only)
+    path = weekly_export(LINA, [], 2, connections=header_only)
     with pytest.raises(InputError) as info:
-        import_linkedin(team, [path])
+        import_linkedin(weekly_team, [path])
     assert info.value.message == "has 0 connections; Lina Ahl's current import has 4"
-    assert dump(team.path) == before
+    assert dump(weekly_team.path) == before
 
 
 @pytest.mark.parametrize(
@@ -202,92 +164,97 @@ def test_a_truncated_weekly_export_is_stopped_and_changes_nothing(team: Workspac
     [(import_accounts, "Company name", "target accounts"), (import_people, "Name", "people")],
 )
 def test_a_crm_file_of_the_same_name_with_most_rows_gone_is_stopped(
-    team: Workspace, tmp_path: Path, func, header: str, what: str
+    weekly_team: Workspace, tmp_path: Path, func, header: str, what: str
 ) -> None:
     names = ["Kustbanken AB", "Solberg Bygg AB", "Tallvik Skog AB"]
     (tmp_path / "week1").mkdir()
     (tmp_path / "week1" / "list.csv").write_text("\n".join([header, *names]) + "\n", "utf-8")
-    func(team, tmp_path / "week1" / "list.csv")
-    before = dump(team.path)
+    func(weekly_team, tmp_path / "week1" / "list.csv")
+    before = dump(weekly_team.path)
     truncated = tmp_path / "list.csv"  # the same name in another folder: the same list
     truncated.write_text(f"{header}\n{names[0]}\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        func(team, truncated)
+        func(weekly_team, truncated)
     assert info.value.message == f"has 1 {what}; the import it would replace has 3"
     assert info.value.file == str(truncated)
     assert info.value.hint == "nothing was changed; if the smaller file is right, pass --replace"
-    assert dump(team.path) == before
-    assert func(team, truncated, replace=True).replaced
+    assert dump(weekly_team.path) == before
+    assert func(weekly_team, truncated, replace=True).replaced
 
 
-def test_a_crm_file_of_the_same_name_replaces_the_older_one(team: Workspace, tmp_path) -> None:
+def test_a_crm_file_of_the_same_name_replaces_the_older_one(
+    weekly_team: Workspace, tmp_path
+) -> None:
     (tmp_path / "accounts.csv").write_text(
         "Company name\nNordmark Energi AB\nVester Logistik AS\nKustbanken AB\n", encoding="utf-8"
     )
-    report = import_accounts(team, tmp_path / "accounts.csv")
+    report = import_accounts(weekly_team, tmp_path / "accounts.csv")
     assert report.replaced
-    targets = team.conn.execute(
+    targets = weekly_team.conn.execute(
         "SELECT a.name FROM account_targets t JOIN accounts a ON a.id = t.account_id"
         " WHERE t.until_import IS NULL ORDER BY a.name"
     ).fetchall()
     assert targets == [("Kustbanken AB",), ("Nordmark Energi AB",), ("Vester Logistik AS",)]
-    assert team.status().target_accounts == 3
+    assert weekly_team.status().target_accounts == 3
 
 
 # --- undo -------------------------------------------------------------------------------------
 
 
 def test_undo_puts_back_exactly_what_was_there(
-    team: Workspace, export, tmp_path: Path, reach_json
+    weekly_team: Workspace, weekly_export, tmp_path: Path, reach_json
 ) -> None:
-    reach_before, before = reach_json(), dump(team.path)
+    reach_before, before = reach_json(), dump(weekly_team.path)
     import_linkedin(
-        team, [export(LINA, WEEK2, 2, messages=[("Maja Lind", "maja-lind", "2026-11-20", True)])]
+        weekly_team,
+        [weekly_export(LINA, WEEK2, 2, messages=[("Maja Lind", "maja-lind", "2026-11-20", True)])],
     )
     (tmp_path / "accounts.csv").write_text(
         "Company name,Company Domain Name\nNordmark Energi Aktiebolag,nordmark.se\n"
         "Vester Logistik AS,vester.no\nKustbanken AB,kustbanken.se\n",
         encoding="utf-8",
     )
-    import_accounts(team, tmp_path / "accounts.csv")
+    import_accounts(weekly_team, tmp_path / "accounts.csv")
     assert reach_json() != reach_before
-    report = undo(team)  # the accounts
+    report = undo(weekly_team)  # the accounts
     assert [file for _, file in report.imports] == [str(tmp_path / "accounts.csv")]
-    undo(team)  # Lina's week 2
+    undo(weekly_team)  # Lina's week 2
     assert reach_json() == reach_before
-    after = dump(team.path)
+    after = dump(weekly_team.path)
     for table in ("people", "accounts", "account_domains", "signals", "sightings", "emails"):
         assert after[table] == before[table], table
 
 
-def test_undo_of_an_import_later_ones_build_on_names_them(team: Workspace, export) -> None:
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    week1 = team.conn.execute(
+def test_undo_of_an_import_later_ones_build_on_names_them(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    week1 = weekly_team.conn.execute(
         "SELECT id FROM imports WHERE kind = 'linkedin:connections' AND superseded_by IS NOT NULL"
     ).fetchone()[0]
-    week2 = team.conn.execute(
+    week2 = weekly_team.conn.execute(
         "SELECT superseded_by FROM imports WHERE id = ?", (week1,)
     ).fetchone()[0]
-    before = dump(team.path)
+    before = dump(weekly_team.path)
     with pytest.raises(InputError) as info:
-        undo(team, week1)
+        undo(weekly_team, week1)
     assert info.value.message == (
-        f"import {week1} is built on by later imports: {week2} ({export(LINA, WEEK2, 2)}"
+        f"import {week1} is built on by later imports: {week2} ({weekly_export(LINA, WEEK2, 2)}"
         ":Connections.csv)"
     )
     assert info.value.hint == "pass --cascade to undo them too, or undo them first"
-    assert dump(team.path) == before
-    undone = undo(team, week1, cascade=True)
+    assert dump(weekly_team.path) == before
+    undone = undo(weekly_team, week1, cascade=True)
     assert [i for i, _ in undone.imports] == [week2, week1]
-    assert "Lina Ahl" not in _current(team)["people"]
-    assert "Anders Holm" not in _ids(team)  # only Lina knew him: gone with her imports
+    assert "Lina Ahl" not in _current(weekly_team)["people"]
+    assert "Anders Holm" not in _ids(weekly_team)  # only Lina knew him: gone with her imports
 
 
 def test_an_interrupted_undo_leaves_the_workspace_as_before(
-    team: Workspace, export, monkeypatch: pytest.MonkeyPatch
+    weekly_team: Workspace, weekly_export, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    before = dump(team.path)
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    before = dump(weekly_team.path)
     real = history_module._undo_one
     calls = []
 
@@ -298,19 +265,21 @@ def test_an_interrupted_undo_leaves_the_workspace_as_before(
 
     monkeypatch.setattr(history_module, "_undo_one", undo_then_stop)
     with pytest.raises(KeyboardInterrupt):
-        undo(team)
+        undo(weekly_team)
     assert calls
-    assert dump(team.path) == before
+    assert dump(weekly_team.path) == before
 
 
-def test_a_killed_undo_leaves_the_workspace_as_before(team: Workspace, export) -> None:
+def test_a_killed_undo_leaves_the_workspace_as_before(
+    weekly_team: Workspace, weekly_export
+) -> None:
     """A process killed (SIGKILL) in the middle of an undo: the next open sees the workspace
     as it was before."""
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    week1 = team.conn.execute("SELECT id FROM imports WHERE superseded_by IS NOT NULL").fetchone()[
-        0
-    ]
-    before = dump(team.path)
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    week1 = weekly_team.conn.execute(
+        "SELECT id FROM imports WHERE superseded_by IS NOT NULL"
+    ).fetchone()[0]
+    before = dump(weekly_team.path)
     script = (
         "import sys, time\n"
         "from graphwarm import Workspace\n"
@@ -321,7 +290,7 @@ def test_a_killed_undo_leaves_the_workspace_as_before(team: Workspace, export) -
         "    print('undone', import_id, flush=True)\n"
         "    time.sleep(60)\n"
         "history._undo_one = slow\n"
-        f"history.undo(Workspace({str(team.path)!r}), {week1}, cascade=True)\n"
+        f"history.undo(Workspace({str(weekly_team.path)!r}), {week1}, cascade=True)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
@@ -330,7 +299,7 @@ def test_a_killed_undo_leaves_the_workspace_as_before(team: Workspace, export) -
     finally:
         proc.kill()
         proc.wait()
-    assert dump(team.path) == before
+    assert dump(weekly_team.path) == before
 
 
 def test_undo_of_nothing_or_an_unknown_import(ws: Workspace) -> None:
@@ -344,34 +313,38 @@ def test_undo_of_nothing_or_an_unknown_import(ws: Workspace) -> None:
 
 
 def test_forget_person_removes_them_from_every_import_of_the_history(
-    team: Workspace, export
+    weekly_team: Workspace, weekly_export
 ) -> None:
-    anders = _ids(team)["Anders Holm"]
-    import_linkedin(team, [export(LINA, WEEK2, 2)])  # Anders: two sightings, one superseded
-    assert team.conn.execute(
+    anders = _ids(weekly_team)["Anders Holm"]
+    import_linkedin(
+        weekly_team, [weekly_export(LINA, WEEK2, 2)]
+    )  # Anders: two sightings, one superseded
+    assert weekly_team.conn.execute(
         "SELECT count(*) FROM sightings WHERE person_id = ?", (anders,)
     ).fetchone() == (2,)
-    forget_person(team, "https://www.linkedin.com/in/anders-holm")
+    forget_person(weekly_team, "https://www.linkedin.com/in/anders-holm")
     for table, column in (("sightings", "person_id"), ("signals", "b"), ("people", "id")):
-        assert team.conn.execute(
+        assert weekly_team.conn.execute(
             f"SELECT count(*) FROM {table} WHERE {column} = ?", (anders,)
         ).fetchone() == (0,), table
-    undo(team)  # week 2 undone: Anders's week-1 rows do not come back
-    assert "Anders Holm" not in _ids(team)
-    assert "Sara Nyström" in _current(team)["people"]
+    undo(weekly_team)  # week 2 undone: Anders's week-1 rows do not come back
+    assert "Anders Holm" not in _ids(weekly_team)
+    assert "Sara Nyström" in _current(weekly_team)["people"]
 
 
-def test_forget_member_removes_every_import_of_theirs(team: Workspace, export) -> None:
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    imports = team.conn.execute(
+def test_forget_member_removes_every_import_of_theirs(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    imports = weekly_team.conn.execute(
         "SELECT count(*) FROM imports i JOIN people p ON p.id = i.member_id"
         " WHERE p.name = 'Lina Ahl'"
     ).fetchone()[0]
     assert imports == 2  # Connections.csv of two weeks, one superseded
-    assert forget_member(team, "Lina Ahl").imports == 2
-    names = _ids(team)
+    assert forget_member(weekly_team, "Lina Ahl").imports == 2
+    names = _ids(weekly_team)
     assert not {"Anders Holm", "Sara Nyström", "Tove Sand", "Jonas Ek"} & set(names)
-    assert team.conn.execute(
+    assert weekly_team.conn.execute(
         "SELECT count(*) FROM imports i JOIN people p ON p.id = i.member_id"
         " WHERE p.name = 'Lina Ahl'"
     ).fetchone() == (0,)
@@ -381,10 +354,10 @@ def test_forget_member_removes_every_import_of_theirs(team: Workspace, export) -
 
 
 def test_history_lists_every_import_newest_first_with_what_it_changed(
-    team: Workspace, export
+    weekly_team: Workspace, weekly_export
 ) -> None:
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    entries = history(team)
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    entries = history(weekly_team)
     assert [e.id for e in entries] == sorted((e.id for e in entries), reverse=True)
     newest = next(e for e in entries if e.kind == "linkedin:connections")
     assert newest.member == "Lina Ahl" and newest.superseded_by is None
@@ -396,29 +369,31 @@ def test_history_lists_every_import_newest_first_with_what_it_changed(
 
 
 def test_prune_drops_old_states_and_keeps_the_current_one(
-    team: Workspace, export, reach_json
+    weekly_team: Workspace, weekly_export, reach_json
 ) -> None:
-    import_linkedin(team, [export(LINA, WEEK2, 2)])
-    reach, now = reach_json(), _current(team)
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
+    reach, now = reach_json(), _current(weekly_team)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    assert prune_history(team, tomorrow) == 1
-    assert reach_json() == reach and _current(team) == now
-    assert "Sara Nyström" not in _ids(team)  # only the pruned state knew her
-    assert team.conn.execute(
+    assert prune_history(weekly_team, tomorrow) == 1
+    assert reach_json() == reach and _current(weekly_team) == now
+    assert "Sara Nyström" not in _ids(weekly_team)  # only the pruned state knew her
+    assert weekly_team.conn.execute(
         "SELECT count(*) FROM sightings WHERE until_import IS NOT NULL"
     ).fetchone() == (0,)
     with pytest.raises(InputError, match="replaced data that was pruned from the history"):
-        undo(team)
-    assert prune_history(team, dt.date(2000, 1, 1)) == 0
+        undo(weekly_team)
+    assert prune_history(weekly_team, dt.date(2000, 1, 1)) == 0
 
 
-def test_keep_history_days_zero_keeps_no_history(team: Workspace, export, tmp_path) -> None:
-    team.close()
+def test_keep_history_days_zero_keeps_no_history(
+    weekly_team: Workspace, weekly_export, tmp_path
+) -> None:
+    weekly_team.close()
     (tmp_path / "graphwarm.toml").write_text(
         'as_of = "2026-12-01"\nkeep_history_days = 0\n', encoding="utf-8"
     )
-    with Workspace(team.path) as ws:
-        import_linkedin(ws, [export(LINA, WEEK2, 2)])
+    with Workspace(weekly_team.path) as ws:
+        import_linkedin(ws, [weekly_export(LINA, WEEK2, 2)])
         assert ws.conn.execute(
             "SELECT count(*) FROM imports WHERE superseded_by IS NOT NULL"
         ).fetchone() == (0,)

@@ -1,0 +1,144 @@
+"""Tests for graphwarm.outputs.changes: a week of the invented weekly team, with each kind of
+change planted, is reported change by change and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import ANDERS, JONAS, LINA, MAJA, OLLE, Contact, dump
+
+from graphwarm import Workspace, import_linkedin
+from graphwarm.outputs.changes import Change, changes, changes_csv, changes_table
+from graphwarm.workspace.imports import import_people
+
+KAI = ("Kai Berg", "kai-berg")
+KIM = "Kim Wik,Kustbanken AB,CFO\n"
+TOVE: Contact = ("Tove Sand", "tove-sand", "Nordmark Energi AB", "Analytiker", "20 Nov 2026")
+LARS: Contact = ("Lars Öhman", "lars-ohman", "Granberg Media AB", "Säljare", "01 Mar 2019")
+ANDERS_MOVED: Contact = (*ANDERS[:2], "Nordmark Energi AB", "Controller", ANDERS[4])
+MAJA_MOVED: Contact = (*MAJA[:2], "Kustbanken AB", "Inköpare", MAJA[4])
+# Lina last wrote to Anders on 2026-06-03: 180 days later, 2026-11-30, the tie passes the
+# recency half-life, between week 1 (2026-11-24) and as_of (2026-12-01).
+TALKS = [("Anders Holm", "anders-holm", "2026-06-03", True)]
+
+
+def _date(ws: Workspace, day: str) -> None:
+    """Date the imports not dated yet (the tests cannot wait a week)."""
+    ws.conn.execute(
+        "UPDATE imports SET imported_at = ? WHERE imported_at > '2026-12-02'",
+        (f"{day}T08:00:00+00:00",),
+    )
+
+
+@pytest.fixture
+def week2(weekly_team: Workspace, weekly_export, tmp_path: Path) -> Callable[[], Workspace]:
+    """Week 1 of the team (with Kim Wik among the buyers, Lina's messages, and Kai, whose one
+    export is from August), then week 2 with a change of each kind."""
+    ws = weekly_team
+    (tmp_path / "buyers.csv").write_text(
+        (tmp_path / "buyers.csv").read_text("utf-8") + KIM, encoding="utf-8"
+    )
+    import_people(ws, tmp_path / "buyers.csv", target=True)
+    import_linkedin(ws, [weekly_export(LINA, [ANDERS, MAJA, JONAS], 1, messages=TALKS)])
+    import_linkedin(ws, [weekly_export(KAI, [LARS], 1)])
+    ws.conn.execute(
+        "UPDATE imports SET imported_at = '2026-08-01T08:00:00+00:00' WHERE id ="
+        " (SELECT max(id) FROM imports)"
+    )
+    _date(ws, "2026-11-24")
+
+    def build() -> Workspace:
+        # Anders moves into Nordmark Energi (a target account); Maja, Eva's introducer, leaves
+        # it; Tove joins it; Lina no longer knows Jonas, nor Olle Per (both ways to Per
+        # Falk); Kim is no longer a buyer.
+        lina = [ANDERS_MOVED, MAJA_MOVED, TOVE]
+        import_linkedin(ws, [weekly_export(LINA, lina, 2, messages=TALKS)])
+        import_linkedin(ws, [weekly_export(OLLE, [MAJA_MOVED], 2)], replace=True)
+        (tmp_path / "buyers.csv").write_text(
+            (tmp_path / "buyers.csv").read_text("utf-8").replace(KIM, ""), encoding="utf-8"
+        )
+        import_people(ws, tmp_path / "buyers.csv", target=True)
+        _date(ws, "2026-12-01")
+        return Workspace(ws.path)  # with the graphwarm.toml beside it: as_of 2026-12-01
+
+    return build
+
+
+def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
+    with week2() as ws:
+        report = changes(ws)
+    got = [(c.kind, c.account, c.who) for c in report.changes]
+    assert got == [
+        ("moved into a target account", "Nordmark Energi AB", "Anders Holm"),
+        ("introducer left", "Nordmark Energi AB", "Maja Lind"),
+        ("warm path lost", "Vester Logistik AS", "Per Falk"),
+        ("chance up", "Nordmark Energi AB", "Eva Strand"),  # through Anders, the new insider
+        ("job change", "Kustbanken AB", "Maja Lind"),
+        ("new at a target account", "Nordmark Energi AB", "Tove Sand"),
+        ("target gone", "Kustbanken AB", "Kim Wik"),
+        ("tie going cold", "Nordmark Energi AB", "Eva Strand"),
+        ("stale export", "", "Kai Berg"),
+    ]
+    by_kind = {c.kind: c for c in report.changes}
+    assert by_kind["moved into a target account"] == Change(
+        "moved into a target account",
+        "Nordmark Energi AB",
+        "Anders Holm",
+        "Kustbanken AB",
+        "Nordmark Energi AB",
+    )
+    lost = by_kind["warm path lost"]
+    assert (lost.old, lost.new) == ("direct 27%: Olle Berg → Per Falk", "cold (8%)")
+    up = by_kind["chance up"]
+    assert up.old == "internal 20%: Olle Berg → Maja Lind → Eva Strand"
+    assert up.new == "internal 27%: Lina Ahl → Anders Holm → Eva Strand"
+    assert by_kind["introducer left"] == Change(
+        "introducer left",
+        "Nordmark Energi AB",
+        "Maja Lind",
+        f"was on: {up.old}; now: {up.new}",
+        "Kustbanken AB",
+    )
+    assert by_kind["tie going cold"].old == "Lina Ahl – Anders Holm: last interaction 2026-06-03"
+    assert by_kind["stale export"].old == "2026-08-01"
+    assert by_kind["stale export"].new == "122 days old"
+    assert report.began == "2026-11-24T08:00:00+00:00"
+
+
+def test_changes_since_an_import_and_nothing_changed_since_the_last(
+    week2, weekly_team: Workspace
+) -> None:
+    (week1,) = weekly_team.conn.execute("SELECT max(id) FROM imports").fetchone()
+    with week2() as ws:
+        assert changes(ws, since_import=week1).changes == changes(ws).changes
+        (now,) = ws.conn.execute("SELECT max(id) FROM imports").fetchone()
+        report = changes(ws, since_import=now)
+    assert [c.kind for c in report.changes] == ["stale export"]
+    assert changes_table(report).startswith(f"Changes since import {now} (2026-12-01):\n")
+
+
+def test_changes_reads_the_history_and_changes_nothing(week2) -> None:
+    with week2() as ws:
+        before = dump(ws.path)
+        changes(ws)
+        after = dump(ws.path)
+    before.pop("graph_cache"), after.pop("graph_cache")  # the current graph, cached
+    assert after == before
+
+
+def test_changes_csv_and_table(week2) -> None:
+    with week2() as ws:
+        report = changes(ws)
+    lines = "".join(changes_csv(report)).splitlines()
+    assert lines[0] == "kind,account,who,old,new"
+    assert lines[1] == (
+        "moved into a target account,Nordmark Energi AB,Anders Holm,Kustbanken AB,"
+        "Nordmark Energi AB"
+    )
+    table = changes_table(report)
+    assert (
+        "moved into a target account:\n  Anders Holm (Nordmark Energi AB): Kustbanken AB → "
+        in table
+    )
