@@ -106,6 +106,7 @@ def linkedin_command(
             ws, list(paths), member=member, progress=progress, replace=replace
         )
     echo_reports(reports)
+    _warm(ws)
 
 
 @import_group.command("people")
@@ -150,6 +151,7 @@ def people_command(
         ws, path, target=target, columns=_columns(columns), accounts=accounts, replace=replace
     )
     echo_reports([report])
+    _warm(ws)
 
 
 @import_group.command("accounts")
@@ -166,6 +168,7 @@ def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...], replac
       graphwarm import accounts hubspot_companies.csv
     """
     echo_reports([import_accounts(ws, file, columns=_columns(columns), replace=replace)])
+    _warm(ws)
 
 
 @import_group.command("ties")
@@ -183,6 +186,7 @@ def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: b
       graphwarm import ties relationships.csv
     """
     echo_reports([import_ties(ws, file, columns=_columns(columns), replace=replace)])
+    _warm(ws)
 
 
 @import_group.command("outcomes")
@@ -355,6 +359,15 @@ def undo_command(ws: Workspace, import_id: int | None, cascade: bool) -> None:
     click.echo(f"Undid {len(report.imports)} imports:")
     for iid, file in report.imports:
         click.echo(f"  {iid:>4} {_short(file)}")
+    _warm(ws)
+
+
+def _warm(ws: Workspace) -> None:
+    """Leave the graph cache current after a change, so the next reach starts warm (numpy is
+    loaded only now: status and the import's own checks start without it)."""
+    from ..engine.load import warm_cache
+
+    warm_cache(ws)
 
 
 def _short(file: str) -> str:

@@ -27,7 +27,7 @@ from .strength import _day_numbers, tie_strength_array
 if TYPE_CHECKING:
     from ..workspace.history import PastState
 
-__all__ = ["TIE_SIGNALS", "load_graph"]
+__all__ = ["TIE_SIGNALS", "load_graph", "warm_cache"]
 
 # Each tie's signals as the graph cache sums them over its imports (``load_graph(...,
 # signals=True)`` keeps them on the graph): message counts each way, endorsements and
@@ -82,6 +82,14 @@ def load_graph(
     if raw is None:
         raw = _read_raw_consistent(conn, store=cache)
     return _graph_from_raw(conn, raw, settings, keep_connection, signals)
+
+
+def warm_cache(ws_or_conn: Any) -> None:
+    """Make the graph cache current now (after an import, say), so that the next command
+    that reads the graph starts warm; nothing to do when it is current already."""
+    conn, _ = _connection(ws_or_conn)
+    if _load_raw(conn) is None:
+        _read_raw_consistent(conn, store=True)
 
 
 # What the cache holds: settings-independent arrays (``*_text``: strings, see _pack_text).

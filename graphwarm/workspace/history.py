@@ -89,12 +89,6 @@ def supersede(ws: Workspace, older: list[int], new: int) -> None:
             f" AND o.until_import IS NULL AND NOT {repeated}",
             (new, *series, new),
         )
-        if table == "sightings":  # seen again now: the newest sighting, for the fold
-            conn.execute(
-                f"UPDATE sightings AS o SET seen_in = ? WHERE o.import_id IN ({marks})"
-                f" AND o.until_import IS NULL AND {repeated}",
-                (new, *series, new),
-            )
         conn.execute(
             f"DELETE FROM {table} AS n WHERE n.import_id = ? AND EXISTS (SELECT 1 FROM {table}"
             f" AS o WHERE o.import_id IN ({marks}) AND o.until_import IS NULL AND {same})",
@@ -215,16 +209,15 @@ def _undo_one(ws: Workspace, import_id: int) -> None:
     older = [
         r[0] for r in conn.execute("SELECT id FROM imports WHERE superseded_by = ?", (import_id,))
     ]
-    if older:  # the rows it repeated were last seen by the import it replaced
-        marks = _marks(series := _series(conn, older))
-        repeated = f"FROM sightings WHERE import_id IN ({marks}) AND seen_in = ?"
+    if older:  # the rows it repeated were last seen by the import it replaced: a new order
+        series = _series(conn, older)
         touched.update(
-            r[0] for r in conn.execute(f"SELECT person_id {repeated}", (*series, import_id))
-        )
-        conn.execute(
-            f"UPDATE sightings SET seen_in = nullif(?, import_id) WHERE import_id IN ({marks})"
-            " AND seen_in = ?",
-            (max(older), *series, import_id),
+            r[0]
+            for r in conn.execute(
+                f"SELECT person_id FROM sightings WHERE import_id IN ({_marks(series)})"
+                " AND until_import IS NULL",
+                series,
+            )
         )
     created = {  # accounts it (or a later import) created: those nothing names go with it
         r[0]
@@ -364,9 +357,6 @@ def _prune(ws: Workspace, cutoff: str) -> int:
                 " AND (until_import IS NULL OR until_import > ?)",
                 (new, old, new),
             )
-        conn.execute(
-            "UPDATE sightings SET seen_in = NULL WHERE import_id = ? AND seen_in = ?", (new, new)
-        )
         conn.execute("UPDATE imports SET history_pruned = 1 WHERE id = ?", (new,))
         conn.execute("DELETE FROM imports WHERE id = ?", (old,))
     if touched:
@@ -389,6 +379,14 @@ class PastState:
     changed: str
     began: str | None
     label: str
+    upto: int | None = None  # the state after this import, or
+    rolled_back: frozenset[int] = frozenset()  # the current one without these imports
+
+    def holds(self, import_id: int) -> bool:
+        """Whether an import is part of this state."""
+        if self.upto is not None:
+            return import_id <= self.upto
+        return import_id not in self.rolled_back
 
 
 def past_state(
@@ -429,6 +427,7 @@ def past_state(
         changed=f"(import_id IN ({ids}) OR until_import IN ({ids}))",
         began=began,
         label="since the import before the latest of each member and file",
+        rolled_back=frozenset(latest),
     )
 
 
@@ -441,6 +440,7 @@ def _as_of(conn: sqlite3.Connection, k: int, label: str) -> PastState:
         changed=f"(import_id > {k} OR until_import > {k})",
         began=began,
         label=label,
+        upto=k,
     )
 
 
@@ -456,14 +456,7 @@ def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
     out: dict[int, tuple | None] = {}
     for start in range(0, len(touched), 900):
         chunk = touched[start : start + 900]
-        seen: dict[int, list[tuple]] = {pid: [] for pid in chunk}
-        for row in conn.execute(
-            "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
-            f" WHERE person_id IN ({_marks(chunk)}) AND {state.rows}"
-            " ORDER BY person_id, coalesce(seen_in, import_id)",
-            chunk,
-        ):
-            seen[row[0]].append(row[1:])
+        seen = resolver.sightings(chunk, state.rows, state.holds)
         for pid, rows in seen.items():
             if not rows:  # a member, too, is seen by each of their imports
                 out[pid] = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..identity import (
     better_display,
@@ -309,9 +309,9 @@ class Resolver:
                     f"SELECT DISTINCT member_id FROM imports WHERE member_id IN ({marks})", chunk
                 )
             }
-            seen = self._sightings(chunk, current=True)
+            seen = self.sightings(chunk, "until_import IS NULL")
             unseen = [pid for pid, rows in seen.items() if not rows and pid not in members]
-            seen.update(self._sightings(unseen, current=False))
+            seen.update(self.sightings(unseen, "1"))
             gone = [pid for pid in unseen if not seen[pid]]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
@@ -334,20 +334,37 @@ class Resolver:
         if drop_accounts:
             self.drop_orphan_accounts(before)
 
-    def _sightings(self, pids: list[int], *, current: bool) -> dict[int, list[tuple]]:
-        """Each person's sightings, oldest first (by the newest import that saw the same): the
-        current ones, or all of the history."""
+    def sightings(
+        self, pids: list[int], rows: str, holds: Callable[[int], bool] | None = None
+    ) -> dict[int, list[tuple]]:
+        """Each person's sightings among ``rows`` (an SQL condition: the current ones, all of
+        the history, a past state holding the imports that ``holds``), oldest first.
+
+        A sighting that later imports of its file repeated unchanged is as new as the newest
+        of them (in that state): it is stored once, with its first import.
+        """
         seen: dict[int, list[tuple]] = {pid: [] for pid in pids}
         if not pids:
             return seen
-        only = " AND until_import IS NULL" if current else ""
-        for row in self.conn.execute(
-            "SELECT person_id, name, url, email, company, title, is_target FROM sightings"
-            f" WHERE person_id IN ({','.join('?' * len(pids))}){only}"
-            " ORDER BY person_id, coalesce(seen_in, import_id)",
+        following = dict(self.conn.execute("SELECT id, superseded_by FROM imports"))
+
+        def newest(row: tuple) -> tuple[int, int]:
+            last, until = row[-2], row[-1]
+            step = following.get(last)
+            while step is not None and (until is None or step < until):
+                if holds is not None and not holds(step):
+                    break
+                last, step = step, following.get(step)
+            return last, row[-2]
+
+        found: list[tuple] = self.conn.execute(
+            "SELECT person_id, name, url, email, company, title, is_target, import_id,"
+            f" until_import FROM sightings WHERE person_id IN ({','.join('?' * len(pids))})"
+            f" AND {rows}",
             pids,
-        ):
-            seen[row[0]].append(row[1:])
+        ).fetchall()
+        for row in sorted(found, key=newest):
+            seen[row[0]].append(row[1:-2])
         return seen
 
     def fold(self, state: list, sighting: tuple) -> None:

@@ -260,8 +260,7 @@ _MIGRATIONS: tuple[str, ...] = (
     # unchanged stays as it was, current, so a weekly re-import stores only what changed.
     # ``batch``: the first import of the command that made it (undo takes a command back);
     # ``first_account``: accounts from this id on were created by it or later (undo drops
-    # those that nothing names). A sighting's ``seen_in``: the newest import that repeated it
-    # (NULL: its own), so that the newest sighting still wins a person's company.
+    # those that nothing names).
     # People whom only superseded rows still see stay ``retired`` (same id, out of the graph).
     """
 ALTER TABLE imports ADD COLUMN superseded_by INTEGER;
@@ -271,7 +270,6 @@ ALTER TABLE imports ADD COLUMN first_account INTEGER;
 UPDATE imports SET batch = id;
 ALTER TABLE signals ADD COLUMN until_import INTEGER;
 ALTER TABLE sightings ADD COLUMN until_import INTEGER;
-ALTER TABLE sightings ADD COLUMN seen_in INTEGER;
 ALTER TABLE positions ADD COLUMN until_import INTEGER;
 ALTER TABLE account_targets ADD COLUMN until_import INTEGER;
 ALTER TABLE people ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;

@@ -699,3 +699,24 @@ def test_status_names_a_few_members_and_shows_each_export_age(cli, weekly_export
     assert out[at + 1] == "  Medlem Nummer0: 2026-08-01, 122 days old, stale"
     assert out[at + 2].startswith("  Medlem Nummer1: ")
     assert len([line for line in out if line.startswith("  Medlem Nummer")]) == 12
+
+
+def test_import_and_undo_leave_the_graph_cache_current(cli, karin_export, db_path) -> None:
+    def cache_is_current() -> bool:
+        with sqlite3.connect(db_path) as conn:
+            (generation,) = conn.execute(
+                "SELECT value FROM workspace_meta WHERE key = 'generation'"
+            ).fetchone()
+            stored = {g for (g,) in conn.execute("SELECT generation FROM graph_cache")}
+        conn.close()
+        return stored == {generation}
+
+    assert cli("import", "linkedin", karin_export(name="old.zip")).exit_code == 0
+    assert cache_is_current()
+    newer = karin_export(
+        {"Connections.csv": linkedin_fixture("connections_2023_no_preamble.csv")}, name="new.zip"
+    )
+    assert cli("import", "linkedin", newer).exit_code == 0
+    assert cache_is_current()
+    assert cli("undo").exit_code == 0
+    assert cache_is_current()

@@ -1,0 +1,152 @@
+"""Weekly re-imports with history: import time, workspace size, the first reach after an
+import, and ``graphwarm changes``, against a warm reach.
+
+A team of MEMBERS exports (log-normal sizes around PER_MEMBER connections, drawn from a pool of
+POOL people) is imported, then re-imported WEEKS times with CHURN of each export changed every
+week: two fifths of it connections dropped, two fifths new ones, one fifth people who changed
+jobs (a new company for the same profile URL, seen so by everyone who knows them).
+
+Targets (issue 11): import time with history <= 1.1x the code before it; size after 10 weekly
+re-imports with 5 % churn <= 2x the size after the first import; the first reach after an
+import as fast as a warm one; changes <= 3x a warm reach.
+
+Run it in this tree and in a worktree of the code before (it leaves out what that code lacks):
+    python bench/bench_history.py [--members 50] [--per-member 4000] [--weeks 10]
+    PYTHONPATH=/tmp/gw-base python /tmp/gw-base/bench/bench_history.py ...   (or this file)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench_import import _person, write_export
+
+from graphwarm import Workspace, import_linkedin
+from graphwarm.engine.load import load_graph
+from graphwarm.engine.reach import reach
+
+try:  # only in the code with history
+    from graphwarm.engine.load import warm_cache
+    from graphwarm.outputs.changes import changes
+except ImportError:
+    warm_cache = changes = None  # type: ignore[assignment]
+
+
+def _contact(i: int, moves: dict[int, int]) -> str:
+    """Person ``i``'s row, at a new company for each job change they made."""
+    line = _person(i)
+    if i not in moves:
+        return line
+    fields = line.split(",")
+    fields[4] = f"Company {(i * 7919 + moves[i]) % 20000} AB"
+    return ",".join(fields)
+
+
+def _write_week(
+    folder: Path, team: list[list[int]], moves: dict[int, int], week: int
+) -> list[Path]:
+    folders = []
+    for m, contacts in enumerate(team):
+        path = folder / f"week{week}" / f"member{m}"
+        write_export(path, f"Member{m} Seller{m}", [])
+        with (path / "Connections.csv").open("a", encoding="utf-8") as out:
+            out.write("\n".join(_contact(i, moves) for i in contacts))
+        folders.append(path)
+    return folders
+
+
+def _churn(
+    rng: random.Random, team: list[list[int]], moves: dict[int, int], pool: int, churn: float
+) -> None:
+    for contacts in team:
+        n = max(1, int(len(contacts) * churn / 5))
+        for _ in range(2 * n):
+            contacts.pop(rng.randrange(len(contacts)))
+        known = set(contacts)
+        contacts.extend(i for i in rng.sample(range(pool), 4 * n) if i not in known)
+        del contacts[len(known) + 2 * n :]
+        for i in rng.sample(contacts, n):
+            moves[i] = moves.get(i, 0) + 1
+
+
+def _size(db: Path) -> tuple[int, int]:
+    """The file's bytes, and the bytes its pages in use hold (without the graph cache)."""
+    with Workspace(db) as ws:
+        q = ws.conn.execute
+        q("PRAGMA wal_checkpoint(TRUNCATE)")
+        cache = q("SELECT coalesce(sum(length(data)), 0) FROM graph_cache").fetchone()[0]
+        used = q("PRAGMA page_count").fetchone()[0] - q("PRAGMA freelist_count").fetchone()[0]
+        return db.stat().st_size, used * q("PRAGMA page_size").fetchone()[0] - cache
+
+
+def _reach_seconds(ws: Workspace) -> float:
+    start = time.perf_counter()
+    reach(load_graph(ws))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--per-member", type=int, default=4_000)
+    parser.add_argument("--pool", type=int, default=250_000)
+    parser.add_argument("--weeks", type=int, default=10)
+    parser.add_argument("--churn", type=float, default=0.05)
+    args = parser.parse_args()
+    rng = random.Random(11)
+    team = [
+        rng.sample(range(args.pool), max(50, int(rng.lognormvariate(0, 0.5) * args.per_member)))
+        for _ in range(args.members)
+    ]
+    moves: dict[int, int] = {}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        db = tmp / "team.db"
+        imports, warming, sizes = [], [], []
+        for week in range(args.weeks + 1):
+            if week:
+                _churn(rng, team, moves, args.pool, args.churn)
+            folders = _write_week(tmp, team, moves, week)
+            with Workspace(db) as ws:
+                start = time.perf_counter()
+                import_linkedin(ws, folders, replace=True)
+                imports.append(time.perf_counter() - start)
+                if warm_cache is not None:  # as graphwarm import does after the import
+                    start = time.perf_counter()
+                    warm_cache(ws)
+                    warming.append(time.perf_counter() - start)
+                if week == 1:
+                    first = _reach_seconds(ws)
+                    warm = statistics.median(_reach_seconds(ws) for _ in range(3))
+                    ties = ws.conn.execute("SELECT count(*) FROM ties").fetchone()[0]
+                    print(f"ties after week 1: {ties:,}")
+                    print(f"first reach after the import: {first:.2f} s; warm: {warm:.2f} s")
+                    if changes is not None:
+                        start = time.perf_counter()
+                        found = changes(ws)
+                        seconds = time.perf_counter() - start
+                        print(
+                            f"changes: {seconds:.2f} s ({seconds / warm:.1f}x a warm reach),"
+                            f" {len(found.changes):,} changes"
+                        )
+            sizes.append(_size(db))
+            print(
+                f"week {week}: import {imports[-1]:.1f} s"
+                + (f" (+ cache {warming[-1]:.1f} s)" if warming else "")
+                + f"; file {sizes[-1][0] / 2**20:.0f} MiB, data {sizes[-1][1] / 2**20:.0f} MiB"
+            )
+        again = statistics.median(imports[1:])
+        print(f"re-import median {again:.1f} s; first import {imports[0]:.1f} s")
+        print(
+            f"size after {args.weeks} weekly re-imports: file {sizes[-1][0] / sizes[0][0]:.2f}x,"
+            f" data {sizes[-1][1] / sizes[0][1]:.2f}x the first import's"
+        )
+
+
+if __name__ == "__main__":
+    main()
