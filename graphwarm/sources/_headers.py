@@ -24,10 +24,10 @@ def norm_header(header: str) -> str:
     >>> norm_header("E-mail Address"), norm_header("Företagsnamn"), norm_header("Company__c")
     ('emailaddress', 'foretagsnamn', 'company')
     """
-    text = header.strip().casefold().removesuffix("__c")
+    text = header.strip()
     if not text.isascii():  # é → e + a combining accent, which the pattern then drops
-        text = unicodedata.normalize("NFKD", text)
-    return _NOT_ALNUM.sub("", text)
+        text = unicodedata.normalize("NFKD", text)  # (and 𝙰 → A, folded next)
+    return _NOT_ALNUM.sub("", text.casefold().removesuffix("__c"))
 
 
 def one_name_column(column: str) -> str:
