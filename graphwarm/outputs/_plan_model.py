@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..engine.routes import Route
+
+if TYPE_CHECKING:
+    from .changes import Change
 
 __all__ = [
     "LABEL_TEXT",
@@ -174,6 +178,8 @@ class AccountPlan:
     draft: IntroDraft | None = None
     generated: str = ""
     notes: list[str] = field(default_factory=list)
+    since: str | None = None  # the day the changes below are counted from
+    changes: list[Change] = field(default_factory=list)  # graphwarm changes, for this account
 
     @property
     def label_text(self) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "Change",
     "ChangeReport",
     "changes",
+    "changes_by_account",
     "changes_csv",
     "changes_table",
 ]
@@ -59,14 +60,16 @@ KINDS = (
 
 @dataclass(frozen=True)
 class Change:
-    """One change: what kind, at which account, about whom (a target, a person, a member),
-    what it was and what it is now (paths, companies, dates, as text)."""
+    """One change: what kind, at which account (its name and ``accounts.id``), about whom (a
+    target, a person, a member), what it was and what it is now (paths, companies, dates, as
+    text)."""
 
     kind: str
     account: str
     who: str
     old: str
     new: str
+    account_id: int | None = None
 
 
 @dataclass
@@ -136,7 +139,8 @@ def _path_changes(
         who = now_names[target] if new is not None else then_names[target]
         kind = _path_kind(old, new, settings)
         if kind:
-            out.append(Change(kind, account, who, _path(then_rg, old), _path(now_rg, new)))
+            old_path, new_path = _path(then_rg, old), _path(now_rg, new)
+            out.append(Change(kind, account, who, old_path, new_path, ref.account_id))
     return out
 
 
@@ -184,7 +188,8 @@ def _people_changes(
         before = shown_then[pid]
         if before is None:
             if account in targets_now:
-                out.append(Change("new at a target account", accounts[account], name, "", company))
+                where = accounts[account]
+                out.append(Change("new at a target account", where, name, "", company, account))
             continue
         _, old_company, _, old_account, _ = before
         if old_account == account:
@@ -192,15 +197,12 @@ def _people_changes(
         where = accounts.get(account, company or "") if account is not None else company or ""
         old = old_company or ""
         kind = "moved into a target account" if account in targets_now else "job change"
-        out.append(Change(kind, where, name, old, company or ""))
+        out.append(Change(kind, where, name, old, company or "", account))
         for tr in left_from.get(pid, []):
             if tr.account_id == old_account and tr.target in now:  # an insider no more
                 path = f"was on: {_path(then_rg, tr)}; now: {_path(now_rg, now.get(tr.target))}"
-                out.append(
-                    Change(
-                        "introducer left", accounts.get(old_account, old), name, path, company or ""
-                    )
-                )
+                left = accounts.get(old_account, old)
+                out.append(Change("introducer left", left, name, path, company or "", old_account))
     return out
 
 
@@ -245,6 +247,7 @@ def _ties_going_cold(
                         names[tr.target],
                         f"{names[a]} – {names[b]}: last interaction {when[:10]}",
                         _path(rg, tr),
+                        tr.account_id,
                     )
                 )
     return out
@@ -256,6 +259,19 @@ def _stale_exports(ws: Workspace, settings: Settings) -> list[Change]:
         for e in ws.member_exports(settings)
         if e.stale
     ]
+
+
+def changes_by_account(ws: Workspace) -> tuple[str | None, dict[int, list[Change]]]:
+    """For the account plans: the default comparison's changes per ``accounts.id``, and the
+    day the earlier state began; nothing (and no search) when no file was re-imported."""
+    if not past_state(ws).rolled_back:
+        return None, {}
+    report = changes(ws)
+    by_account: dict[int, list[Change]] = {}
+    for change in report.changes:
+        if change.account_id is not None:
+            by_account.setdefault(change.account_id, []).append(change)
+    return (report.began or "")[:10] or None, by_account
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from ._plan_model import (
     TargetPlan,
     pct,
 )
+from .changes import changes_by_account
 
 __all__ = [
     "FORMATS",
@@ -115,9 +116,12 @@ def plan_accounts(
         renderer = _IntroTemplate(path)
     builder = _Builder(rg, settings)
     asks = _ask_texts(ws)
+    since, changed = changes_by_account(ws)
     plans = []
     for account_id in ids:
         plan = builder.account_plan(account_id, by_account[account_id], wider)
+        if account_id in changed:
+            plan.since, plan.changes = since, changed[account_id]
         plan.targets = [
             dataclasses.replace(t, ask=asks[t.target_id]) if t.target_id in asks else t
             for t in plan.targets

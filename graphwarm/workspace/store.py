@@ -519,15 +519,16 @@ class Workspace:
     # -- reading ------------------------------------------------------------------------------
 
     def member_exports(self, settings: Settings | None = None) -> list[MemberExport]:
-        """Each member's newest export, oldest first, aged at ``settings`` (default: the
-        workspace's) ``today()``."""
+        """Each member's newest export, oldest day first (then by name), aged at ``settings``
+        (default: the workspace's) ``today()``."""
         settings = settings or self.settings
         today = settings.today()
         out = []
         for name, newest in self.conn.execute(
             "SELECT p.name, max(i.imported_at) AS newest FROM people p JOIN imports i"
             " ON i.member_id = p.id AND i.superseded_by IS NULL"
-            " WHERE p.is_member AND NOT p.retired GROUP BY p.id ORDER BY newest, p.name"
+            " WHERE p.is_member AND NOT p.retired GROUP BY p.id"
+            " ORDER BY substr(newest, 1, 10), p.name"
         ):
             age = (today - dt.date.fromisoformat(newest[:10])).days
             out.append(MemberExport(name, newest, age, age > settings.stale_after_days))

@@ -31,6 +31,9 @@ def test_changes_table_csv_and_json(cli, weekly_team: Workspace, weekly_export, 
         "who": "Anders Holm",
         "old": "Kustbanken AB",
         "new": "Nordmark Energi AB",
+        "account_id": weekly_team.conn.execute(
+            "SELECT id FROM accounts WHERE name = 'Nordmark Energi AB'"
+        ).fetchone()[0],
     }
     out = tmp_path / "changes.csv"
     assert cli("changes", "--format", "csv", "-o", out).exit_code == 0

@@ -82,13 +82,17 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
         ("stale export", "", "Kai Berg"),
     ]
     by_kind = {c.kind: c for c in report.changes}
+    nordmark = by_kind["moved into a target account"].account_id
     assert by_kind["moved into a target account"] == Change(
         "moved into a target account",
         "Nordmark Energi AB",
         "Anders Holm",
         "Kustbanken AB",
         "Nordmark Energi AB",
+        nordmark,
     )
+    assert by_kind["stale export"].account_id is None
+    assert {c.account_id for c in report.changes if c.account == "Nordmark Energi AB"} == {nordmark}
     lost = by_kind["warm path lost"]
     assert (lost.old, lost.new) == ("direct 27%: Olle Berg → Per Falk", "cold (8%)")
     up = by_kind["chance up"]
@@ -100,6 +104,7 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
         "Maja Lind",
         f"was on: {up.old}; now: {up.new}",
         "Kustbanken AB",
+        nordmark,
     )
     assert by_kind["tie going cold"].old == "Lina Ahl – Anders Holm: last interaction 2026-06-03"
     assert by_kind["stale export"].old == "2026-08-01"
@@ -142,3 +147,34 @@ def test_changes_csv_and_table(week2) -> None:
         "moved into a target account:\n  Anders Holm (Nordmark Energi AB): Kustbanken AB → "
         in table
     )
+
+
+def test_plans_get_a_since_section_for_an_account_that_changed(week2) -> None:
+    from graphwarm.outputs.plans import plan_accounts, render_plan
+
+    with week2() as ws:
+        plans = {p.account: p for p in plan_accounts(ws, draft=False)}
+    nordmark, vester = plans["Nordmark Energi AB"], plans["Vester Logistik AS"]
+    assert nordmark.since == "2026-11-24"
+    assert [c.kind for c in nordmark.changes] == [
+        "moved into a target account",
+        "introducer left",
+        "chance up",
+        "new at a target account",
+        "tie going cold",
+    ]
+    text = render_plan(nordmark, "md")
+    assert (
+        "## Since 2026-11-24\n\n- Moved into a target account: Anders Holm: Kustbanken AB → "
+        in text
+    )
+    assert "<h2>Since 2026-11-24</h2>" in render_plan(nordmark, "html")
+    assert [c.kind for c in vester.changes] == ["warm path lost"]
+
+
+def test_plans_without_a_reimport_have_no_since_section(weekly_team: Workspace) -> None:
+    from graphwarm.outputs.plans import plan_accounts, render_plan
+
+    plans = plan_accounts(weekly_team, draft=False)
+    assert plans and all(p.since is None and not p.changes for p in plans)
+    assert "## Since" not in render_plan(plans[0], "md")
