@@ -2,9 +2,10 @@
 import, and ``graphwarm changes``, against a warm reach.
 
 A team of MEMBERS exports (log-normal sizes around PER_MEMBER connections, drawn from a pool of
-POOL people) is imported, then re-imported WEEKS times with CHURN of each export changed every
-week: two fifths of it connections dropped, two fifths new ones, one fifth people who changed
-jobs (a new company for the same profile URL, seen so by everyone who knows them).
+POOL people) and a list of 5,000 target accounts are imported, then the exports re-imported
+WEEKS times with CHURN of each export changed every week: two fifths of it connections dropped,
+two fifths new ones, one fifth people who changed jobs (a new company for the same profile URL,
+seen so by everyone who knows them).
 
 Targets (issue 11): import time with history <= 1.1x the code before it; size after 10 weekly
 re-imports with 5 % churn <= 2x the size after the first import; the first reach after an
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from bench_import import _person, write_export
 
-from graphwarm import Workspace, import_linkedin
+from graphwarm import Workspace, import_accounts, import_linkedin
 from graphwarm.engine.load import load_graph
 from graphwarm.engine.reach import reach
 
@@ -107,6 +108,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         db = tmp / "team.db"
+        targets = tmp / "accounts.csv"
+        targets.write_text(
+            "Company name\n" + "".join(f"Company {k} AB\n" for k in range(0, 20_000, 4)),
+            encoding="utf-8",
+        )
         imports, warming, sizes = [], [], []
         for week in range(args.weeks + 1):
             if week:
@@ -116,6 +122,8 @@ def main() -> None:
                 start = time.perf_counter()
                 import_linkedin(ws, folders, replace=True)
                 imports.append(time.perf_counter() - start)
+                if not week:
+                    import_accounts(ws, targets)
                 if warm_cache is not None:  # as graphwarm import does after the import
                     start = time.perf_counter()
                     warm_cache(ws)
@@ -140,6 +148,14 @@ def main() -> None:
                 + (f" (+ cache {warming[-1]:.1f} s)" if warming else "")
                 + f"; file {sizes[-1][0] / 2**20:.0f} MiB, data {sizes[-1][1] / 2**20:.0f} MiB"
             )
+        if changes is not None:
+            from graphwarm.workspace.history import history
+
+            with Workspace(db) as ws:
+                start = time.perf_counter()
+                entries = history(ws)
+                seconds = time.perf_counter() - start
+            print(f"history: {len(entries):,} imports listed in {seconds:.2f} s")
         again = statistics.median(imports[1:])
         print(f"re-import median {again:.1f} s; first import {imports[0]:.1f} s")
         print(

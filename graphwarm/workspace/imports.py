@@ -294,15 +294,22 @@ def import_linkedin(
     with _read_ahead(exports) as ahead, ws.transaction():
         for export in exports:
             reports.extend(_import_export(ws, export, member, progress, ahead, replace))
-        _keep_history(ws)
+        if reports:
+            _keep_history(ws, reports[-1])
     return reports
 
 
-def _keep_history(ws: Workspace) -> None:
+def _keep_history(ws: Workspace, report: ImportReport) -> None:
     """Drop the history older than the ``keep_history_days`` setting (in the import's
-    transaction); with 0, this very second's is dropped too."""
-    days = dt.timedelta(days=ws.settings.keep_history_days, seconds=-1)
-    history.prune_history(ws, dt.datetime.now(dt.UTC) - days)
+    transaction; with 0, this very second's is dropped too), and say so in ``report``."""
+    days = ws.settings.keep_history_days
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days, seconds=-1)
+    dropped = history.prune_history(ws, cutoff)
+    if dropped:
+        report.notes.append(
+            f"{dropped:,} replaced imports older than keep_history_days ({days:,}) were dropped"
+            " from the history"
+        )
 
 
 def _read_ahead(exports: list[linkedin_export.Export]) -> contextlib.AbstractContextManager:
@@ -446,6 +453,10 @@ def _supersede(
         )
     report.replaced = True
     history.supersede(ws, ids, import_id)
+    report.notes.append(
+        f"the import it replaces ({', '.join(map(str, ids))}) stays in the history;"
+        f" graphwarm undo {import_id} takes this command back"
+    )
 
 
 def _member_id(ws: Workspace, me: PersonRecord, team: set[int]) -> int:
@@ -592,7 +603,7 @@ def import_accounts(
         report.notes.extend(reader.notes)
         ws.finish_import(import_id, report.rows_read, report.rows_imported, report.skipped, 0)
         _supersede(ws, report, import_id, older, replace, "the import it would replace")
-        _keep_history(ws)
+        _keep_history(ws, report)
     return report
 
 
@@ -650,5 +661,5 @@ def _import_table(
         report.notes.extend(reader.notes)
         writer.finish()
         _supersede(ws, report, import_id, older, replace, "the import it would replace")
-        _keep_history(ws)
+        _keep_history(ws, report)
     return report

@@ -75,7 +75,8 @@ def test_a_weekly_reimport_supersedes_the_older_one_and_keeps_it(
 ) -> None:
     ids = _ids(weekly_team)
     reports = import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])
-    assert next(r for r in reports if r.kind == "linkedin:connections").replaced
+    connections = next(r for r in reports if r.kind == "linkedin:connections")
+    assert connections.replaced
     now = _current(weekly_team)
     assert "Sara Nyström" not in now["people"]
     assert now["people"]["Anders Holm"] == "Nordmark Energi AB"
@@ -96,6 +97,10 @@ def test_a_weekly_reimport_supersedes_the_older_one_and_keeps_it(
         " ON p.id = s.person_id WHERE s.import_id IN (?, ?) ORDER BY p.name, s.import_id",
         (old, new),
     ).fetchall()
+    assert connections.notes[-1] == (
+        f"the import it replaces ({old}) stays in the history; graphwarm undo {new} takes this"
+        " command back"
+    )
     assert rows == [
         ("Anders Holm", old, new),
         ("Anders Holm", new, None),
@@ -393,7 +398,10 @@ def test_keep_history_days_zero_keeps_no_history(
         'as_of = "2026-12-01"\nkeep_history_days = 0\n', encoding="utf-8"
     )
     with Workspace(weekly_team.path) as ws:
-        import_linkedin(ws, [weekly_export(LINA, WEEK2, 2)])
+        reports = import_linkedin(ws, [weekly_export(LINA, WEEK2, 2)])
+        assert reports[-1].notes[-1] == (
+            "1 replaced imports older than keep_history_days (0) were dropped from the history"
+        )
         assert ws.conn.execute(
             "SELECT count(*) FROM imports WHERE superseded_by IS NOT NULL"
         ).fetchone() == (0,)
