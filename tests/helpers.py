@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
+from graphwarm.engine.graph import ReferralGraph
 from graphwarm.workspace.imports import import_accounts, import_linkedin, import_people, import_ties
 from graphwarm.workspace.store import Workspace
 
@@ -41,6 +45,21 @@ def dump(db: Path | str) -> dict[str, list[tuple]]:
         return out
     finally:
         conn.close()
+
+
+def same_graph(a: ReferralGraph, b: ReferralGraph) -> None:
+    """Every array and list of two graphs is identical (dtype and values, NaN included)."""
+    for f in dataclasses.fields(ReferralGraph):
+        if f.name in ("settings", "signals", "conn", "_cache"):
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if x is None or y is None:
+            assert x is None and y is None, f.name
+        elif isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype, f.name
+            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), f.name
+        else:
+            assert list(x) == list(y), f.name
 
 
 def db_bytes(db: Path) -> bytes:

@@ -72,12 +72,14 @@ def load_graph(
     exports and tables that show them (about 250 MB more at 5 M ties).
 
     ``past``: the graph of an earlier state (:func:`graphwarm.workspace.history.past_state`;
-    ``ws_or_conn`` must then be a workspace), without a connection to explain ties by.
+    ``ws_or_conn`` must then be a workspace), without a connection to explain ties by: the
+    current arrays with what changed since read again (``cache=False``: all from the tables).
     """
     conn, ws_settings = _connection(ws_or_conn)
     settings = settings or ws_settings or Settings()
     if past is not None:
-        return _graph_from_raw(conn, _read_past(ws_or_conn, past), settings, False, signals)
+        read = _past_from_now if cache else _read_past
+        return _graph_from_raw(conn, read(ws_or_conn, past), settings, False, signals)
     raw = _load_raw(conn) if cache else None
     if raw is None:
         raw = _read_raw_consistent(conn, store=cache)
@@ -170,6 +172,101 @@ def _read_raw(
         "titles": list(title_t),
         "account_name": account_name,
     }
+
+
+def _past_from_now(ws: Any, past: PastState) -> dict[str, Any]:
+    """The arrays of an earlier state from the current ones (cached, usually): the people it
+    shows otherwise and the pairs whose signals it holds otherwise are read again, the rest
+    kept. Equal to :func:`_read_past`, at the cost of what changed rather than of everything.
+    """
+    from ..workspace.history import past_people
+
+    conn = ws.conn
+    now = _load_raw(conn) or _read_raw_consistent(conn, store=True)
+    shown = past_people(ws, past)
+    pid_now = now["person_id"]
+    kept = np.flatnonzero(~np.isin(pid_now, np.fromiter(shown, dtype=np.int64)))
+    back = sorted(pid for pid, fields in shown.items() if fields is not None)
+    base = {
+        r[0]: r[1:]
+        for start in range(0, len(back), 900)
+        for r in conn.execute(
+            "SELECT id, is_member, excluded, name FROM people WHERE id IN"
+            f" ({','.join('?' * len(back[start : start + 900]))})",
+            back[start : start + 900],
+        )
+    }
+    back = [pid for pid in back if pid in base]
+    account_id = now["account_id"]
+    acc_back = _positions_of(
+        account_id,
+        np.array([shown[p][3] or -1 for p in back], dtype=np.int64),  # type: ignore[index]
+    )
+    person_id = np.concatenate([pid_now[kept], np.array(back, dtype=np.int64)])
+    order = np.argsort(person_id, kind="stable")
+    person_id = person_id[order]
+
+    def people(column: str, values: list) -> np.ndarray:
+        return np.concatenate([now[column][kept], np.array(values, dtype=now[column].dtype)])[order]
+
+    def texts(column: str, field: int) -> list:
+        values = np.empty(len(kept) + len(back), dtype=object)
+        values[: len(kept)] = np.array(now[column], dtype=object)[kept]
+        values[len(kept) :] = [shown[p][field] for p in back]  # type: ignore[index]
+        if column == "names":  # a state that names them not: as they are shown now
+            again = zip(values[len(kept) :], back, strict=True)
+            values[len(kept) :] = [v or base[p][2] for v, p in again]
+        return values[order].tolist()
+
+    raw: dict[str, Any] = {
+        "person_id": person_id,
+        "account": people("account", acc_back.astype(np.int32).tolist()),
+        "is_member": people("is_member", [bool(base[p][0]) for p in back]),
+        "is_target": people("is_target", [bool(shown[p][4]) for p in back]),  # type: ignore[index]
+        "excluded": people("excluded", [bool(base[p][1]) for p in back]),
+        "names": texts("names", 0),
+        "companies": texts("companies", 1),
+        "titles": texts("titles", 2),
+        "account_id": account_id,
+        "account_name": now["account_name"],
+    }
+    targets = np.array(
+        [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT account_id FROM account_targets WHERE {past.rows}"
+            )
+        ],
+        dtype=np.int64,
+    )
+    is_target = np.zeros(account_id.shape[0], dtype=bool)
+    hits = _positions_of(account_id, targets)
+    is_target[hits[hits >= 0]] = True
+    raw["account_is_target"] = is_target
+    # ties: the pairs the state holds otherwise are summed again from its rows
+    a_now, b_now = pid_now[now["u"]], pid_now[now["v"]]
+    touched = conn.execute(f"SELECT DISTINCT a, b FROM signals WHERE {past.changed}").fetchall()
+    pair_key = (a_now << 32) | b_now
+    touched_key = np.array([(x << 32) | y for x, y in touched], dtype=np.int64)
+    stay = ~np.isin(pair_key, touched_key)
+    a_then, b_then, cols_then = _summed(
+        conn.execute(
+            f"SELECT {_TIE_COLUMNS} FROM (SELECT DISTINCT a AS ta, b AS tb FROM signals"
+            f" WHERE {past.changed}) JOIN signals ON a = ta AND b = tb WHERE {past.rows}"
+            " ORDER BY a, b"
+        ).fetchall()
+    )
+    a = np.concatenate([a_now[stay], a_then])
+    b = np.concatenate([b_now[stay], b_then])
+    ties = np.lexsort((b, a))
+    for name in TIE_SIGNALS:
+        raw[name] = np.concatenate([now[name][stay], cols_then[name]])[ties]
+    a, b = a[ties], b[ties]
+    raw["u"], raw["v"] = _positions_of(person_id, a), _positions_of(person_id, b)
+    raw["shared"] = _shared_employer(
+        conn, person_id, account_id, raw["account"], raw["u"], raw["v"], past.rows
+    )
+    return raw
 
 
 def _read_past(ws: Any, past: PastState) -> dict[str, Any]:
@@ -434,7 +531,12 @@ def _read_ties(
     and the view's ``group_concat`` cost more than reading the rows.
     """
     found = conn.execute(f"SELECT {_TIE_COLUMNS} FROM signals WHERE {rows} ORDER BY a, b")
-    found = found.fetchall()
+    a, b, cols = _summed(found.fetchall())
+    return _positions_of(person_id, a), _positions_of(person_id, b), cols
+
+
+def _summed(found: list[tuple]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Rows of :data:`_TIE_COLUMNS` in pair order, summed per pair: ``(a, b, columns)``."""
     if found:
         a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*found, strict=True)
     else:
@@ -464,9 +566,7 @@ def _read_ties(
             cols[key] = np.fmin.reduceat(cols[key], at)
         pair = pair[0][at], pair[1][at]
     cols["relationship"] = cols["relationship"] > 0
-    u = _positions_of(person_id, pair[0])
-    v = _positions_of(person_id, pair[1])
-    return u, v, cols
+    return pair[0], pair[1], cols
 
 
 def _shared_employer(

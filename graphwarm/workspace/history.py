@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import InputError, NotFoundError
 from .store import Workspace
@@ -367,7 +367,7 @@ def _prune(ws: Workspace, cutoff: str) -> int:
 # -- earlier states ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class PastState:
     """An earlier state of the workspace, as SQL conditions on the evidence tables (their
     ``import_id`` and ``until_import``): ``rows`` holds that state's rows, ``changed`` the
@@ -381,6 +381,7 @@ class PastState:
     label: str
     upto: int | None = None  # the state after this import, or
     rolled_back: frozenset[int] = frozenset()  # the current one without these imports
+    people: dict[int, tuple | None] | None = field(default=None, repr=False, compare=False)
 
     def holds(self, import_id: int) -> bool:
         """Whether an import is part of this state."""
@@ -418,7 +419,7 @@ def past_state(
             " ON n.id = o.superseded_by WHERE n.superseded_by IS NULL ORDER BY 1"
         )
     ]
-    ids = ",".join(map(str, latest)) or "NULL"
+    ids = ",".join(map(str, latest)) or "-1"  # (NOT IN (NULL) would hold nothing)
     began = conn.execute(
         f"SELECT max(imported_at) FROM imports WHERE superseded_by IN ({ids})"
     ).fetchone()[0]
@@ -447,9 +448,14 @@ def _as_of(conn: sqlite3.Connection, k: int, label: str) -> PastState:
 def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
     """The people whom ``state`` shows otherwise than the current state does, as it shows
     them: ``(name, company, title, account_id, is_target)``, or ``None`` for someone it
-    does not know. Everyone else it shows as they are now (if current)."""
+    does not know. Everyone else it shows as they are now (if current). Worked out once per
+    state."""
+    if state.people is not None:
+        return state.people
+    from .resolve import Folder
+
     conn = ws.conn
-    resolver = ws.resolver
+    resolver = ws._resolver or Folder(conn, ws.settings)  # no index of people needed
     touched = sorted(
         {r[0] for r in conn.execute(f"SELECT person_id FROM sightings WHERE {state.changed}")}
     )
@@ -467,4 +473,5 @@ def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
             name, company, title, _url, is_target = fold
             key = resolver.account_key(company)
             out[pid] = (name, company, title, resolver.account_by_key.get(key or ""), is_target)
+    state.people = out
     return out

@@ -26,15 +26,16 @@ from ..identity import (
 from ..settings import Settings
 from ..sources.records import PersonRecord
 
-__all__ = ["Resolver"]
+__all__ = ["Folder", "Resolver"]
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 _AMBIGUOUS = -1
 _UNSET = object()  # "not looked up yet", as opposed to "no account"
 
 
-class Resolver:
-    """Matches records to stored people and accounts, creating what is new."""
+class Folder:
+    """What a person's sightings add up to, and which account a company is: the part of a
+    :class:`Resolver` that reading an earlier state needs, without its indexes of people."""
 
     def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
         self.conn = conn
@@ -45,8 +46,71 @@ class Resolver:
                 key = company_key(alias)
                 if key and target and key != target:
                     self.aliases[key] = target
+        self.account_by_key: dict[str, int] = dict(conn.execute("SELECT key, id FROM accounts"))
+
+    def account_key(self, company: str | None) -> str | None:
+        key = company_key(company)
+        return self.aliases.get(key, key) if key else None
+
+    def sightings(
+        self, pids: list[int], rows: str, holds: Callable[[int], bool] | None = None
+    ) -> dict[int, list[tuple]]:
+        """Each person's sightings among ``rows`` (an SQL condition: the current ones, all of
+        the history, a past state holding the imports that ``holds``), oldest first.
+
+        A sighting that later imports of its file repeated unchanged is as new as the newest
+        of them (in that state): it is stored once, with its first import.
+        """
+        seen: dict[int, list[tuple]] = {pid: [] for pid in pids}
+        if not pids:
+            return seen
+        following = dict(self.conn.execute("SELECT id, superseded_by FROM imports"))
+
+        def newest(row: tuple) -> tuple[int, int]:
+            last, until = row[-2], row[-1]
+            step = following.get(last)
+            while step is not None and (until is None or step < until):
+                if holds is not None and not holds(step):
+                    break
+                last, step = step, following.get(step)
+            return last, row[-2]
+
+        found: list[tuple] = self.conn.execute(
+            "SELECT person_id, name, url, email, company, title, is_target, import_id,"
+            f" until_import FROM sightings WHERE person_id IN ({','.join('?' * len(pids))})"
+            f" AND {rows}",
+            pids,
+        ).fetchall()
+        for row in sorted(found, key=newest):
+            seen[row[0]].append(row[1:-2])
+        return seen
+
+    def fold(self, state: list, sighting: tuple) -> None:
+        """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.
+
+        The newest sighting wins a changed name, company or title; spellings of the same value
+        keep their best form.
+        """
+        s_name, s_url, _email, s_company, s_title, s_target = sighting
+        name, company = state[0], state[1]
+        if s_name:
+            same = name_key(s_name) == name_key(name)
+            state[0] = better_display(name, s_name) if same else s_name.strip()
+        if s_company:
+            same = self.account_key(s_company) == self.account_key(company)
+            state[1] = better_display(company, s_company) if same else s_company.strip()
+        state[2] = _clean(s_title) or state[2]
+        if s_url and url_key(s_url):
+            state[3] = s_url
+        state[4] = state[4] or bool(s_target)
+
+
+class Resolver(Folder):
+    """Matches records to stored people and accounts, creating what is new."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
+        super().__init__(conn, settings)
         q = conn.execute
-        self.account_by_key: dict[str, int] = dict(q("SELECT key, id FROM accounts"))
         self.account_by_domain: dict[str, int] = dict(
             q("SELECT domain, account_id FROM account_domains")
         )
@@ -97,10 +161,6 @@ class Resolver:
             self.member_by_name[nkey] = pid
 
     # -- accounts -----------------------------------------------------------------------------
-
-    def account_key(self, company: str | None) -> str | None:
-        key = company_key(company)
-        return self.aliases.get(key, key) if key else None
 
     def account_for(self, company: str | None, email: str | None = None) -> int | None:
         """The account a company name (or, failing that, an e-mail domain) belongs to."""
@@ -333,58 +393,6 @@ class Resolver:
             )
         if drop_accounts:
             self.drop_orphan_accounts(before)
-
-    def sightings(
-        self, pids: list[int], rows: str, holds: Callable[[int], bool] | None = None
-    ) -> dict[int, list[tuple]]:
-        """Each person's sightings among ``rows`` (an SQL condition: the current ones, all of
-        the history, a past state holding the imports that ``holds``), oldest first.
-
-        A sighting that later imports of its file repeated unchanged is as new as the newest
-        of them (in that state): it is stored once, with its first import.
-        """
-        seen: dict[int, list[tuple]] = {pid: [] for pid in pids}
-        if not pids:
-            return seen
-        following = dict(self.conn.execute("SELECT id, superseded_by FROM imports"))
-
-        def newest(row: tuple) -> tuple[int, int]:
-            last, until = row[-2], row[-1]
-            step = following.get(last)
-            while step is not None and (until is None or step < until):
-                if holds is not None and not holds(step):
-                    break
-                last, step = step, following.get(step)
-            return last, row[-2]
-
-        found: list[tuple] = self.conn.execute(
-            "SELECT person_id, name, url, email, company, title, is_target, import_id,"
-            f" until_import FROM sightings WHERE person_id IN ({','.join('?' * len(pids))})"
-            f" AND {rows}",
-            pids,
-        ).fetchall()
-        for row in sorted(found, key=newest):
-            seen[row[0]].append(row[1:-2])
-        return seen
-
-    def fold(self, state: list, sighting: tuple) -> None:
-        """Add one sighting (oldest first) to ``[name, company, title, url, is_target]``.
-
-        The newest sighting wins a changed name, company or title; spellings of the same value
-        keep their best form.
-        """
-        s_name, s_url, _email, s_company, s_title, s_target = sighting
-        name, company = state[0], state[1]
-        if s_name:
-            same = name_key(s_name) == name_key(name)
-            state[0] = better_display(name, s_name) if same else s_name.strip()
-        if s_company:
-            same = self.account_key(s_company) == self.account_key(company)
-            state[1] = better_display(company, s_company) if same else s_company.strip()
-        state[2] = _clean(s_title) or state[2]
-        if s_url and url_key(s_url):
-            state[3] = s_url
-        state[4] = state[4] or bool(s_target)
 
     def _refreshed(self, pid: int, rows: list[tuple], is_member: bool) -> tuple:
         """The people row (and e-mails, last) that one person's sightings add up to."""

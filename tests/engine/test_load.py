@@ -6,37 +6,20 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
-import numpy as np
 import pytest
-from helpers import db_bytes
+from helpers import db_bytes, same_graph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_graph import AS_OF, _workspace
 
 from graphwarm import forget_person, import_linkedin
 from graphwarm.engine import load as load_module
-from graphwarm.engine.graph import ReferralGraph
 from graphwarm.engine.load import load_graph
 from graphwarm.engine.reach import reach
 from graphwarm.settings import Settings
 from graphwarm.workspace.store import Workspace, workspace_generation
 
 S = Settings(as_of=AS_OF)
-
-
-def same_graph(a: ReferralGraph, b: ReferralGraph) -> None:
-    """Every array and list of two graphs is identical (dtype and values, NaN included)."""
-    for f in dataclasses.fields(ReferralGraph):
-        if f.name in ("settings", "signals", "conn", "_cache"):
-            continue
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if x is None or y is None:
-            assert x is None and y is None, f.name
-        elif isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype, f.name
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), f.name
-        else:
-            assert list(x) == list(y), f.name
 
 
 def cached_rows(ws: Workspace) -> int:
@@ -298,3 +281,26 @@ def test_signals_are_the_ties_view_in_edge_order(tmp_path: Path) -> None:
         assert got == view
     assert load_graph(ws, S).edge_signals is None  # only when asked: 250 MB at 5 M ties
     ws.close()
+
+
+def test_an_earlier_state_from_the_cache_equals_it_read_from_the_tables(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    from helpers import ANDERS, JONAS, LINA, MAJA, OLLE, PER, TOVE
+
+    from graphwarm.workspace.history import past_state
+
+    moved = (*ANDERS[:2], "Nordmark Energi AB", "Controller", ANDERS[4])
+    talks = [
+        ("Maja Lind", "maja-lind", "2026-05-02", True),
+        ("Jonas Ek", "jonas-ek", "2026-01-02", False),
+    ]
+    import_linkedin(weekly_team, [weekly_export(LINA, [moved, MAJA, TOVE], 2, messages=talks)])
+    import_linkedin(weekly_team, [weekly_export(OLLE, [PER, JONAS], 2)])
+    (first,) = weekly_team.conn.execute("SELECT min(id) FROM imports").fetchone()
+    load_module.warm_cache(weekly_team)
+    for state in (past_state(weekly_team), past_state(weekly_team, since_import=first)):
+        from_cache = load_graph(weekly_team, S, past=state)
+        same_graph(from_cache, load_graph(weekly_team, S, past=state, cache=False))
+    now = load_graph(weekly_team, S)
+    assert from_cache.n_people < now.n_people  # the state after the first import: the accounts

@@ -178,3 +178,8 @@ def test_plans_without_a_reimport_have_no_since_section(weekly_team: Workspace) 
     plans = plan_accounts(weekly_team, draft=False)
     assert plans and all(p.since is None and not p.changes for p in plans)
     assert "## Since" not in render_plan(plans[0], "md")
+
+
+def test_no_reimport_no_changes(weekly_team: Workspace) -> None:
+    report = changes(weekly_team)
+    assert report.changes == [] and report.began is None

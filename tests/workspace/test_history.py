@@ -26,14 +26,16 @@ from helpers import (
     connections_csv,
     dump,
     profile_csv,
+    same_graph,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphwarm import InputError, NotFoundError, Workspace, import_accounts, import_linkedin
+from graphwarm.engine.load import load_graph, warm_cache
 from graphwarm.workspace import history as history_module
 from graphwarm.workspace.forget import forget_member, forget_person
-from graphwarm.workspace.history import history, prune_history, undo
+from graphwarm.workspace.history import history, past_state, prune_history, undo
 from graphwarm.workspace.imports import import_people
 
 
@@ -472,6 +474,9 @@ def test_every_state_can_be_read_back_and_undo_walks_back_through_them(
         for k, state in states:  # the state after import k, read back from the history
             as_of = "import_id <= ? AND (until_import IS NULL OR until_import > ?)"
             assert _state(ws, as_of, (k, k)) == state
+        warm_cache(ws)  # an earlier state's graph: from the current one, as from the tables
+        for past in [past_state(ws), *(past_state(ws, since_import=k) for k, _ in states)]:
+            same_graph(load_graph(ws, past=past), load_graph(ws, past=past, cache=False))
         for expected in reversed(dumps[:-1]):
             undo(ws)
             got = dump(ws.path)
