@@ -253,6 +253,11 @@ CREATE TABLE IF NOT EXISTS call_tallies (
 # to i + 2. A new workspace is written as version 1 and then migrated like an old one, so the
 # two can never differ. A step is SQL run inside the caller's transaction (ALTER TABLE ... ADD
 # COLUMN, CREATE TABLE, UPDATE to fill a new column); append, never edit a step once released.
+# The ties view of schema version 1, summing only the current rows (history: until_import).
+_CURRENT_TIES = _SCHEMA[_SCHEMA.index("CREATE VIEW ties") :].replace(
+    "FROM signals GROUP BY a, b", "FROM signals WHERE until_import IS NULL GROUP BY a, b"
+)
+
 _MIGRATIONS: tuple[str, ...] = (
     # History (workspace/history.py): an import that replaces an older one of its series marks
     # the rows it no longer backs with ``until_import`` instead of deleting them; the current
@@ -282,7 +287,7 @@ CREATE INDEX account_targets_until ON account_targets(until_import)
 CREATE INDEX account_targets_import ON account_targets(import_id);
 CREATE INDEX people_retired ON people(id) WHERE retired;
 -- What an import changed outside its own rows, to put back on undo: SQL and its parameters
--- (JSON), run newest first. Only statements graphwarm writes itself (history._journal).
+-- (JSON), run newest first. Only statements graphwarm writes itself (history.journal).
 CREATE TABLE undo_journal (
     import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
     statement TEXT NOT NULL,
@@ -290,18 +295,8 @@ CREATE TABLE undo_journal (
 );
 CREATE INDEX undo_journal_import ON undo_journal(import_id);
 DROP VIEW ties;
-CREATE VIEW ties AS
-SELECT a, b,
-       min(connected_on) AS connected_on,
-       sum(msgs_ab) AS msgs_ab, sum(msgs_ba) AS msgs_ba,
-       min(first_msg) AS first_msg, max(last_msg) AS last_msg,
-       sum(endorse_ab) AS endorse_ab, sum(endorse_ba) AS endorse_ba,
-       sum(recs_ab) AS recs_ab, sum(recs_ba) AS recs_ba,
-       group_concat(DISTINCT kind) AS kinds,
-       max(strength) AS strength,
-       count(*) AS sources
-FROM signals WHERE until_import IS NULL GROUP BY a, b;
-""",
+"""
+    + _CURRENT_TIES,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
