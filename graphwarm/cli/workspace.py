@@ -230,7 +230,9 @@ def outcomes_command(ws: Workspace, file: Path) -> None:
 @main.command("status")
 @pass_workspace()
 def status_command(ws: Workspace) -> None:
-    """Show members, people, accounts, ties by kind, and every import with its counts.
+    """Show members with the age of each one's newest export, people, accounts, ties by
+    kind, and every current import with its counts (graphwarm history lists the replaced ones
+    too).
 
     \b
     Example:

@@ -27,7 +27,7 @@ from .strength import _day_numbers, tie_strength_array
 if TYPE_CHECKING:
     from ..workspace.history import PastState
 
-__all__ = ["TIE_SIGNALS", "load_graph", "warm_cache"]
+__all__ = ["TIE_SIGNALS", "load_graph", "load_graphs", "warm_cache"]
 
 # Each tie's signals as the graph cache sums them over its imports (``load_graph(...,
 # signals=True)`` keeps them on the graph): message counts each way, endorsements and
@@ -84,6 +84,25 @@ def load_graph(
     if raw is None:
         raw = _read_raw_consistent(conn, store=cache)
     return _graph_from_raw(conn, raw, settings, keep_connection, signals)
+
+
+def load_graphs(
+    ws: Any, past: PastState, settings: Settings | None = None
+) -> tuple[ReferralGraph, ReferralGraph]:
+    """The current graph and the graph of an earlier state (as :func:`load_graph` makes
+    each), from one read of the current arrays."""
+    settings = settings or ws.settings
+    now = _current_raw(ws.conn)
+    then = _past_from_now(ws, past, now)
+    return (
+        _graph_from_raw(ws.conn, now, settings, True),
+        _graph_from_raw(ws.conn, then, settings, False),
+    )
+
+
+def _current_raw(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The current arrays: from the cache when it is current, else read (and cached)."""
+    return _load_raw(conn) or _read_raw_consistent(conn, store=True)
 
 
 def warm_cache(ws_or_conn: Any) -> None:
@@ -174,15 +193,16 @@ def _read_raw(
     }
 
 
-def _past_from_now(ws: Any, past: PastState) -> dict[str, Any]:
+def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) -> dict[str, Any]:
     """The arrays of an earlier state from the current ones (cached, usually): the people it
     shows otherwise and the pairs whose signals it holds otherwise are read again, the rest
     kept. Equal to :func:`_read_past`, at the cost of what changed rather than of everything.
+    ``now``: the current arrays, when already read.
     """
     from ..workspace.history import past_people
 
     conn = ws.conn
-    now = _load_raw(conn) or _read_raw_consistent(conn, store=True)
+    now = now or _current_raw(conn)
     shown = past_people(ws, past)
     pid_now = now["person_id"]
     kept = np.flatnonzero(~np.isin(pid_now, np.fromiter(shown, dtype=np.int64)))

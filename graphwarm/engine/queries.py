@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .._csvcells import csv_line
 from ..errors import AmbiguousQueryError, InputError, NotFoundError
 from ..identity import company_key
-from ..workspace.forget import find_people, one_person
+from ..workspace.forget import find_people, history_only, one_person
 from ..workspace.store import Workspace
 from .explain import (
     RECORD_KEYS,
@@ -155,7 +155,7 @@ def target_node(ws: Workspace, query: str) -> tuple[int, str]:
     if len(accounts) == 1 and not people:
         return -accounts[0][0], accounts[0][1]
     if not people and not accounts:
-        raise NotFoundError(
+        raise history_only(ws, query) or NotFoundError(
             f"no person or account {query!r} in the workspace",
             hint="give a name, LinkedIn URL or e-mail, or an account name (graphwarm status)",
         )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .._csvcells import csv_line
 from ..engine.explain import node_names
 from ..engine.graph import ReferralGraph
-from ..engine.load import load_graph
+from ..engine.load import load_graphs
 from ..engine.reach import reach
 from ..engine.routes import TargetReach
 from ..settings import Settings
@@ -91,8 +91,7 @@ def changes(
     """Compare the current state with an earlier one (see the module)."""
     settings = settings or ws.settings
     state = past_state(ws, since_import=since_import, since=since)
-    now_rg = load_graph(ws, settings)
-    then_rg = load_graph(ws, settings, past=state)
+    now_rg, then_rg = load_graphs(ws, state, settings)
     now = {tr.target: tr for tr in reach(now_rg, settings, per_member=False)}
     then = {tr.target: tr for tr in reach(then_rg, settings, per_member=False)}
     report = ChangeReport(since=state.label, began=state.began)

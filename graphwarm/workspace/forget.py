@@ -8,7 +8,14 @@ from ..errors import AmbiguousQueryError, NotFoundError
 from ..identity import email_key, forget_keys, name_key, url_key
 from .store import Workspace
 
-__all__ = ["ForgetReport", "find_people", "forget_member", "forget_person", "one_person"]
+__all__ = [
+    "ForgetReport",
+    "find_people",
+    "forget_member",
+    "forget_person",
+    "history_only",
+    "one_person",
+]
 
 
 @dataclass
@@ -22,11 +29,13 @@ class ForgetReport:
 
 
 def find_people(
-    ws: Workspace, query: str, *, members_only: bool = False
+    ws: Workspace, query: str, *, members_only: bool = False, history: bool = False
 ) -> list[tuple[int, str, str | None]]:
-    """People a name, LinkedIn URL or e-mail names: ``(id, name, company)``."""
+    """People a name, LinkedIn URL or e-mail names: ``(id, name, company)``; with
+    ``history``, also those only replaced imports saw (retired)."""
     q = ws.conn.execute
     only = " AND is_member" if members_only else ""
+    only += "" if history else " AND NOT retired"
     if url_key(query):
         rows = q(f"SELECT id, name, company FROM people WHERE url_key = ?{only}", (url_key(query),))
     elif email_key(query):
@@ -44,18 +53,21 @@ def find_people(
 
 
 def one_person(
-    ws: Workspace, query: str, *, members_only: bool = False
+    ws: Workspace, query: str, *, members_only: bool = False, history: bool = False
 ) -> tuple[int, str, str | None]:
-    """The one person (or member) a name, URL or e-mail names: ``(id, name, company)``.
+    """The one person (or member) a name, URL or e-mail names: ``(id, name, company)``;
+    ``history`` as for :func:`find_people`.
 
     Raises :class:`NotFoundError` when no one matches and :class:`AmbiguousQueryError`,
     listing the candidates, when several do.
     """
-    found = find_people(ws, query, members_only=members_only)
+    found = find_people(ws, query, members_only=members_only, history=history)
     what = "member" if members_only else "person"
     if not found:
         hint = "graphwarm status lists the members" if members_only else None
-        raise NotFoundError(f"no {what} {query!r} in the workspace", hint=hint)
+        raise history_only(ws, query, members_only=members_only) or NotFoundError(
+            f"no {what} {query!r} in the workspace", hint=hint
+        )
     if len(found) > 1:
         raise AmbiguousQueryError(
             f"{query!r} names {len(found)} people",
@@ -63,6 +75,17 @@ def one_person(
             hint="give their LinkedIn URL or e-mail instead",
         )
     return found[0]
+
+
+def history_only(ws: Workspace, query: str, *, members_only: bool = False) -> NotFoundError | None:
+    """For a query that found no one current: the error saying it names people whom only
+    replaced imports saw (they are in the history), else ``None``."""
+    if not find_people(ws, query, members_only=members_only, history=True):
+        return None
+    return NotFoundError(
+        f"{query!r} is only in the workspace's history: no current import sees them",
+        hint="graphwarm history lists the imports, graphwarm changes what changed",
+    )
 
 
 def _tie_count(ws: Workspace, pid: int) -> int:
@@ -122,7 +145,7 @@ def forget_person(ws: Workspace, query: str) -> ForgetReport:
     e-mail, or, for a row without a URL, name at its company), and say so in the report.
     """
     with ws.transaction():
-        pid, display, _ = one_person(ws, query, members_only=False)
+        pid, display, _ = one_person(ws, query, history=True)  # the history too
         is_member = ws.conn.execute("SELECT is_member FROM people WHERE id = ?", (pid,)).fetchone()[
             0
         ]

@@ -202,6 +202,8 @@ def undo(ws: Workspace, import_id: int | None = None, *, cascade: bool = False) 
 
 
 def _undo_one(ws: Workspace, import_id: int) -> None:
+    """Take back one import (the newest of those to undo): what it replaced is current
+    again, the people it touched are shown as their sightings now say."""
     conn = ws.conn
     resolver = ws.resolver
     touched = resolver.people_of_imports([import_id])

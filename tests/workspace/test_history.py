@@ -502,3 +502,18 @@ def test_pruning_the_whole_history_leaves_the_current_state(
             "SELECT count(*) FROM sightings WHERE until_import IS NOT NULL"
         ).fetchone() == (0,)
         assert ws.conn.execute("SELECT count(*) FROM people WHERE retired").fetchone() == (0,)
+
+
+def test_someone_only_the_history_knows_is_no_one_to_reach_but_can_be_forgotten(
+    weekly_team: Workspace, weekly_export, cli
+) -> None:
+    import_linkedin(weekly_team, [weekly_export(LINA, WEEK2, 2)])  # Sara dropped: retired
+    for command in (("path", "Sara Nyström"), ("ask", "Sara Nyström")):
+        result = cli(*command)
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            "Error: 'Sara Nyström' is only in the workspace's history: no current import sees"
+            " them. graphwarm history lists the imports, graphwarm changes what changed"
+        )
+    assert forget_person(weekly_team, "Sara Nyström").people == 1
+    assert "Sara Nyström" not in _ids(weekly_team)
