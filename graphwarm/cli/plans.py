@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .._words import counted
 from ..errors import InputError
 from ..outputs.forecast import Forecast, forecast, forecast_csv
 from ..outputs.plans import FORMATS, write_plans
@@ -149,15 +150,16 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             console.print(
                 f"Asks: {len(result.pipeline)} open, worth {result.pipeline_meetings:.1f} "
                 "expected meetings from where each stands (graphwarm asks --open lists them); "
-                f"{result.closed_targets} target(s) left out, their ask closed."
+                f"{counted(result.closed_targets, 'target')} left out, their ask closed."
             )
         limit = result.max_asks_per_introducer
         if not result.overloaded:
-            console.print(f"Introducer load: no one is asked more than {limit} times.")
+            console.print(f"Introducer load: no one is asked more than {counted(limit, 'time')}.")
             return
+        who = counted(len(result.overloaded), "introducer carries", "introducers carry")
         console.print(
-            f"[yellow]Warning:[/] {len(result.overloaded)} introducer(s) carry more than "
-            f"{limit} asks (max_asks_per_introducer):"
+            f"[yellow]Warning:[/] {who} more than {counted(limit, 'ask')} "
+            "(max_asks_per_introducer):"
         )
         for warning in result.warnings[:_LINES]:
             console.print(f"  {warning}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .._words import counted
 from ..errors import InputError
 from ..sources.records import ImportReport
 from ..workspace.forget import forget_member, forget_person
@@ -176,15 +177,16 @@ def outcomes_command(ws: Workspace, file: Path) -> None:
     r = import_outcomes(ws, file)
     if r.kind == "tallies":
         click.echo(
-            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} cold-call tallies added, "
+            f"{file}: {counted(r.rows_read, 'row')} read; "
+            f"{counted(r.recorded, 'cold-call tally', 'cold-call tallies')} added, "
             f"{r.moved:,} updated, {r.unchanged:,} already up to date, "
             f"{len(r.unresolved):,} not resolved"
         )
     else:
         click.echo(
-            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} asks recorded, {r.moved:,} "
-            f"moved, {r.unchanged:,} already up to date, {r.blank:,} without a status, "
-            f"{len(r.unresolved):,} not resolved"
+            f"{file}: {counted(r.rows_read, 'row')} read; {counted(r.recorded, 'ask')} recorded, "
+            f"{r.moved:,} moved, {r.unchanged:,} already up to date, {r.blank:,} without a "
+            f"status, {len(r.unresolved):,} not resolved"
         )
     for line, why in r.unresolved:
         click.echo(f"  line {line}: not resolved: {why}")
@@ -222,14 +224,16 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
     if member:
         report = forget_member(ws, member)
         click.echo(
-            f"Forgot member {report.who}: {report.imports} imports, "
-            f"{report.people} people, {report.ties} ties."
+            f"Forgot member {report.who}: {counted(report.imports, 'import')}, "
+            f"{counted(report.people, 'person', 'people')}, {counted(report.ties, 'tie')}, "
+            f"{counted(report.asks, 'ask')}."
         )
     else:
         report = forget_person(ws, person or "")
         click.echo(
-            f"Forgot {report.who} and {report.ties} ties. Later imports skip them (by LinkedIn "
-            "URL, e-mail, or name at their company)."
+            f"Forgot {report.who}, {counted(report.ties, 'tie')} and "
+            f"{counted(report.asks, 'ask')}. Later imports skip them (by LinkedIn URL, e-mail, "
+            "or name at their company)."
         )
 
 

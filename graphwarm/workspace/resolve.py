@@ -291,7 +291,10 @@ class Resolver:
         """Recompute each person's shown fields from what their remaining sightings say.
 
         The newest sighting wins a changed company or title; spellings of the same value keep
-        their best form. People no import sees any more are deleted with their ties.
+        their best form. People no import sees any more are deleted with their ties, except
+        those an ask refers to: their row stays, out of the graph (no company, account, title
+        or target), so the ask keeps its evidence and shows their name, and the id is never
+        given to someone else. ``graphwarm forget`` finds and erases them like anyone.
         """
         self.flush()
         pids = sorted(set(pids))
@@ -314,11 +317,19 @@ class Resolver:
                 )
             }
             gone = [pid for pid, rows in seen.items() if not rows and pid not in members]
+            held = self._asked_about(gone)
+            gone = [pid for pid in gone if pid not in held]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
+            if held:
+                q(
+                    "UPDATE people SET company = NULL, account_id = NULL, title = NULL,"
+                    f" is_target = 0 WHERE id IN ({','.join('?' * len(held))})",
+                    sorted(held),
+                )
             updates, emails = [], []
             for pid, rows in seen.items():
-                if pid not in gone:
+                if pid not in gone and pid not in held:
                     update = self._refreshed(pid, rows, pid in members)
                     updates.append(update[:-1])
                     emails += [(e, pid) for e in update[-1]]
@@ -327,7 +338,9 @@ class Resolver:
                 " account_id = ?, title = ?, is_member = ?, is_target = ? WHERE id = ?",
                 updates,
             )
-            q(f"DELETE FROM emails WHERE person_id IN ({marks})", chunk)
+            refreshed = [pid for pid in chunk if pid not in held]  # a kept row keeps its e-mails
+            marks = ",".join("?" * len(refreshed))
+            q(f"DELETE FROM emails WHERE person_id IN ({marks})", refreshed)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
             )
@@ -436,8 +449,21 @@ class Resolver:
                 updates,
             )
 
+    def _asked_about(self, pids: list[int]) -> set[int]:
+        """Those of ``pids`` that an ask refers to (``ask_people``)."""
+        if not pids:
+            return set()
+        marks = ",".join("?" * len(pids))
+        return {
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT DISTINCT person_id FROM ask_people WHERE person_id IN ({marks})", pids
+            )
+        }
+
     def _drop_orphan_accounts(self, candidates: set[int]) -> None:
-        """Delete those of these accounts that no person, target list or position names."""
+        """Delete those of these accounts that no person, target list, position or ask
+        names (an ask keeps its account, as it keeps its people: :meth:`refresh_people`)."""
         ids = sorted(candidates)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -447,7 +473,9 @@ class Resolver:
                     f"SELECT id FROM accounts a WHERE id IN ({','.join('?' * len(chunk))})"
                     " AND NOT EXISTS (SELECT 1 FROM people WHERE account_id = a.id)"
                     " AND NOT EXISTS (SELECT 1 FROM account_targets WHERE account_id = a.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM positions WHERE account_id = a.id)",
+                    " AND NOT EXISTS (SELECT 1 FROM positions WHERE account_id = a.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM asks WHERE account_id = a.id"
+                    " OR target_id = -a.id)",
                     chunk,
                 )
             ]

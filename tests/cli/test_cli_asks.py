@@ -147,12 +147,20 @@ def test_import_outcomes_lists_what_does_not_resolve(run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].endswith(
-        "1 asks recorded, 1 moved, 0 already up to date, 0 without a status, 5 not resolved"
+        "1 ask recorded, 1 moved, 0 already up to date, 0 without a status, 5 not resolved"
     )
     assert lines[1:3] == [
         "  line 2: not resolved: Nils Ny: not in the workspace any more",
         "  line 3: not resolved: Karl Berg: ask_id p1-2-5 names Sofia Wall now, not this target",
     ]
+
+
+def test_forget_says_how_many_asks_it_erased(run) -> None:
+    run("ask", "Sofia Wall", "--on", "2026-11-01")
+    result = run("forget", "--person", "Per Moberg")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Forgot Per Moberg, 2 ties and 1 ask. Later imports skip")
+    assert run("asks").output == "No asks yet: record one with graphwarm ask TARGET.\n"
 
 
 def test_import_outcomes_with_contradictory_rows(run) -> None:
@@ -227,7 +235,7 @@ def test_the_forecast_counts_open_and_closed_asks(run) -> None:
     assert "Forecast: 2 targets" in text
     assert (
         "Asks: 1 open, worth 0.1 expected meetings from where each stands (graphwarm asks "
-        "--open lists them); 3 target(s) left out, their ask closed." in text
+        "--open lists them); 3 targets left out, their ask closed." in text
     )
 
 
