@@ -11,6 +11,7 @@ import pytest
 from graphwarm.errors import SettingsError
 from graphwarm.settings import (
     DEFAULT_BUYER_TITLES,
+    Calibrated,
     ProbabilitySettings,
     Settings,
     StrengthSettings,
@@ -124,6 +125,7 @@ plan_template = "plan.md.j2"
         "probability",
         "strength",
         "aliases",
+        "calibrated",  # test_what_calibrate_applied_is_recorded
     }, "a new setting needs a test here"
 
 
@@ -227,3 +229,53 @@ def test_nudge_after_days_and_prior_weight(tmp_path: Path) -> None:
     path.write_text("prior_weight = 0\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="prior_weight = 0 is out of range"):
         load_settings(path)
+
+
+# --- [calibrated]: what graphwarm calibrate --apply wrote -----------------------------------------
+
+CALIBRATED = """[probability]
+p_internal = 0.61
+f_max = 0.8
+
+[calibrated]
+p_internal = { value = 0.61, prior = 0.84, outcomes = 37, on = 2026-12-05 }
+f_max = { value = 0.9, prior = 0.75, outcomes = 12, on = 2026-12-05 }
+"""
+
+
+def test_what_calibrate_applied_is_recorded(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, CALIBRATED))
+    # f_max was changed by hand after it was applied: the team's own setting again
+    assert s.calibrated == {"p_internal": Calibrated(0.61, 0.84, 37, dt.date(2026, 12, 5))}
+    prior = s.uncalibrated()
+    assert prior.probability.p_internal == 0.84 and prior.probability.f_max == 0.8
+    assert prior.calibrated == {} and prior.uncalibrated() == prior
+    assert s.source_of("p_internal") == "calibrated from 37 outcomes"
+    assert prior.source_of("p_internal") == "survey"
+    assert s.source_of("f_max") == "setting" and s.source_of("f_min") == "assumption"
+    assert Settings().source_of("p_cold") == "survey"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("[calibrated]\np_nothing = 1\n", "unknown probability setting 'p_nothing'", 1),
+        ("[calibrated]\np_cold = 0.2\n", "calibrated p_cold must read { value = 0.61,", 1),
+        (
+            "[calibrated]\np_cold = { value = 0.2, prior = 0.3, outcomes = 1.5, on = 2026-12-05 }",
+            "calibrated p_cold must read",
+            1,
+        ),
+        (
+            "[calibrated]\np_cold = { value = 2, prior = 0.3, outcomes = 1, on = 2026-12-05 }",
+            "p_cold = 2 is out of range",
+            2,
+        ),
+        ("calibrated = 3\n", "[calibrated] must be a table", 1),
+    ],
+)
+def test_a_broken_calibrated_record_names_its_line(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    err = settings_error(tmp_path, text)
+    assert message in str(err) and err.line == line

@@ -41,7 +41,14 @@ from typing import Any
 
 import numpy as np
 
-from ..settings import ProbabilitySettings, Settings, settings_path_for, write_probability
+from .._words import counted
+from ..settings import (
+    Calibrated,
+    ProbabilitySettings,
+    Settings,
+    settings_path_for,
+    write_probability,
+)
 from ..workspace.store import Workspace
 from ._scoring import DIRECT, EXTERNAL, INTERNAL, p_last
 from .asks import REFERRALS, key_ids
@@ -58,15 +65,17 @@ __all__ = [
     "predict",
 ]
 
-# The rate parameters, in report order, with what their outcomes count.
-PARAMETERS: dict[str, str] = {
-    "pass_on": "introductions asked for",
-    "p_internal": "internal introductions",
-    "p_external": "external introductions",
-    "p_direct_max": "direct asks",
-    "p_connect": "cold calls",
-    "p_cold": "cold conversations",
+# The rate parameters, in report order, with what one outcome and several count.
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "pass_on": ("introduction asked for", "introductions asked for"),
+    "p_internal": ("internal introduction", "internal introductions"),
+    "p_external": ("external introduction", "external introductions"),
+    "p_direct_max": ("direct ask", "direct asks"),
+    "p_connect": ("cold call", "cold calls"),
+    "p_cold": ("cold conversation", "cold conversations"),
 }
+# The [probability] keys a parameter's calibration sets, where they are not its own name.
+_KEYS = {"pass_on": ("f_min", "f_max")}
 _LEVEL = 0.90  # the credible interval's mass
 _EPS = 1e-6
 
@@ -84,11 +93,13 @@ class Observation:
 
 @dataclass(frozen=True)
 class ParameterFit:
-    """One parameter: its prior (today's setting), the outcomes, the posterior mean and its
-    90 % credible interval, and leave-one-out scores (``None`` without outcomes)."""
+    """One parameter: its prior (the setting before any calibration, and where that comes
+    from: "survey", "assumption" or "setting"), the outcomes, the posterior mean and its 90 %
+    credible interval, and leave-one-out scores (``None`` without outcomes)."""
 
     name: str
     prior: float
+    source: str
     prior_weight: float
     n: int
     successes: int
@@ -105,23 +116,25 @@ class ParameterFit:
         return self.n > 0
 
     def text(self) -> str:
-        """``p_internal: 61 % (90 %: 48–72 %), from 37 internal introductions; setting 84 %``."""
+        """``p_internal: 61 % (90 %: 48–72 %), from 37 internal introductions; survey 84 %``."""
         if not self.n:
-            return f"{self.name}: {_pct(self.prior)}, no outcomes yet (the setting)"
+            return f"{self.name}: {_pct(self.prior)}, no outcomes yet ({self.source})"
         return (
             f"{self.name}: {_pct(self.posterior)} (90 %: {_pct(self.low)}–{_pct(self.high)}), "
-            f"from {self.n} {PARAMETERS[self.name]}; setting {_pct(self.prior)}"
+            f"from {counted(self.n, *PARAMETERS[self.name])}; {self.source} {_pct(self.prior)}"
         )
 
 
 @dataclass
 class Calibration:
-    """Every parameter's fit, the calibrated settings, and the overall leave-one-out scores
-    of the settings in use against the calibrated ones; ``outcomes`` counts the asks with an
-    outcome, ``dials`` the tallied cold calls."""
+    """Every parameter's fit, the calibrated settings, the settings they started from
+    (``prior``: before any calibration), and the overall leave-one-out scores of the prior
+    settings against the calibrated ones; ``outcomes`` counts the asks with an outcome,
+    ``dials`` the tallied cold calls."""
 
     parameters: list[ParameterFit]
     settings: Settings
+    prior: Settings
     prior_weight: float
     outcomes: int
     dials: int = 0
@@ -192,9 +205,10 @@ def observations(ws: Workspace) -> list[Observation]:
 
 def calibrate(ws: Workspace, *, prior_weight: float | None = None) -> Calibration:
     """Calibrate the workspace's settings on its asks' outcomes (``prior_weight``: the
-    setting's, default 10)."""
+    setting's, default 10). The prior is always the settings before any calibration
+    (:meth:`Settings.uncalibrated`): values applied earlier came from these same outcomes."""
     weight = ws.settings.prior_weight if prior_weight is None else prior_weight
-    return calibrate_observations(observations(ws), ws.settings, weight)
+    return calibrate_observations(observations(ws), ws.settings.uncalibrated(), weight)
 
 
 def predict(parameter: str, value: float, settings: Settings, strengths: np.ndarray) -> np.ndarray:
@@ -212,6 +226,13 @@ def predict(parameter: str, value: float, settings: Settings, strengths: np.ndar
     if parameter in ("p_connect", "p_cold"):
         return np.full(len(s), value, dtype=np.float64)
     raise ValueError(f"unknown parameter {parameter!r}")
+
+
+def _source(parameter: str, settings: Settings) -> str:
+    """Where the prior of ``parameter`` comes from (pass_on: from f_min and f_max)."""
+    keys = _KEYS.get(parameter, (parameter,))
+    sources = {settings.source_of(k) for k in keys}
+    return sources.pop() if len(sources) == 1 else "setting"
 
 
 def _anchor(parameter: str, p: ProbabilitySettings) -> float:
@@ -315,6 +336,7 @@ def calibrate_observations(
             ParameterFit(
                 name=name,
                 prior=theta0,
+                source=_source(name, settings),
                 prior_weight=prior_weight,
                 n=len(mine),
                 successes=int(y.sum()),
@@ -327,6 +349,7 @@ def calibrate_observations(
     result = Calibration(
         parameters=fits,
         settings=_calibrated_settings(settings, values),
+        prior=settings,
         prior_weight=prior_weight,
         outcomes=len({o.ask_id for o in obs if o.ask_id is not None}),
         dials=sum(1 for o in obs if o.parameter == "p_connect" and o.ask_id is None),
@@ -385,20 +408,36 @@ def apply_calibration(
 ) -> tuple[Path, dict[str, float]]:
     """Write the calibrated values of the parameters that had outcomes into the workspace's
     ``graphwarm.toml`` under ``[probability]`` (4 decimals), each with a comment naming the
-    date and the number of asks; every other setting and comment stays. Returns the file and
-    the values written (none, and the file untouched, without outcomes)."""
+    date, the number of outcomes and the prior, and recorded under ``[calibrated]`` so that
+    the next calibration starts from the same prior: applying twice writes the same values.
+    A value applied before whose outcomes are gone (erased with forget) goes back to its
+    prior. Every other setting and comment stays. Returns the file and the values written
+    (none, and the file untouched, when there is nothing to write)."""
     p = result.settings.probability
+    day = on or dt.date.today()
     values: dict[str, float] = {}
+    comments: dict[str, str] = {}
+    records: dict[str, Calibrated | None] = {}
     for fit in result.parameters:
-        if not fit.calibrated:
-            continue
-        keys = ("f_min", "f_max") if fit.name == "pass_on" else (fit.name,)
-        values.update({k: round(getattr(p, k), 4) for k in keys})
+        keys = _KEYS.get(fit.name, (fit.name,))
+        if fit.calibrated:
+            outcomes = counted(fit.n, *PARAMETERS[fit.name])
+            for key in keys:
+                prior = getattr(result.prior.probability, key)
+                values[key] = round(getattr(p, key), 4)
+                comments[key] = (
+                    f"graphwarm calibrate {day.isoformat()}: from {outcomes}, prior {prior:g}"
+                )
+                records[key] = Calibrated(values[key], prior, fit.n, day)
+        for key in keys:
+            if not fit.calibrated and key in ws.settings.calibrated:
+                values[key] = getattr(result.prior.probability, key)
+                comments[key] = f"graphwarm calibrate {day.isoformat()}: no outcomes, the prior"
+                records[key] = None
     path = settings_path_for(ws.path)
     if values:
-        day = (on or dt.date.today()).isoformat()
-        comment = f"graphwarm calibrate {day}: from {result.outcomes} asks' outcomes"
+        written = write_probability(path, values, comments, records)
         ws.settings = dataclasses.replace(
-            ws.settings, probability=write_probability(path, values, comment).probability
+            ws.settings, probability=written.probability, calibrated=written.calibrated
         )
     return path, values

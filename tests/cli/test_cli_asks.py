@@ -173,12 +173,12 @@ def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Calibration from 0 asks (prior weight 10):",
-        "  pass_on: 48 %, no outcomes yet (the setting)",
-        "  p_internal: 84 %, no outcomes yet (the setting)",
-        "  p_external: 44 %, no outcomes yet (the setting)",
-        "  p_direct_max: 90 %, no outcomes yet (the setting)",
-        "  p_connect: 40 %, no outcomes yet (the setting)",
-        "  p_cold: 20 %, no outcomes yet (the setting)",
+        "  pass_on: 48 %, no outcomes yet (assumption)",
+        "  p_internal: 84 %, no outcomes yet (survey)",
+        "  p_external: 44 %, no outcomes yet (survey)",
+        "  p_direct_max: 90 %, no outcomes yet (assumption)",
+        "  p_connect: 40 %, no outcomes yet (assumption)",
+        "  p_cold: 20 %, no outcomes yet (survey)",
         "No outcomes yet: record them with graphwarm outcome or import outcomes.",
     ]
     data = json.loads(run("calibrate", "--format", "json").output)
@@ -192,8 +192,9 @@ def test_calibrate_with_outcomes(run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Calibration from 3 asks (prior weight 5):"
-    assert lines[2].startswith("  p_internal: ") and "from 1 internal introductions" in lines[2]
-    assert lines[-1].startswith("Leave-one-out, settings in use → calibrated: log loss ")
+    assert lines[2].startswith("  p_internal: ")
+    assert lines[2].endswith("from 1 internal introduction; survey 84 %")
+    assert lines[-1].startswith("Leave-one-out, uncalibrated settings → calibrated: log loss ")
     data = json.loads(run("calibrate", "--format", "json").output)
     fits = {p["name"]: p for p in data["parameters"]}
     assert (fits["pass_on"]["n"], fits["pass_on"]["successes"]) == (2, 1)
@@ -210,7 +211,10 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
     result = run("calibrate", "--apply")
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(f"{toml}: [probability] f_min = 0.")
-    assert "# graphwarm calibrate " in toml.read_text(encoding="utf-8")
+    text = toml.read_text(encoding="utf-8")
+    assert "# graphwarm calibrate " in text and "[calibrated]" in text
+    again = run("calibrate", "--apply")
+    assert again.stderr == result.stderr and toml.read_text(encoding="utf-8") == text
 
 
 def test_import_cold_call_tallies_and_calibrate(run) -> None:
@@ -224,7 +228,7 @@ def test_import_cold_call_tallies_and_calibrate(run) -> None:
     ]
     lines = run("calibrate").output.splitlines()
     assert lines[0] == "Calibration from 0 asks and 220 tallied dials (prior weight 10):"
-    assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; setting 40 %"
+    assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; assumption 40 %"
 
 
 def test_the_forecast_counts_open_and_closed_asks(run) -> None:

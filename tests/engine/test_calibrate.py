@@ -211,13 +211,51 @@ def test_apply_writes_the_calibrated_values_and_keeps_everything_else(tmp_path: 
     assert "# survey figures\n" in text and "[strength]\nrecency = 0.25\n" in text
     expected = round(result.settings.probability.p_internal, 4)
     assert (
-        f"p_internal = {expected} # graphwarm calibrate 2026-12-05: from 3 asks' outcomes "
-        "(was 0.84)\n"
+        f"p_internal = {expected} # graphwarm calibrate 2026-12-05: from 1 internal "
+        "introduction, prior 0.84\n"
+    ) in text
+    assert (
+        f"p_internal = {{value = {expected}, prior = 0.84, outcomes = 1, on = 2026-12-05}}\n"
     ) in text
     loaded = load_settings(path)
     assert {k: getattr(loaded.probability, k) for k in values} == values
     assert loaded.probability.p_cold == 0.2 and loaded.max_hops == 3
     assert loaded.strength == Settings().strength
+
+
+def test_apply_twice_counts_no_outcome_twice(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.settings import load_settings
+
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+        first = calibrate(ws)
+        path, values = apply_calibration(ws, first, on=dt.date(2026, 12, 5))
+    text = path.read_text(encoding="utf-8")
+    with Workspace(db) as ws:  # the applied values are in use now, and are not the prior
+        assert ws.settings.probability.p_internal == values["p_internal"] != 0.84
+        again = calibrate(ws)
+        assert [(f.prior, f.posterior, f.low, f.high) for f in again.parameters] == [
+            (f.prior, f.posterior, f.low, f.high) for f in first.parameters
+        ]
+        assert apply_calibration(ws, again, on=dt.date(2026, 12, 5))[1] == values
+    assert path.read_text(encoding="utf-8") == text
+    assert load_settings(path).source_of("p_internal") == "calibrated from 1 outcome"
+
+
+def test_a_value_applied_without_its_outcomes_goes_back_to_the_prior(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.workspace.forget import forget_person
+
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+        apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 5))
+        forget_person(ws, "Sofia Wall")  # the one internal introduction
+        path, values = apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 6))
+        assert values["p_internal"] == 0.84 and "p_internal" not in ws.settings.calibrated
+    assert "p_internal = {" not in path.read_text(encoding="utf-8")
 
 
 def test_apply_without_outcomes_leaves_the_file_alone(tmp_path: Path) -> None:
@@ -248,8 +286,8 @@ def test_apply_refuses_an_inline_probability_table(tmp_path: Path) -> None:
     path = tmp_path / "graphwarm.toml"
     path.write_text("max_hops = 3\nprobability = { p_cold = 0.2 }\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="line 2, column 'probability': probability is not"):
-        write_probability(path, {"p_cold": 0.1}, "x")
+        write_probability(path, {"p_cold": 0.1}, {"p_cold": "x"})
     assert path.read_text(encoding="utf-8") == "max_hops = 3\nprobability = { p_cold = 0.2 }\n"
     path.write_text("[probability]\np_cold = 2\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="p_cold = 2 is out of range"):
-        write_probability(path, {"p_cold": 0.1}, "x")
+        write_probability(path, {"p_cold": 0.1}, {"p_cold": "x"})
