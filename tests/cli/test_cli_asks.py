@@ -173,10 +173,12 @@ def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Calibration from 0 asks (prior weight 10):",
-        "  pass_on: 48 %, no outcomes yet (assumption)",
         "  p_internal: 84 %, no outcomes yet (survey)",
         "  p_external: 44 %, no outcomes yet (survey)",
         "  p_direct_max: 90 %, no outcomes yet (assumption)",
+        "  f_min: 20 %, no outcomes yet (assumption)",
+        "  f_max: 75 %, no outcomes yet (assumption)",
+        "  beta: 2.00, no outcomes yet (assumption)",
         "  p_connect: 40 %, no outcomes yet (assumption)",
         "  p_cold: 20 %, no outcomes yet (survey)",
         "No outcomes yet: record them with graphwarm outcome or import outcomes.",
@@ -192,12 +194,16 @@ def test_calibrate_with_outcomes(run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Calibration from 3 asks (prior weight 5):"
-    assert lines[2].startswith("  p_internal: ")
-    assert lines[2].endswith("from 1 internal introduction; survey 84 %")
+    assert lines[1].startswith("  p_internal: ")
+    assert lines[1].endswith("from 1 internal introduction; survey 84 %")
+    assert lines[6].startswith("  beta: ") and lines[6].endswith(
+        "from 1 introduction; assumption 2.00"
+    )
     assert lines[-1].startswith("Leave-one-out, uncalibrated settings → calibrated: log loss ")
     data = json.loads(run("calibrate", "--format", "json").output)
     fits = {p["name"]: p for p in data["parameters"]}
-    assert (fits["pass_on"]["n"], fits["pass_on"]["successes"]) == (2, 1)
+    assert (fits["f_min"]["n"], fits["f_min"]["successes"]) == (2, 1)
+    assert data["probability"]["f_min"] == fits["f_min"]["posterior"]
     assert fits["p_connect"]["calibrated"] and not fits["p_cold"]["calibrated"]
     bad = run("calibrate", "--prior-weight", "0")
     assert bad.exit_code == 2 and "0 is not in the range x>=0.1" in bad.output
@@ -210,7 +216,8 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
     run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
     result = run("calibrate", "--apply")
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(f"{toml}: [probability] f_min = 0.")
+    assert result.stderr.startswith(f"{toml}: [probability] p_internal = 0.")
+    assert ", beta = 2." in result.stderr
     text = toml.read_text(encoding="utf-8")
     assert "# graphwarm calibrate " in text and "[calibrated]" in text
     again = run("calibrate", "--apply")
@@ -228,7 +235,7 @@ def test_import_cold_call_tallies_and_calibrate(run) -> None:
     ]
     lines = run("calibrate").output.splitlines()
     assert lines[0] == "Calibration from 0 asks and 220 tallied dials (prior weight 10):"
-    assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; assumption 40 %"
+    assert lines[7] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; assumption 40 %"
 
 
 def test_the_forecast_counts_open_and_closed_asks(run) -> None:
