@@ -35,6 +35,7 @@ from .errors import SettingsError
 
 __all__ = [
     "DEFAULT_BUYER_TITLES",
+    "FIGURES",
     "SURVEY_FIGURES",
     "Calibrated",
     "ProbabilitySettings",
@@ -89,6 +90,26 @@ class ProbabilitySettings:
 # The probability settings whose defaults are the 1995 survey's figures; every other default is
 # an assumption (docs/model.md).
 SURVEY_FIGURES = ("p_internal", "p_external", "p_cold")
+
+
+# The figures of the meeting-probability model, as reports list them (s_ref is a reference
+# point, not a chance), and the headings of their sources.
+FIGURES = (
+    "p_internal",
+    "p_external",
+    "p_cold",
+    "p_connect",
+    "p_direct_max",
+    "f_min",
+    "f_max",
+    "beta",
+)
+_FIGURE_GROUPS = {
+    "calibrated": "calibrated on the team's own outcomes",
+    "setting": "the team's settings",
+    "survey": "from a 1995 survey of executives' stated attitudes",
+    "assumption": "assumptions",
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,29 @@ class Settings:
         if getattr(self.probability, key) != getattr(ProbabilitySettings(), key):
             return "setting"
         return "survey" if key in SURVEY_FIGURES else "assumption"
+
+    def figure_sources(self) -> dict[str, str]:
+        """Each figure of :data:`FIGURES` and where it comes from (:meth:`source_of`)."""
+        return {key: self.source_of(key) for key in FIGURES}
+
+    def figures_text(self) -> str:
+        """Where the model's figures come from, for the footers of reports: those calibrated
+        on the team's outcomes (from how many, when), the team's own settings, the survey's,
+        and the assumptions."""
+        groups: dict[str, list[str]] = {}
+        for key, source in self.figure_sources().items():
+            value = getattr(self.probability, key)
+            shown = f"{key} {value:.2f}" if key == "beta" else f"{key} {value:.0%}"
+            c = self.calibrated.get(key)
+            if c is not None:
+                shown += f" (from {counted(c.outcomes, 'outcome')}, {c.on.isoformat()})"
+            groups.setdefault(source.split(" ")[0], []).append(shown)
+        parts = [
+            f"{heading}: {', '.join(groups[source])}"
+            for source, heading in _FIGURE_GROUPS.items()
+            if source in groups
+        ]
+        return f"The chances rest on these figures: {'; '.join(parts)}."
 
 
 # (low, high, inclusive-low) per numeric key; probabilities stay strictly below 1 so no edge

@@ -245,4 +245,5 @@ def calibrate_command(
             f"{result.log_loss_settings:.3f} → {result.log_loss_calibrated:.3f}, Brier "
             f"{result.brier_settings:.3f} → {result.brier_calibrated:.3f} (lower is better)."
         )
+    lines.append(ws.settings.figures_text())  # the figures in use now
     write_output("\n".join(lines) + "\n", output)

@@ -135,6 +135,7 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             f"the warm plan's {result.expected_meetings:.1f} meetings cold would take about "
             f"{result.dials_to_match} dials."
         )
+        console.print(result.figures, markup=False)
         members = Table(title="Per member", header_style="bold")
         members.add_column("Member")
         members.add_column("Asks", justify="right")

@@ -154,6 +154,10 @@ class Forecast:
     """The open asks (graphwarm ask), oldest first."""
     closed_targets: int = 0
     """Targets left out: their ask is closed (a meeting, declined, no answer)."""
+    figures: str = ""
+    """Where the chances' figures come from (Settings.figures_text)."""
+    figure_sources: dict[str, str] = field(default_factory=dict)
+    """Each figure's source: calibrated from N outcomes, setting, survey or assumption."""
 
     @property
     def pipeline_meetings(self) -> float:
@@ -246,6 +250,8 @@ def forecast_from_reach(
         members=_members(chosen),
         introducers=introducers,
         warnings=warnings,
+        figures=settings.figures_text(),
+        figure_sources=settings.figure_sources(),
     )
 
 

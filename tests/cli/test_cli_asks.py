@@ -182,6 +182,9 @@ def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
         "  p_connect: 40 %, no outcomes yet (assumption)",
         "  p_cold: 20 %, no outcomes yet (survey)",
         "No outcomes yet: record them with graphwarm outcome or import outcomes.",
+        "The chances rest on these figures: from a 1995 survey of executives' stated "
+        "attitudes: p_internal 84%, p_external 44%, p_cold 20%; assumptions: p_connect 40%, "
+        "p_direct_max 90%, f_min 20%, f_max 75%, beta 2.00.",
     ]
     data = json.loads(run("calibrate", "--format", "json").output)
     assert data["probability"]["p_internal"] == 0.84 and data["outcomes"] == 0
@@ -199,7 +202,7 @@ def test_calibrate_with_outcomes(run) -> None:
     assert lines[6].startswith("  beta: ") and lines[6].endswith(
         "from 1 introduction; assumption 2.00"
     )
-    assert lines[-1].startswith("Leave-one-out, uncalibrated settings → calibrated: log loss ")
+    assert lines[-2].startswith("Leave-one-out, uncalibrated settings → calibrated: log loss ")
     data = json.loads(run("calibrate", "--format", "json").output)
     fits = {p["name"]: p for p in data["parameters"]}
     assert (fits["f_min"]["n"], fits["f_min"]["successes"]) == (2, 1)
@@ -222,6 +225,26 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
     assert "# graphwarm calibrate " in text and "[calibrated]" in text
     again = run("calibrate", "--apply")
     assert again.stderr == result.stderr and toml.read_text(encoding="utf-8") == text
+
+
+def test_reports_mark_the_calibrated_figures(run, tmp_path: Path) -> None:
+    survey = "from a 1995 survey of executives' stated attitudes: p_internal 84%, "
+    assert survey in run("reach").stderr
+    run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
+    run("calibrate", "--apply")
+    calibrated = "calibrated on the team's own outcomes: p_internal 85% (from 1 outcome, "
+    reach = run("reach")
+    assert calibrated in reach.stderr and survey not in reach.stderr
+    assert "p_external 44%, p_cold 20%" in reach.stderr  # still the survey's
+    assert calibrated in " ".join(run("forecast").output.split())
+    data = json.loads(run("forecast", "--format", "json").output)
+    assert data["figure_sources"]["p_internal"] == "calibrated from 1 outcome"
+    assert data["figure_sources"]["p_external"] == "survey"
+    out = tmp_path / "plans"
+    assert run("plan", "Nordvik Transport AB", "-o", out).exit_code == 0
+    plan = " ".join((out / "nordvik-transport-ab.md").read_text(encoding="utf-8").split())
+    assert "p\\_internal 85%" in plan  # Markdown, escaped
+    assert calibrated in plan.replace("\\", "") and "graphwarm calibrate" in plan
 
 
 def test_import_cold_call_tallies_and_calibrate(run) -> None:
