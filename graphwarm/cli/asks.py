@@ -199,10 +199,20 @@ def outcome_command(
     help="Write the calibrated values into graphwarm.toml under [probability], keeping the "
     "other settings and comments.",
 )
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write one offline HTML page: a reliability diagram and the table.",
+)
 @output_option
 @pass_workspace()
 def calibrate_command(
-    ws: Workspace, fmt: str, prior_weight: float | None, apply: bool, output: Path | None
+    ws: Workspace,
+    fmt: str,
+    prior_weight: float | None,
+    apply: bool,
+    report: Path | None,
+    output: Path | None,
 ) -> None:
     """Learn the team's own rates from the asks' outcomes: per rate, the setting before any
     calibration as the prior, the outcomes that inform it, the calibrated value and its 90 %
@@ -214,6 +224,7 @@ def calibrate_command(
     Example:
       graphwarm calibrate
       graphwarm calibrate --format json --prior-weight 20
+      graphwarm calibrate --report calibration.html
       graphwarm calibrate --apply
     """
     import json
@@ -221,6 +232,10 @@ def calibrate_command(
     from ..engine.calibrate import apply_calibration, calibrate
 
     result = calibrate(ws, prior_weight=prior_weight)
+    if report is not None:
+        from ..outputs.calibration import write_calibration
+
+        click.echo(f"Wrote {write_calibration(result, ws.path.name, report)}", err=True)
     if apply:
         path, values = apply_calibration(ws, result)
         if values:

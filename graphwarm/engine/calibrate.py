@@ -142,7 +142,9 @@ class Calibration:
     """Every parameter's fit, the calibrated settings, the settings they started from
     (``prior``: before any calibration), and the overall leave-one-out scores of the prior
     settings against the calibrated ones; ``outcomes`` counts the asks with an outcome,
-    ``dials`` the tallied cold calls."""
+    ``dials`` the tallied cold calls. ``observed`` holds every outcome (1 or 0), with the
+    chance the prior settings gave it (``q_settings``) and the calibration fitted without it
+    (``q_calibrated``): what a reliability diagram plots."""
 
     parameters: list[ParameterFit]
     settings: Settings
@@ -155,6 +157,9 @@ class Calibration:
     brier_settings: float | None = None
     brier_calibrated: float | None = None
     notes: list[str] = field(default_factory=list)
+    observed: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
+    q_settings: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
+    q_calibrated: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able, for ``graphwarm calibrate --format json``."""
@@ -353,6 +358,9 @@ def calibrate_observations(
     )
     for key, value in _loo_scores(list(kinds.values())).items():
         setattr(result, key, value)
+    result.observed = np.concatenate([k.y for k in kinds.values()])
+    result.q_settings = np.concatenate([k.before for k in kinds.values()])
+    result.q_calibrated = np.concatenate([k.after for k in kinds.values()])
     return result
 
 
