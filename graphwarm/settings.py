@@ -150,6 +150,8 @@ class Settings:
     buyer_titles: tuple[str, ...] = DEFAULT_BUYER_TITLES
     exclude: tuple[str, ...] = ()
     max_asks_per_introducer: int = 3
+    forecast_runs: int = 2000
+    introducer_correlation: float = 0.5
     nudge_after_days: int = 7
     prior_weight: float = 10.0
     plan_template: str | None = None
@@ -210,6 +212,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_hops": (1, 10),
     "margin": (0.0, 10.0),
     "max_asks_per_introducer": (1, 1000),
+    "forecast_runs": (100, 1_000_000),
+    "introducer_correlation": (0.0, 1.0),
     "nudge_after_days": (1, 3650),
     "prior_weight": (0.1, 100000.0),
     "f_min": (0.0, 0.999),
@@ -233,7 +237,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days")
+_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days", "forecast_runs")
 
 
 def settings_path_for(db_path: str | Path) -> Path:

@@ -98,6 +98,8 @@ margin = 0.25
 buyer_titles = ["CFO", " Inköpschef ", ""]
 exclude = ["Konkurrent AB"]
 max_asks_per_introducer = 5
+forecast_runs = 500
+introducer_correlation = 0.2
 nudge_after_days = 14
 prior_weight = 20
 plan_template = "plan.md.j2"
@@ -110,6 +112,7 @@ plan_template = "plan.md.j2"
     assert s.exclude == ("Konkurrent AB",)
     assert s.plan_template == "plan.md.j2"
     assert (s.nudge_after_days, s.prior_weight) == (14, 20.0)
+    assert (s.forecast_runs, s.introducer_correlation) == (500, 0.2)
     assert s.today() == dt.date(2026, 11, 1)
     fields = {f.name for f in dataclasses.fields(Settings)}
     assert fields == {
@@ -119,6 +122,8 @@ plan_template = "plan.md.j2"
         "buyer_titles",
         "exclude",
         "max_asks_per_introducer",
+        "forecast_runs",
+        "introducer_correlation",
         "nudge_after_days",
         "prior_weight",
         "plan_template",

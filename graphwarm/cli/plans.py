@@ -10,7 +10,7 @@ import click
 
 from .._words import counted
 from ..errors import InputError
-from ..outputs.forecast import Forecast, forecast, forecast_csv
+from ..outputs.forecast import Forecast, MeetingRange, forecast, forecast_csv
 from ..outputs.plans import FORMATS, write_plans
 from ..workspace.store import Workspace
 from ._common import (
@@ -22,7 +22,7 @@ from ._common import (
     write_output,
 )
 
-__all__ = ["echo_forecast"]
+__all__ = ["echo_forecast", "range_text"]
 
 
 @main.command("plan")
@@ -108,6 +108,16 @@ def _more(console: Any, total: int) -> None:
         )
 
 
+def range_text(r: MeetingRange) -> str:
+    """The interval in one sentence."""
+    return (
+        f"Likely range (10th–90th percentile of {r.runs:,} simulated outcomes): "
+        f"{r.meetings_low}–{r.meetings_high} meetings, at {r.accounts_low}–{r.accounts_high} "
+        f"accounts ({r.accounts_expected:.1f} expected); asks through one introducer rise and "
+        f"fall together (introducer_correlation {r.correlation:g})."
+    )
+
+
 def echo_forecast(result: Forecast, output: Path | None = None) -> None:
     """The forecast as tables and a few sentences (the demo prints this too)."""
     from rich.console import Console
@@ -128,6 +138,8 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             table.add_row(line.label, str(line.targets), f"{line.expected_meetings:.1f}")
         table.add_row("total", str(result.targets), f"{result.expected_meetings:.1f}")
         console.print(table)
+        if result.range is not None:
+            console.print(range_text(result.range))
         console.print(
             f"Cold-calling every target instead: {result.all_cold_meetings:.1f} expected "
             f"meetings from {result.all_cold_dials} dials ({result.cold_probability:.0%} per "

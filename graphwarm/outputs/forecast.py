@@ -6,6 +6,16 @@ meetings (``Σ P``: each target tried once along its best path); it compares tha
 every target cold (``p_connect × p_cold`` per dial) and says how many dials would match the
 warm plan.
 
+The interval
+    Expected meetings are a sum, but outcomes scatter around it. :func:`simulate_meetings`
+    draws ``forecast_runs`` outcomes of the best asks (seeded: the same forecast twice gives
+    the same figures) and reports the 10th and 90th percentile of meetings and of accounts
+    with at least one meeting. Several asks of one introducer rise and fall together (a
+    busy, reluctant or enthusiastic introducer): each ask's success is a Gaussian copula
+    draw ``x = √ρ·z_introducer + √(1 − ρ)·ε_ask`` below ``Φ⁻¹(P)``, ``ρ =
+    introducer_correlation``, so each ask keeps its own chance and the sum's mean stays
+    ``Σ P``; direct asks and cold calls are drawn alone.
+
 Introducer load
     A contact asked for several introductions is a real cost: people say yes a few times,
     not a dozen. An introducer carrying more than ``max_asks_per_introducer`` best paths is
@@ -42,12 +52,14 @@ __all__ = [
     "Forecast",
     "IntroducerLoad",
     "LabelLine",
+    "MeetingRange",
     "MemberLine",
     "Move",
     "assign_asks",
     "forecast",
     "forecast_csv",
     "forecast_from_reach",
+    "simulate_meetings",
 ]
 
 METHOD = (
@@ -114,6 +126,20 @@ class IntroducerLoad:
 
 
 @dataclass(frozen=True)
+class MeetingRange:
+    """What ``runs`` simulated outcomes of the asks give: the 10th and 90th percentile of
+    meetings and of accounts with at least one meeting, and the accounts' mean."""
+
+    runs: int
+    correlation: float
+    meetings_low: int
+    meetings_high: int
+    accounts_expected: float
+    accounts_low: int
+    accounts_high: int
+
+
+@dataclass(frozen=True)
 class Move:
     """A target moved to another path (or a cold call) to spread the load."""
 
@@ -158,6 +184,8 @@ class Forecast:
     """Where the chances' figures come from (Settings.figures_text)."""
     figure_sources: dict[str, str] = field(default_factory=dict)
     """Each figure's source: calibrated from N outcomes, setting, survey or assumption."""
+    range: MeetingRange | None = None
+    """The interval around the expected meetings (simulate_meetings)."""
 
     @property
     def pipeline_meetings(self) -> float:
@@ -184,16 +212,19 @@ class Forecast:
         return data
 
 
-def forecast(ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True) -> Forecast:
+def forecast(
+    ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True, seed: int = 0
+) -> Forecast:
     """The forecast across every target (of ``accounts``). ``spread``: also find the
     assignment that keeps each introducer within ``max_asks_per_introducer``. Targets whose
-    ask is closed (and none open) are left out; the open asks are the ``pipeline``."""
+    ask is closed (and none open) are left out; the open asks are the ``pipeline``. ``seed``:
+    of the simulated outcomes behind the interval."""
     result = reach_targets(ws, accounts=accounts)
     asks = list_asks(ws)
     open_targets = {a.path_ids[-1] for a in asks if a.is_open}
     closed = {a.path_ids[-1] for a in asks if not a.is_open} - open_targets
     targets = [t for t in result.targets if t.target not in closed]
-    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread)
+    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread, seed=seed)
     out.closed_targets = len(result.targets) - len(targets)
     wanted = {t.target for t in result.targets}
     out.pipeline = [a for a in asks if a.is_open and a.path_ids[-1] in wanted]
@@ -206,6 +237,7 @@ def forecast_from_reach(
     targets: Sequence[TargetReach],
     *,
     spread: bool = True,
+    seed: int = 0,
 ) -> Forecast:
     """:func:`forecast` over reach results already computed."""
     p = settings.probability
@@ -252,6 +284,58 @@ def forecast_from_reach(
         warnings=warnings,
         figures=settings.figures_text(),
         figure_sources=settings.figure_sources(),
+        range=simulate_meetings(
+            best, settings.forecast_runs, settings.introducer_correlation, seed=seed
+        ),
+    )
+
+
+_CELLS = 4_000_000  # draws held at once: runs × asks per chunk
+
+
+def simulate_meetings(
+    asks: Sequence[Ask], runs: int, correlation: float, *, seed: int = 0
+) -> MeetingRange:
+    """Draw ``runs`` outcomes of ``asks``, each succeeding with its probability, the asks of
+    one introducer correlated by ``correlation`` (the module's docstring); the percentiles
+    of meetings and of accounts with at least one meeting."""
+    from scipy.special import ndtri
+
+    n = len(asks)
+    if n == 0:
+        return MeetingRange(runs, correlation, 0, 0, 0.0, 0, 0)
+    threshold = ndtri(np.clip([a.probability for a in asks], 0.0, 1.0))
+    introducers = {i: k for k, i in enumerate(dict.fromkeys(a.introducer_id for a in asks))}
+    group = np.array([introducers[a.introducer_id] for a in asks])
+    alone = np.array([a.introducer_id is None for a in asks])
+    names = [a.account or a.target for a in asks]
+    order = np.argsort(names, kind="stable")
+    sorted_names = [names[i] for i in order]
+    starts = np.array([0] + [i for i in range(1, n) if sorted_names[i] != sorted_names[i - 1]])
+    rng = np.random.default_rng(seed)
+    shared, own = np.sqrt(correlation), np.sqrt(1.0 - correlation)
+    meetings = np.empty(runs, dtype=np.int64)
+    accounts = np.empty(runs, dtype=np.int64)
+    step = max(1, _CELLS // n)
+    for start in range(0, runs, step):
+        r = min(step, runs - start)
+        z = rng.standard_normal((r, len(introducers)))[:, group]
+        e = rng.standard_normal((r, n))
+        x = np.where(alone, e, shared * z + own * e)
+        met = x < threshold
+        meetings[start : start + r] = met.sum(axis=1)
+        per_account = np.logical_or.reduceat(met[:, order], starts, axis=1)
+        accounts[start : start + r] = per_account.sum(axis=1)
+    low, high = np.percentile(meetings, [10, 90], method="nearest")
+    a_low, a_high = np.percentile(accounts, [10, 90], method="nearest")
+    return MeetingRange(
+        runs,
+        correlation,
+        int(low),
+        int(high),
+        float(accounts.mean()),
+        int(a_low),
+        int(a_high),
     )
 
 

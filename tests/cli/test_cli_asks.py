@@ -268,6 +268,13 @@ def test_the_forecast_counts_open_and_closed_asks(run) -> None:
     text = " ".join(result.output.split())
     assert "Forecast: 2 targets" in text
     assert (
+        "Likely range (10th–90th percentile of 2,000 simulated outcomes): 0–1 meetings, at 0–1 "
+        "accounts (0.3 expected); asks through one introducer rise and fall together "
+        "(introducer_correlation 0.5)." in text
+    )
+    data = json.loads(run("forecast", "--format", "json").output)
+    assert data["range"]["runs"] == 2000 and data["range"]["meetings_high"] == 1
+    assert (
         "Asks: 1 open, worth 0.1 expected meetings from where each stands (graphwarm asks "
         "--open lists them); 3 targets left out, their ask closed." in text
     )

@@ -156,3 +156,44 @@ def test_the_forecast_leaves_out_closed_asks_and_shows_the_open_ones(tmp_path) -
         )
         data = json.loads(json.dumps(result.to_dict()))
         assert len(data["pipeline"]) == 2 and data["closed_targets"] == 3
+
+
+# --- the interval ---------------------------------------------------------------------------------
+
+
+def _asks(chances: list[float], introducers: list[int | None], accounts: list[str]) -> list:
+    from graphwarm.outputs.forecast import Ask
+
+    return [
+        Ask(None, None, f"T{i}", None, a, "external", p, introducer_id=who, target_id=i + 1)
+        for i, (p, who, a) in enumerate(zip(chances, introducers, accounts, strict=True))
+    ]
+
+
+def test_independent_asks_scatter_like_a_binomial() -> None:
+    from scipy.stats import binom
+
+    from graphwarm.outputs.forecast import simulate_meetings
+
+    asks = _asks([0.5] * 20, list(range(20)), [f"A{i}" for i in range(20)])
+    r = simulate_meetings(asks, 20_000, 0.5, seed=1)  # each ask its own introducer
+    assert (r.meetings_low, r.meetings_high) == (binom.ppf(0.1, 20, 0.5), binom.ppf(0.9, 20, 0.5))
+    assert (r.accounts_low, r.accounts_high) == (r.meetings_low, r.meetings_high)
+    assert r.accounts_expected == pytest.approx(10, abs=0.1)  # the mean stays Σ P
+    assert simulate_meetings(asks, 500, 0.5, seed=3) == simulate_meetings(asks, 500, 0.5, seed=3)
+
+
+def test_one_introducers_asks_rise_and_fall_together() -> None:
+    from graphwarm.outputs.forecast import simulate_meetings
+
+    one = _asks([0.3] * 10, [7] * 10, ["Lysdal Kraft AS"] * 5 + ["Vik Bygg AB"] * 5)
+    together = simulate_meetings(one, 5_000, 1.0, seed=1)
+    assert (together.meetings_low, together.meetings_high) == (0, 10)  # all or none
+    assert (together.accounts_low, together.accounts_high) == (0, 2)
+    apart = simulate_meetings(one, 5_000, 0.0, seed=1)
+    assert apart.meetings_low > 0 and apart.meetings_high < 10
+    assert apart.accounts_expected == pytest.approx(2 * (1 - 0.7**5), abs=0.03)
+    # direct asks and cold calls (no introducer) are drawn alone, whatever the correlation
+    alone = simulate_meetings(_asks([0.3] * 10, [None] * 10, ["X"] * 10), 5_000, 1.0, seed=1)
+    assert (alone.meetings_low, alone.meetings_high) == (apart.meetings_low, apart.meetings_high)
+    assert simulate_meetings([], 100, 0.5).meetings_high == 0
