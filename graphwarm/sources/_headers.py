@@ -25,8 +25,8 @@ def norm_header(header: str) -> str:
     ('emailaddress', 'foretagsnamn', 'company')
     """
     text = header.strip().casefold().removesuffix("__c")
-    if not text.isascii():  # é → e + a combining accent, which the pattern then drops
-        text = unicodedata.normalize("NFKD", text)
+    if not text.isascii():  # é → e + a combining accent, which the pattern then drops;
+        text = unicodedata.normalize("NFKD", text).casefold()  # 𝜜 → Α → α
     return _NOT_ALNUM.sub("", text)
 
 
