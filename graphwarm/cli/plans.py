@@ -166,16 +166,26 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
                 f"{counted(result.closed_targets, 'target')} left out, their ask closed."
             )
         limit = result.max_asks_per_introducer
+        grouped = [i for i in result.introducers if i.asks > i.conversations and not i.over]
+        if grouped:
+            console.print(
+                "Several targets at one account through one introducer: one conversation."
+            )
+            for load in grouped[:_LINES]:
+                console.print(f"  {load.text()}", markup=False)
+            _more(console, len(grouped))
         if not result.overloaded:
-            console.print(f"Introducer load: no one is asked more than {counted(limit, 'time')}.")
+            console.print(
+                f"Introducer load: no one has more than {counted(limit, 'conversation')}."
+            )
             return
-        who = counted(len(result.overloaded), "introducer carries", "introducers carry")
+        who = counted(len(result.overloaded), "introducer has", "introducers have")
         console.print(
-            f"[yellow]Warning:[/] {who} more than {counted(limit, 'ask')} "
+            f"[yellow]Warning:[/] {who} more than {counted(limit, 'conversation')} "
             "(max_asks_per_introducer):"
         )
         for warning in result.warnings[:_LINES]:
-            console.print(f"  {warning}")
+            console.print(f"  {warning}", markup=False)
         _more(console, len(result.warnings))
         if result.moves:
             console.print(

@@ -54,6 +54,43 @@ def test_assignment_is_optimal_against_brute_force(seed: int) -> None:
     )
 
 
+def brute_force_conversations(options, capacity, fallback, topics):
+    best = -1.0
+    for choice in itertools.product(*[range(-1, len(o)) for o in options]):
+        talks: dict = {}
+        for i, c in enumerate(choice):
+            key = options[i][c][0] if c >= 0 else None
+            if key is not None:
+                talks.setdefault(key, set()).add(topics[i])
+        if any(len(t) > capacity for t in talks.values()):
+            continue
+        total = sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
+        best = max(best, total)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_targets_at_one_account_are_one_conversation(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(1, 6)
+    keys = ["per", "ulf", None][: rng.randint(1, 3)]
+    options = []
+    for _ in range(n):
+        picked = rng.sample(keys, rng.randint(0, len(keys)))
+        options.append(
+            sorted(((k, round(rng.uniform(0.05, 0.9), 2)) for k in picked), key=lambda o: -o[1])
+        )
+    topics = [rng.choice("AB") for _ in range(n)]
+    capacity = rng.randint(0, 2)
+    choice, total = assign_asks(options, capacity, [0.08] * n, topics)
+    assert total == pytest.approx(brute_force_conversations(options, capacity, [0.08] * n, topics))
+    talks: dict = {}
+    for i, c in enumerate(choice):
+        if c >= 0 and options[i][c][0] is not None:
+            talks.setdefault(options[i][c][0], set()).add(topics[i])
+    assert all(len(t) <= capacity for t in talks.values())
+
+
 def test_assignment_keeps_best_paths_among_equal_totals() -> None:
     options = [[("per", 0.3), ("ulf", 0.3)], [("per", 0.3), ("ulf", 0.3)]]
     choice, total = assign_asks(options, 2, [0.08, 0.08])
@@ -66,7 +103,7 @@ def test_assignment_keeps_best_paths_among_equal_totals() -> None:
 ACCOUNTS = ["A AB", "B AB", "C AB", "D AB", "E AB", "F AB"]
 
 
-def network(max_asks: int = 3):
+def network(max_asks: int = 3, more_people: tuple = (), more_ties: tuple = (), more_accounts=()):
     people = [
         {"id": 1, "name": "Lina Ahl", "company": "Seller AB", "member": True},
         {"id": 2, "name": "Per Moberg", "company": "Tellus AB"},
@@ -80,8 +117,11 @@ def network(max_asks: int = 3):
             ties.append((2, pid, 0.6 + 0.1 * k if k < 3 else 0.3))
     ties.append((1, 14, 0.8))  # Lina knows E's CFO: direct
     people.append({"id": 20, "name": "CFO F AB", "company": "F AB", "title": "CFO"})  # cold
+    people += more_people
+    ties += more_ties
     settings = Settings(max_asks_per_introducer=max_asks)
-    rg = graph_from_lists(people, ties, target_accounts=ACCOUNTS, settings=settings)
+    accounts = [*ACCOUNTS, *more_accounts]
+    rg = graph_from_lists(people, ties, target_accounts=accounts, settings=settings)
     return rg, settings
 
 
@@ -95,10 +135,13 @@ def test_forecast_numbers_load_and_spreading() -> None:
     assert fc.expected_meetings == pytest.approx(sum(t.probability for t in targets))
     assert fc.all_cold_meetings == pytest.approx(6 * 0.08) and fc.all_cold_dials == 6
     assert fc.dials_to_match == -(-fc.expected_meetings // 0.08)
-    # Per carries four asks, one more than allowed
+    # Per carries four asks at four accounts: four conversations, one more than allowed
     (over,) = fc.overloaded
-    assert over.introducer == "Per Moberg" and over.asks == 4
-    assert fc.warnings[0].startswith("Per Moberg is asked for 4 introductions (more than 3)")
+    assert over.introducer == "Per Moberg" and (over.asks, over.conversations) == (4, 4)
+    assert fc.warnings[0] == (
+        "Per Moberg: 4 conversations about CFO A AB at A AB; about CFO B AB at B AB; about "
+        "CFO C AB at C AB; about CFO D AB at D AB (more than 3)"
+    )
     # the weakest of Per's asks moves: D's CFO goes through Ulf (an insider) instead
     (move,) = fc.moves
     assert move.target == "CFO D AB" and move.before.introducer == "Per Moberg"
@@ -110,6 +153,21 @@ def test_forecast_numbers_load_and_spreading() -> None:
     assert dict(lina.to_whom) == {"Per Moberg": 3, "Ulf Berg": 1, "CFO E AB": 1}
     cold = [a for a in fc.spread if a.label == "cold"]
     assert [a.target for a in cold] == ["CFO F AB"] and cold[0].member is None
+
+
+def test_load_counts_conversations_not_targets() -> None:
+    # two buyers at G AB whom Per knows well: six targets of Per's, five conversations
+    people = tuple(
+        {"id": 30 + k, "name": f"{title} G AB", "company": "G AB", "title": title}
+        for k, title in enumerate(("CEO", "CFO"))
+    )
+    rg, settings = network(5, people, ((2, 30, 0.95), (2, 31, 0.95)), ["G AB"])
+    fc = forecast_from_reach(rg, settings, reach(rg, settings))
+    per = next(i for i in fc.introducers if i.introducer == "Per Moberg")
+    assert (per.asks, per.conversations, per.over) == (6, 5, False)
+    assert per.accounts[0] == ("G AB", ("CEO G AB", "CFO G AB"))
+    assert per.text().startswith("Per Moberg: 5 conversations about 2 targets at G AB; about ")
+    assert not fc.moves  # counted per target, six asks would be over the limit of five
 
 
 def test_spreading_is_optional_and_not_needed_under_the_limit() -> None:
