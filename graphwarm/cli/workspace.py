@@ -157,24 +157,29 @@ def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
 
 @import_group.command("outcomes")
 @click.argument("file", type=click.Path(path_type=Path))
+@_column_option
 @pass_workspace()
-def outcomes_command(ws: Workspace, file: Path) -> None:
+def outcomes_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
     """Record asks and what came of them from a spreadsheet: the asks CSV of graphwarm
     forecast --format csv (or graphwarm asks --format csv) with its status column filled in
     (planned, asked, introduced, not introduced, meeting, no meeting, declined, no answer)
     and, if you like, status_date (YYYY-MM-DD). Importing it again changes nothing; rows
     whose ask no longer resolves are listed, not guessed. A file with a dials column holds
-    cold-call tallies instead: member, period, dials, conversations, meetings.
+    cold-call tallies instead: member, period, dials, conversations, meetings. Another file,
+    such as a CRM's export of those asks as tasks, is read with --column: ask_id, status,
+    status_date, target (or the tallies' fields) from the columns you name.
 
     \b
     Example:
       graphwarm forecast --format csv -o asks.csv   # fill in status, then:
       graphwarm import outcomes asks.csv
       graphwarm import outcomes calls.csv           # member,period,dials,conversations,meetings
+      graphwarm import outcomes tasks.csv --column ask_id="Graphwarm Ask" \\
+          --column status=Outcome --column status_date="Completed At"
     """
     from ..engine.outcomes import import_outcomes
 
-    r = import_outcomes(ws, file)
+    r = import_outcomes(ws, file, columns=_columns(columns))
     if r.kind == "tallies":
         click.echo(
             f"{file}: {counted(r.rows_read, 'row')} read; "

@@ -163,6 +163,20 @@ def test_forget_says_how_many_asks_it_erased(run) -> None:
     assert run("asks").output == "No asks yet: record one with graphwarm ask TARGET.\n"
 
 
+def test_import_outcomes_from_a_crm_task_export(run) -> None:
+    tasks = FIXTURES / "asks" / "crm_tasks.csv"
+    mapped = ("--column", "ask_id=Graphwarm Ask", "--column", "status=Outcome")
+    result = run("import", "outcomes", tasks, *mapped, "--column", "status_date=Completed At")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{tasks}: 3 rows read; 2 asks recorded, 2 moved, 0 already up to date, 1 without a "
+        "status, 0 not resolved\n"
+    )
+    bad = run("import", "outcomes", tasks, "--column", "outcome=Outcome")
+    assert_error(bad, "--column outcome: no such field in an outcomes file")
+    assert_error(run("import", "outcomes", tasks, "--column", "status"), "is not FIELD=HEADER")
+
+
 def test_import_outcomes_with_contradictory_rows(run) -> None:
     result = run("import", "outcomes", FIXTURES / "asks" / "outcomes_contradictory.csv")
     assert_error(result, "line 2: rows contradict each other: ask p1-2-5 is 'meeting'")
