@@ -211,13 +211,20 @@ recency = 0.25
 """
 
 
+def _team_with_outcomes(tmp_path: Path) -> Path:
+    """The plans team with TOML as its settings and the filled-in forecast imported."""
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+    return db
+
+
 def test_apply_writes_the_calibrated_values_and_keeps_everything_else(tmp_path: Path) -> None:
     from graphwarm.engine.calibrate import apply_calibration
     from graphwarm.settings import load_settings
 
-    db = build_team(tmp_path / "t", TOML)
+    db = _team_with_outcomes(tmp_path)
     with Workspace(db) as ws:
-        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
         result = calibrate(ws)
         path, values = apply_calibration(ws, result, on=dt.date(2026, 12, 5))
         assert sorted(values) == ["beta", "f_max", "f_min", "p_connect", "p_internal"]
@@ -243,9 +250,8 @@ def test_apply_twice_counts_no_outcome_twice(tmp_path: Path) -> None:
     from graphwarm.engine.calibrate import apply_calibration
     from graphwarm.settings import load_settings
 
-    db = build_team(tmp_path / "t", TOML)
+    db = _team_with_outcomes(tmp_path)
     with Workspace(db) as ws:
-        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
         first = calibrate(ws)
         path, values = apply_calibration(ws, first, on=dt.date(2026, 12, 5))
     text = path.read_text(encoding="utf-8")
@@ -264,9 +270,8 @@ def test_a_value_applied_without_its_outcomes_goes_back_to_the_prior(tmp_path: P
     from graphwarm.engine.calibrate import apply_calibration
     from graphwarm.workspace.forget import forget_person
 
-    db = build_team(tmp_path / "t", TOML)
+    db = _team_with_outcomes(tmp_path)
     with Workspace(db) as ws:
-        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
         apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 5))
         forget_person(ws, "Sofia Wall")  # the one internal introduction
         path, values = apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 6))
