@@ -178,31 +178,50 @@ def _index(table: Table, field: str, columns: dict[str, str]) -> int | None:
     return next((i for i, h in enumerate(table.header) if norm_header(h) == wanted), None)
 
 
+_ASKS_HINT = (
+    "use the asks CSV of graphwarm forecast --format csv or graphwarm asks --format csv, with "
+    "its status column filled in; for another file, name its columns: --column FIELD=HEADER"
+)
+_TALLIES_HINT = (
+    "give one row per member and period: member, period, dials, conversations, meetings (or "
+    "name their columns with --column FIELD=HEADER)"
+)
+
+
 def _columns(
-    table: Table, name: str, fields: tuple[str, ...], needed: tuple[str, ...], columns: dict
+    table: Table,
+    name: str,
+    fields: tuple[str, ...],
+    needed: tuple[str, ...],
+    columns: dict[str, str],
+    *,
+    kind: str = "asks",
+    hint: str = _ASKS_HINT,
 ) -> dict[str, int | None]:
-    """Each field's column; :class:`InputError` for a needed one, or one ``columns`` names,
-    that the file does not have."""
+    """Each field's column; :class:`InputError` for a field ``columns`` names that a file of
+    ``kind`` does not have or a column it names that the file does not have, and for the
+    ``needed`` fields the file has no column for."""
     found = {f: _index(table, f, columns) for f in fields}
-    for wanted in fields:
-        if found[wanted] is not None:
-            continue
-        if wanted in columns:
+    for wanted, header in columns.items():
+        if wanted not in found:
             raise InputError(
-                f"no column {columns[wanted]!r} (--column {wanted})",
+                f"--column {wanted}: not a field of a file of {kind}",
+                file=name,
+                hint=f"its fields: {', '.join(fields)}",
+            )
+        if found[wanted] is None:
+            raise InputError(
+                f"no column {header!r} (--column {wanted})",
                 file=name,
                 line=table.header_line,
                 hint=f"the file's columns: {', '.join(table.header)}",
             )
-        if wanted in needed:
-            raise InputError(
-                f"no {wanted} column",
-                file=name,
-                line=table.header_line,
-                hint="use the asks CSV of graphwarm forecast --format csv or graphwarm asks "
-                "--format csv, with its status column filled in; for another file, name its "
-                f"columns: --column {wanted}=HEADER",
-            )
+    missing = [f for f in needed if found[f] is None]
+    if missing:
+        where = "" if kind == "asks" else f" in a file of {kind}"
+        raise InputError(
+            f"no {', '.join(missing)} column{where}", file=name, line=table.header_line, hint=hint
+        )
     return found
 
 
@@ -355,16 +374,15 @@ def _import_tallies(
     as unresolved; a count that is not a whole number, counts that do not nest (meetings ≤
     conversations ≤ dials) and two rows for one member and period that disagree are errors
     naming the line; a period imported before with other counts is updated."""
-    found = {f: _index(table, f, columns) for f in _TALLY_COLUMNS}
-    missing = [c for c in _TALLY_COLUMNS if found[c] is None]
-    if missing:
-        raise InputError(
-            f"no {', '.join(missing)} column in a file of cold-call tallies",
-            file=name,
-            line=table.header_line,
-            hint="give one row per member and period: member, period, dials, conversations, "
-            "meetings (or name their columns with --column FIELD=HEADER)",
-        )
+    found = _columns(
+        table,
+        name,
+        _TALLY_COLUMNS,
+        _TALLY_COLUMNS,
+        columns,
+        kind="cold-call tallies",
+        hint=_TALLIES_HINT,
+    )
     at = [found[c] for c in _TALLY_COLUMNS]
     headers = [table.header[i] for i in at]  # type: ignore[index]
     seen: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = {}

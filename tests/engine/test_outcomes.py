@@ -280,6 +280,16 @@ def test_cold_call_tallies_with_other_headers(team: Workspace) -> None:
         ),
         ("crm_tasks.csv", {"status": "Outcome"}, "line 1: no ask_id column. use the asks CSV"),
         (
+            "crm_tasks.csv",
+            {**TASKS, "member": "Task ID"},
+            "--column member: not a field of a file of asks. its fields: ask_id, status, ",
+        ),
+        (
+            "crm_call_stats.csv",
+            {"dials": "Calls", "status": "Outcome"},
+            "--column status: not a field of a file of cold-call tallies. its fields: member, ",
+        ),
+        (
             "crm_tasks_local_date.csv",
             {"ask_id": "Graphwarm Ask", "status": "Outcome", "status_date": "Completed At"},
             "line 2, column 'Completed At': '11/04/2026' is not a date like 2026-11-05",
