@@ -96,6 +96,12 @@ class Ask:
     path_ids: tuple[int, ...] = ()
 
     @property
+    def topic(self) -> str:
+        """What a conversation with the introducer is about: the target's account (the
+        target alone without one). Several targets with one topic are one conversation."""
+        return self.account or self.target
+
+    @property
     def ask_id(self) -> str:
         """The ask's stable key (:func:`graphwarm.engine.asks.path_key`): what
         ``graphwarm import outcomes`` matches a filled-in row by."""
@@ -328,7 +334,7 @@ def simulate_meetings(
     introducers = {i: k for k, i in enumerate(dict.fromkeys(a.introducer_id for a in asks))}
     group = np.array([introducers[a.introducer_id] for a in asks])
     alone = np.array([a.introducer_id is None for a in asks])
-    names = [a.account or a.target for a in asks]
+    names = [a.topic for a in asks]
     order = np.argsort(names, kind="stable")
     sorted_names = [names[i] for i in order]
     starts = np.array([0] + [i for i in range(1, n) if sorted_names[i] != sorted_names[i - 1]])
@@ -407,7 +413,7 @@ def _loads(
         info = rg.info(node)
         by_account: defaultdict[str, list[str]] = defaultdict(list)
         for ask in mine:
-            by_account[ask.account or ask.target].append(ask.target)
+            by_account[ask.topic].append(ask.target)
         accounts = sorted(by_account.items(), key=lambda x: (-len(x[1]), x[0].casefold()))
         out.append(
             IntroducerLoad(
@@ -467,7 +473,7 @@ def _spread(
         options.append(
             [(None if r.label == "direct" else r.introducer, r.probability) for r in mine]
         )
-    topics = [best[g].account or best[g].target for g in warm]
+    topics = [best[g].topic for g in warm]
     choice, _ = assign_asks(options, limit, [cold_p] * len(warm), topics)
     chosen = list(best)
     moves = []
