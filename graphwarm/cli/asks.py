@@ -214,11 +214,12 @@ def calibrate_command(
     report: Path | None,
     output: Path | None,
 ) -> None:
-    """Learn the team's own rates from the asks' outcomes: per rate, the setting before any
-    calibration as the prior, the outcomes that inform it, the calibrated value and its 90 %
-    credible interval; and whether it predicts better (leave-one-out log loss and Brier
-    score). With no outcomes every figure is the prior's. --apply records what it wrote, so
-    applying again counts no outcome twice.
+    """Learn the team's own figures from the asks' outcomes (the rates, and the strength
+    slopes f_min, f_max and beta): per figure, the setting before any calibration as the
+    prior, the outcomes that inform it, the calibrated value and its 90 % credible interval;
+    and whether it predicts better (leave-one-out log loss and Brier score). With no outcomes
+    every figure is the prior's. --apply records what it wrote, so applying again counts no
+    outcome twice.
 
     \b
     Example:
