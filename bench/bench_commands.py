@@ -8,14 +8,17 @@ Every command is the real ``python -m graphwarm`` process (wall clock and peak R
 start included) on the workspace ``bench_reach.py`` writes (M: 50 members, 250,000 people,
 5,000 target accounts, 9,802 targets). Output goes to a temporary folder (``/dev/null`` for the
 CSV and JSON). With ``--baseline DIR`` each command also runs from that source tree, right
-after this tree's run, and the ratio is printed. Medians of ``--runs`` (1: ``plan --all`` alone
-takes half a minute).
+after this tree's run, and the ratio is printed; it runs on its own copy of the workspace,
+made before this tree opens it (a schema step of this tree would lock an older one out, so
+the workspace in ``--workdir`` must not have been opened by this tree yet). Medians of
+``--runs`` (1: ``plan --all`` alone takes half a minute).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -57,6 +60,10 @@ def main() -> None:
     print(f"   {info['date']} · nproc {info['nproc']} · memory {info['mem_total']}")
     with tempfile.TemporaryDirectory() as tmp:
         db = workspace(args.size, Path(args.workdir) if args.workdir else Path(tmp))
+        base_db = str(Path(tmp) / "baseline.db")
+        if args.baseline:
+            shutil.copy(db, base_db)
+            run_cli(base_db, Path(args.baseline).resolve())
         run_cli(db)  # the first run after writing the workspace builds the graph cache
         rows = []
         for name, cmd in commands(db, Path(tmp)).items():
@@ -66,7 +73,7 @@ def main() -> None:
             for _ in range(args.runs):
                 ours.append(run_cli(db, args=cmd))
                 if args.baseline:
-                    base.append(run_cli(db, Path(args.baseline).resolve(), cmd))
+                    base.append(run_cli(base_db, Path(args.baseline).resolve(), cmd))
             wall = statistics.median(r["wall_s"] for r in ours)
             rss = max(r["peak_rss_mb"] for r in ours)
             row = [name, f"{wall:.1f} s", f"{rss:.0f} MB"]

@@ -13,6 +13,10 @@ Example ``graphwarm.toml``::
 
     [aliases]
     "International Business Machines" = ["IBM"]
+
+``graphwarm calibrate --apply`` writes ``[probability]`` values and records each in
+``[calibrated]`` (:class:`Calibrated`), so that calibration always starts again from the
+setting it replaced and reports can say which figures are the team's own.
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._words import counted
 from .errors import SettingsError
 
 __all__ = [
     "DEFAULT_BUYER_TITLES",
+    "FIGURES",
+    "SURVEY_FIGURES",
+    "Calibrated",
     "ProbabilitySettings",
     "Settings",
     "StrengthSettings",
@@ -79,6 +87,44 @@ class ProbabilitySettings:
     s_ref: float = 0.5
 
 
+# The probability settings whose defaults are the 1995 survey's figures; every other default is
+# an assumption (docs/model.md).
+SURVEY_FIGURES = ("p_internal", "p_external", "p_cold")
+
+
+# The figures of the meeting-probability model, as reports list them (s_ref is a reference
+# point, not a chance), and the headings of their sources.
+FIGURES = (
+    "p_internal",
+    "p_external",
+    "p_cold",
+    "p_connect",
+    "p_direct_max",
+    "f_min",
+    "f_max",
+    "beta",
+)
+_FIGURE_GROUPS = {
+    "calibrated": "calibrated on the team's own outcomes",
+    "setting": "the team's settings",
+    "survey": "from a 1995 survey of executives' stated attitudes",
+    "assumption": "assumptions",
+}
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """A ``[probability]`` value that ``graphwarm calibrate --apply`` wrote: the value, the
+    setting it replaced (calibration's prior, so that applying again counts no outcome
+    twice), how many outcomes informed it, and the day. Kept only while the value is still
+    the one in ``[probability]``: a value changed by hand is the team's own setting again."""
+
+    value: float
+    prior: float
+    outcomes: int
+    on: dt.date
+
+
 @dataclass(frozen=True)
 class StrengthSettings:
     """Weights of the tie-strength components and their saturation points."""
@@ -104,6 +150,8 @@ class Settings:
     buyer_titles: tuple[str, ...] = DEFAULT_BUYER_TITLES
     exclude: tuple[str, ...] = ()
     max_asks_per_introducer: int = 3
+    forecast_runs: int = 2000
+    introducer_correlation: float = 0.5
     nudge_after_days: int = 7
     prior_weight: float = 10.0
     plan_template: str | None = None
@@ -113,10 +161,52 @@ class Settings:
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    calibrated: dict[str, Calibrated] = field(default_factory=dict)
 
     def today(self) -> dt.date:
         """The date recency and duration are measured at: ``as_of`` or today."""
         return self.as_of or dt.date.today()
+
+    def uncalibrated(self) -> Settings:
+        """These settings with every calibrated ``[probability]`` value back at the setting
+        it replaced: calibration's prior."""
+        priors = {key: c.prior for key, c in self.calibrated.items()}
+        return dataclasses.replace(
+            self, probability=dataclasses.replace(self.probability, **priors), calibrated={}
+        )
+
+    def source_of(self, key: str) -> str:
+        """Where the ``[probability]`` figure ``key`` comes from, for reports: "calibrated
+        from 37 outcomes", "survey" (a built-in 1995 survey figure), "assumption" (another
+        built-in value) or "setting" (the team's own value)."""
+        if key in self.calibrated:
+            return f"calibrated from {counted(self.calibrated[key].outcomes, 'outcome')}"
+        if getattr(self.probability, key) != getattr(ProbabilitySettings(), key):
+            return "setting"
+        return "survey" if key in SURVEY_FIGURES else "assumption"
+
+    def figure_sources(self) -> dict[str, str]:
+        """Each figure of :data:`FIGURES` and where it comes from (:meth:`source_of`)."""
+        return {key: self.source_of(key) for key in FIGURES}
+
+    def figures_text(self) -> str:
+        """Where the model's figures come from, for the footers of reports: those calibrated
+        on the team's outcomes (from how many, when), the team's own settings, the survey's,
+        and the assumptions."""
+        groups: dict[str, list[str]] = {}
+        for key, source in self.figure_sources().items():
+            value = getattr(self.probability, key)
+            shown = f"{key} {value:.2f}" if key == "beta" else f"{key} {value:.0%}"
+            c = self.calibrated.get(key)
+            if c is not None:
+                shown += f" (from {counted(c.outcomes, 'outcome')}, {c.on.isoformat()})"
+            groups.setdefault(source.split(" ")[0], []).append(shown)
+        parts = [
+            f"{heading}: {', '.join(groups[source])}"
+            for source, heading in _FIGURE_GROUPS.items()
+            if source in groups
+        ]
+        return f"The chances rest on these figures: {'; '.join(parts)}."
 
 
 # (low, high, inclusive-low) per numeric key; probabilities stay strictly below 1 so no edge
@@ -125,6 +215,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_hops": (1, 10),
     "margin": (0.0, 10.0),
     "max_asks_per_introducer": (1, 1000),
+    "forecast_runs": (100, 1_000_000),
+    "introducer_correlation": (0.0, 1.0),
     "nudge_after_days": (1, 3650),
     "keep_history_days": (0, 36500),
     "stale_after_days": (1, 36500),
@@ -157,6 +249,7 @@ _INTEGERS = (
     "nudge_after_days",
     "keep_history_days",
     "stale_after_days",
+    "forecast_runs",
 )
 
 
@@ -186,10 +279,16 @@ def load_settings(path: str | Path | None) -> Settings:
     return _parse(data, path, text)
 
 
-def write_probability(path: str | Path, values: Mapping[str, float], comment: str) -> Settings:
+def write_probability(
+    path: str | Path,
+    values: Mapping[str, float],
+    comments: Mapping[str, str],
+    calibrated: Mapping[str, Calibrated | None] | None = None,
+) -> Settings:
     """Set ``[probability]`` values in the ``graphwarm.toml`` at ``path`` (made if missing),
-    keeping every other setting, comment and the layout; each value written gets ``comment``
-    (and what it was) as its line's comment. Returns the settings read back.
+    keeping every other setting, comment and the layout; each value written gets its line's
+    comment from ``comments``. ``calibrated``: the ``[calibrated]`` record of each key,
+    ``None`` to remove it. Returns the settings read back.
 
     Refuses (:class:`SettingsError`) a file that does not load as it is, or that sets
     ``probability`` other than as a ``[probability]`` table. The file is replaced in one step.
@@ -215,12 +314,27 @@ def write_probability(path: str | Path, values: Mapping[str, float], comment: st
             column="probability",
             hint="write it as a [probability] table, one key per line, and try again",
         )
-    old = dataclasses.asdict(before.probability)
+    known = dataclasses.asdict(before.probability)
     for key, value in values.items():
-        if key not in old:
+        if key not in known:
             raise ValueError(f"unknown probability setting {key!r}")
         section[key] = float(value)
-        section[key].comment(f"{comment} (was {old[key]:g})")
+        if key in comments:
+            section[key].comment(comments[key])
+    if calibrated:
+        if "calibrated" not in doc:
+            table = tomlkit.table()
+            table.comment("graphwarm calibrate --apply: what it wrote, the prior, from how many")
+            doc.add("calibrated", table)
+        record = doc["calibrated"]
+        for key, c in calibrated.items():
+            if c is None:
+                record.pop(key, None)  # type: ignore[union-attr]
+                continue
+            entry = tomlkit.inline_table()
+            entry.update({"value": float(c.value), "prior": float(c.prior), "outcomes": c.outcomes})
+            entry["on"] = c.on
+            record[key] = entry  # type: ignore[index]
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graphwarm.toml.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -233,6 +347,32 @@ def write_probability(path: str | Path, values: Mapping[str, float], comment: st
     return after
 
 
+def _calibrated(value: Any, fail: Any) -> dict[str, Calibrated]:
+    if not isinstance(value, dict):
+        raise fail("calibrated", "[calibrated] must be a table")
+    known = {f.name for f in dataclasses.fields(ProbabilitySettings)}
+    out: dict[str, Calibrated] = {}
+    for key, entry in value.items():
+        if key not in known:  # the line of [calibrated]: the key's own is in [probability]
+            raise fail("calibrated", f"unknown probability setting {key!r}", _suggest(key, known))
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"value", "prior", "outcomes", "on"}
+            and type(entry["outcomes"]) is int
+            and entry["outcomes"] >= 0
+            and type(entry["on"]) is dt.date
+        ):
+            raise fail(
+                "calibrated",
+                f"calibrated {key} must read {{ value = 0.61, prior = 0.84, outcomes = 37, "
+                "on = 2026-12-05 }",
+                "graphwarm calibrate --apply writes it; delete the line to drop the record",
+            )
+        value_, prior = (_number(key, entry[k], fail, integer=False) for k in ("value", "prior"))
+        out[key] = Calibrated(float(value_), float(prior), entry["outcomes"], entry["on"])
+    return out
+
+
 def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
     def fail(key: str, message: str, hint: str | None = None) -> SettingsError:
         return SettingsError(message, file=path, line=_line_of(text, key), column=key, hint=hint)
@@ -240,7 +380,8 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
     top: dict[str, Any] = {}
     sections = {"probability": ProbabilitySettings, "strength": StrengthSettings}
     nested: dict[str, Any] = {}
-    simple = {f.name for f in dataclasses.fields(Settings)} - set(sections) - {"aliases"}
+    simple = {f.name for f in dataclasses.fields(Settings)} - set(sections)
+    simple -= {"aliases", "calibrated"}
     for key, value in data.items():
         if key in sections:
             if not isinstance(value, dict):
@@ -248,6 +389,8 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
             nested[key] = _section(sections[key], value, fail)
         elif key == "aliases":
             top["aliases"] = _aliases(value, fail)
+        elif key == "calibrated":
+            top["calibrated"] = _calibrated(value, fail)
         elif key in simple:
             top[key] = _simple_value(key, value, fail)
         else:
@@ -256,7 +399,8 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
     p = settings.probability
     if p.f_min > p.f_max:
         raise fail("f_min", "f_min must not exceed f_max")
-    return settings
+    in_effect = {k: c for k, c in settings.calibrated.items() if getattr(p, k) == c.value}
+    return dataclasses.replace(settings, calibrated=in_effect)
 
 
 def _section(cls: type, values: dict[str, Any], fail: Any) -> Any:

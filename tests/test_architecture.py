@@ -1,7 +1,8 @@
 """The package's layering (docs/architecture.md): imports run only down the pipeline.
 
-files ─► sources ─► workspace ─► engine ─► outputs ─► cli, with errors, settings, identity
-and _csvcells beneath them all. Every import counts, including those made inside a function.
+files ─► sources ─► workspace ─► engine ─► outputs ─► cli, with errors, settings, identity,
+_csvcells and _words beneath them all. Every import counts, including those made inside a
+function.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "graphwarm"
 
 # A module may import from its own stage and from any stage below it.
 STAGES = {"base": 0, "sources": 1, "workspace": 2, "engine": 3, "outputs": 4, "cli": 5}
-BASE = {"errors", "settings", "identity", "_csvcells"}
+BASE = {"errors", "settings", "identity", "_csvcells", "_words"}
 
 
 def _stage(module: str) -> str | None:

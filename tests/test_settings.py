@@ -11,6 +11,7 @@ import pytest
 from graphwarm.errors import SettingsError
 from graphwarm.settings import (
     DEFAULT_BUYER_TITLES,
+    Calibrated,
     ProbabilitySettings,
     Settings,
     StrengthSettings,
@@ -97,6 +98,8 @@ margin = 0.25
 buyer_titles = ["CFO", " Inköpschef ", ""]
 exclude = ["Konkurrent AB"]
 max_asks_per_introducer = 5
+forecast_runs = 500
+introducer_correlation = 0.2
 nudge_after_days = 14
 prior_weight = 20
 plan_template = "plan.md.j2"
@@ -113,6 +116,7 @@ change_points = 2.5
     assert s.exclude == ("Konkurrent AB",)
     assert s.plan_template == "plan.md.j2"
     assert (s.nudge_after_days, s.prior_weight) == (14, 20.0)
+    assert (s.forecast_runs, s.introducer_correlation) == (500, 0.2)
     assert s.today() == dt.date(2026, 11, 1)
     fields = {f.name for f in dataclasses.fields(Settings)}
     assert fields == {
@@ -122,6 +126,8 @@ change_points = 2.5
         "buyer_titles",
         "exclude",
         "max_asks_per_introducer",
+        "forecast_runs",
+        "introducer_correlation",
         "nudge_after_days",
         "prior_weight",
         "plan_template",
@@ -131,6 +137,7 @@ change_points = 2.5
         "probability",
         "strength",
         "aliases",
+        "calibrated",  # test_what_calibrate_applied_is_recorded
     }, "a new setting needs a test here"
 
 
@@ -234,3 +241,68 @@ def test_nudge_after_days_and_prior_weight(tmp_path: Path) -> None:
     path.write_text("prior_weight = 0\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="prior_weight = 0 is out of range"):
         load_settings(path)
+
+
+# --- [calibrated]: what graphwarm calibrate --apply wrote -----------------------------------------
+
+CALIBRATED = """[probability]
+p_internal = 0.61
+f_max = 0.8
+
+[calibrated]
+p_internal = { value = 0.61, prior = 0.84, outcomes = 37, on = 2026-12-05 }
+f_max = { value = 0.9, prior = 0.75, outcomes = 12, on = 2026-12-05 }
+"""
+
+
+def test_what_calibrate_applied_is_recorded(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, CALIBRATED))
+    # f_max was changed by hand after it was applied: the team's own setting again
+    assert s.calibrated == {"p_internal": Calibrated(0.61, 0.84, 37, dt.date(2026, 12, 5))}
+    prior = s.uncalibrated()
+    assert prior.probability.p_internal == 0.84 and prior.probability.f_max == 0.8
+    assert prior.calibrated == {} and prior.uncalibrated() == prior
+    assert s.source_of("p_internal") == "calibrated from 37 outcomes"
+    assert prior.source_of("p_internal") == "survey"
+    assert s.source_of("f_max") == "setting" and s.source_of("f_min") == "assumption"
+    assert Settings().source_of("p_cold") == "survey"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("[calibrated]\np_nothing = 1\n", "unknown probability setting 'p_nothing'", 1),
+        ("[calibrated]\np_cold = 0.2\n", "calibrated p_cold must read { value = 0.61,", 1),
+        (
+            "[calibrated]\np_cold = { value = 0.2, prior = 0.3, outcomes = 1.5, on = 2026-12-05 }",
+            "calibrated p_cold must read",
+            1,
+        ),
+        (
+            "[calibrated]\np_cold = { value = 2, prior = 0.3, outcomes = 1, on = 2026-12-05 }",
+            "p_cold = 2 is out of range",
+            2,
+        ),
+        ("calibrated = 3\n", "[calibrated] must be a table", 1),
+    ],
+)
+def test_a_broken_calibrated_record_names_its_line(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    err = settings_error(tmp_path, text)
+    assert message in str(err) and err.line == line
+
+
+def test_reports_say_where_each_figure_comes_from(tmp_path: Path) -> None:
+    assert Settings().figures_text() == (
+        "The chances rest on these figures: from a 1995 survey of executives' stated "
+        "attitudes: p_internal 84%, p_external 44%, p_cold 20%; assumptions: p_connect 40%, "
+        "p_direct_max 90%, f_min 20%, f_max 75%, beta 2.00."
+    )
+    s = load_settings(write(tmp_path, CALIBRATED))
+    assert s.figures_text().startswith(
+        "The chances rest on these figures: calibrated on the team's own outcomes: "
+        "p_internal 61% (from 37 outcomes, 2026-12-05); the team's settings: f_max 80%; "
+        "from a 1995 survey of executives' stated attitudes: p_external 44%, p_cold 20%; "
+    )
+    assert s.figure_sources()["p_internal"] == "calibrated from 37 outcomes"

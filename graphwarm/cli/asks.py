@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._words import counted
 from ..engine.asks import AskRecord, asks_csv, asks_json, list_asks, move_ask, record_ask
 from ..errors import InputError
 from ..workspace.store import Workspace
@@ -198,20 +199,33 @@ def outcome_command(
     help="Write the calibrated values into graphwarm.toml under [probability], keeping the "
     "other settings and comments.",
 )
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write one offline HTML page: a reliability diagram and the table.",
+)
 @output_option
 @pass_workspace()
 def calibrate_command(
-    ws: Workspace, fmt: str, prior_weight: float | None, apply: bool, output: Path | None
+    ws: Workspace,
+    fmt: str,
+    prior_weight: float | None,
+    apply: bool,
+    report: Path | None,
+    output: Path | None,
 ) -> None:
-    """Learn the team's own rates from the asks' outcomes: per rate, today's setting as the
+    """Learn the team's own figures from the asks' outcomes (the rates, and the strength
+    slopes f_min, f_max and beta): per figure, the setting before any calibration as the
     prior, the outcomes that inform it, the calibrated value and its 90 % credible interval;
-    and whether it predicts better (leave-one-out log loss and Brier score). With no
-    outcomes every figure is today's.
+    and whether it predicts better (leave-one-out log loss and Brier score). With no outcomes
+    every figure is the prior's. --apply records what it wrote, so applying again counts no
+    outcome twice.
 
     \b
     Example:
       graphwarm calibrate
       graphwarm calibrate --format json --prior-weight 20
+      graphwarm calibrate --report calibration.html
       graphwarm calibrate --apply
     """
     import json
@@ -219,6 +233,10 @@ def calibrate_command(
     from ..engine.calibrate import apply_calibration, calibrate
 
     result = calibrate(ws, prior_weight=prior_weight)
+    if report is not None:
+        from ..outputs.calibration import write_calibration
+
+        click.echo(f"Wrote {write_calibration(result, ws.path.name, report)}", err=True)
     if apply:
         path, values = apply_calibration(ws, result)
         if values:
@@ -229,17 +247,19 @@ def calibrate_command(
     if fmt == "json":
         write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
         return
-    dials = f" and {result.dials:,} tallied dials" if result.dials else ""
+    dials = f" and {counted(result.dials, 'tallied dial')}" if result.dials else ""
     lines = [
-        f"Calibration from {result.outcomes} asks{dials} (prior weight {result.prior_weight:g}):"
+        f"Calibration from {counted(result.outcomes, 'ask')}{dials} "
+        f"(prior weight {result.prior_weight:g}):"
     ]
     lines += [f"  {p.text()}" for p in result.parameters]
     if result.log_loss_settings is None:
         lines.append("No outcomes yet: record them with graphwarm outcome or import outcomes.")
     else:
         lines.append(
-            "Leave-one-out, settings in use → calibrated: log loss "
+            "Leave-one-out, uncalibrated settings → calibrated: log loss "
             f"{result.log_loss_settings:.3f} → {result.log_loss_calibrated:.3f}, Brier "
             f"{result.brier_settings:.3f} → {result.brier_calibrated:.3f} (lower is better)."
         )
+    lines.append(ws.settings.figures_text())  # the figures in use now
     write_output("\n".join(lines) + "\n", output)

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
+from .._words import counted
 from ..errors import InputError
-from ..outputs.forecast import Forecast, forecast, forecast_csv
+from ..outputs.forecast import Forecast, MeetingRange, forecast, forecast_csv
 from ..outputs.plans import FORMATS, write_plans
 from ..workspace.store import Workspace
 from ._common import (
@@ -21,7 +22,7 @@ from ._common import (
     write_output,
 )
 
-__all__ = ["echo_forecast"]
+__all__ = ["echo_forecast", "range_text"]
 
 
 @main.command("plan")
@@ -107,6 +108,16 @@ def _more(console: Any, total: int) -> None:
         )
 
 
+def range_text(r: MeetingRange) -> str:
+    """The interval in one sentence."""
+    return (
+        f"Likely range (10th–90th percentile of {r.runs:,} simulated outcomes): "
+        f"{r.meetings_low}–{r.meetings_high} meetings, at {r.accounts_low}–{r.accounts_high} "
+        f"accounts ({r.accounts_expected:.1f} expected); asks through one introducer rise and "
+        f"fall together (introducer_correlation {r.correlation:g})."
+    )
+
+
 def echo_forecast(result: Forecast, output: Path | None = None) -> None:
     """The forecast as tables and a few sentences (the demo prints this too)."""
     from rich.console import Console
@@ -127,6 +138,8 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             table.add_row(line.label, str(line.targets), f"{line.expected_meetings:.1f}")
         table.add_row("total", str(result.targets), f"{result.expected_meetings:.1f}")
         console.print(table)
+        if result.range is not None:
+            console.print(range_text(result.range))
         console.print(
             f"Cold-calling every target instead: {result.all_cold_meetings:.1f} expected "
             f"meetings from {result.all_cold_dials} dials ({result.cold_probability:.0%} per "
@@ -134,6 +147,7 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             f"the warm plan's {result.expected_meetings:.1f} meetings cold would take about "
             f"{result.dials_to_match} dials."
         )
+        console.print(result.figures, markup=False)
         members = Table(title="Per member", header_style="bold")
         members.add_column("Member")
         members.add_column("Asks", justify="right")
@@ -149,18 +163,29 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             console.print(
                 f"Asks: {len(result.pipeline)} open, worth {result.pipeline_meetings:.1f} "
                 "expected meetings from where each stands (graphwarm asks --open lists them); "
-                f"{result.closed_targets} target(s) left out, their ask closed."
+                f"{counted(result.closed_targets, 'target')} left out, their ask closed."
             )
         limit = result.max_asks_per_introducer
+        grouped = [i for i in result.introducers if i.asks > i.conversations and not i.over]
+        if grouped:
+            console.print(
+                "Several targets at one account through one introducer: one conversation."
+            )
+            for load in grouped[:_LINES]:
+                console.print(f"  {load.text()}", markup=False)
+            _more(console, len(grouped))
         if not result.overloaded:
-            console.print(f"Introducer load: no one is asked more than {limit} times.")
+            console.print(
+                f"Introducer load: no one has more than {counted(limit, 'conversation')}."
+            )
             return
+        who = counted(len(result.overloaded), "introducer has", "introducers have")
         console.print(
-            f"[yellow]Warning:[/] {len(result.overloaded)} introducer(s) carry more than "
-            f"{limit} asks (max_asks_per_introducer):"
+            f"[yellow]Warning:[/] {who} more than {counted(limit, 'conversation')} "
+            "(max_asks_per_introducer):"
         )
         for warning in result.warnings[:_LINES]:
-            console.print(f"  {warning}")
+            console.print(f"  {warning}", markup=False)
         _more(console, len(result.warnings))
         if result.moves:
             console.print(

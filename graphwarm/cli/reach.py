@@ -80,6 +80,7 @@ def reach_command(
         write_output(reach_csv(result, raw=raw), output, bom=output is not None)
     else:
         _echo_table(result.rows(limit or None), output)
+        click.echo(ws.settings.figures_text(), err=True)
         hidden = len(result.targets) - limit
         if limit and hidden > 0:
             click.echo(

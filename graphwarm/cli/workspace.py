@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .._csvcells import csv_line
+from .._words import counted
 from ..errors import InputError
 from ..sources.records import ImportReport
 from ..workspace.forget import forget_member, forget_person
@@ -191,35 +192,41 @@ def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: b
 
 @import_group.command("outcomes")
 @click.argument("file", type=click.Path(path_type=Path))
+@_column_option
 @pass_workspace()
-def outcomes_command(ws: Workspace, file: Path) -> None:
+def outcomes_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> None:
     """Record asks and what came of them from a spreadsheet: the asks CSV of graphwarm
     forecast --format csv (or graphwarm asks --format csv) with its status column filled in
     (planned, asked, introduced, not introduced, meeting, no meeting, declined, no answer)
     and, if you like, status_date (YYYY-MM-DD). Importing it again changes nothing; rows
     whose ask no longer resolves are listed, not guessed. A file with a dials column holds
-    cold-call tallies instead: member, period, dials, conversations, meetings.
+    cold-call tallies instead: member, period, dials, conversations, meetings. Another file,
+    such as a CRM's export of those asks as tasks, is read with --column: ask_id, status,
+    status_date, target (or the tallies' fields) from the columns you name.
 
     \b
     Example:
       graphwarm forecast --format csv -o asks.csv   # fill in status, then:
       graphwarm import outcomes asks.csv
       graphwarm import outcomes calls.csv           # member,period,dials,conversations,meetings
+      graphwarm import outcomes tasks.csv --column ask_id="Graphwarm Ask" \\
+          --column status=Outcome --column status_date="Completed At"
     """
     from ..engine.outcomes import import_outcomes
 
-    r = import_outcomes(ws, file)
+    r = import_outcomes(ws, file, columns=_columns(columns))
     if r.kind == "tallies":
         click.echo(
-            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} cold-call tallies added, "
+            f"{file}: {counted(r.rows_read, 'row')} read; "
+            f"{counted(r.recorded, 'cold-call tally', 'cold-call tallies')} added, "
             f"{r.moved:,} updated, {r.unchanged:,} already up to date, "
             f"{len(r.unresolved):,} not resolved"
         )
     else:
         click.echo(
-            f"{file}: {r.rows_read:,} rows read; {r.recorded:,} asks recorded, {r.moved:,} "
-            f"moved, {r.unchanged:,} already up to date, {r.blank:,} without a status, "
-            f"{len(r.unresolved):,} not resolved"
+            f"{file}: {counted(r.rows_read, 'row')} read; {counted(r.recorded, 'ask')} recorded, "
+            f"{r.moved:,} moved, {r.unchanged:,} already up to date, {r.blank:,} without a "
+            f"status, {len(r.unresolved):,} not resolved"
         )
     for line, why in r.unresolved:
         click.echo(f"  line {line}: not resolved: {why}")
@@ -260,14 +267,16 @@ def forget_command(ws: Workspace, member: str | None, person: str | None) -> Non
     if member:
         report = forget_member(ws, member)
         click.echo(
-            f"Forgot member {report.who}: {report.imports} imports, "
-            f"{report.people} people, {report.ties} ties."
+            f"Forgot member {report.who}: {counted(report.imports, 'import')}, "
+            f"{counted(report.people, 'person', 'people')}, {counted(report.ties, 'tie')}, "
+            f"{counted(report.asks, 'ask')}."
         )
     else:
         report = forget_person(ws, person or "")
         click.echo(
-            f"Forgot {report.who} and {report.ties} ties. Later imports skip them (by LinkedIn "
-            "URL, e-mail, or name at their company)."
+            f"Forgot {report.who}, {counted(report.ties, 'tie')} and "
+            f"{counted(report.asks, 'ask')}. Later imports skip them (by LinkedIn URL, e-mail, "
+            "or name at their company)."
         )
 
 

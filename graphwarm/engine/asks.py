@@ -2,8 +2,9 @@
 
 An ask is recorded along a path (the current best one, or one through a named introducer or
 from a named member) with that moment's ids, tie strengths and chances, so that calibration
-can later compare what the model said with what happened. No names are stored: a person
-erased later takes every ask they are on with them (``workspace/store.py``).
+can later compare what the model said with what happened. No names are stored: the people
+and account an ask refers to outlive re-imports for it (``workspace/resolve.py``), and
+``graphwarm forget`` erases the asks of a person or member (``workspace/forget.py``).
 
 Its status moves ``planned → asked → introduced → meeting``, or ends ``declined`` or
 ``no answer``. A direct ask (the member knows the target) and a cold call have no

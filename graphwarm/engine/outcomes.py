@@ -11,6 +11,13 @@ A file with a ``dials`` column is a file of cold-call tallies instead: rows of m
 period, dials, conversations and meetings (:func:`_import_tallies`), which calibrate
 ``p_connect`` and ``p_cold``.
 
+Any other file, such as a CRM's export of the tasks the forecast's CSV became, is read with
+``columns``: each field (``ask_id``, ``status``, ``status_date``, ``target``; for tallies
+``member``, ``period``, ``dials``, ``conversations``, ``meetings``) from the column the user
+names. Its cells must still say what the asks CSV says: an ask's number or key, one of
+:data:`OUTCOME_STATUSES`, and a date as ``YYYY-MM-DD`` (a time after it, as CRMs export, is
+left out).
+
 Nothing is guessed: a row whose ask or path no longer resolves (a person erased, a path gone,
 a target column that names someone else) is listed in the report, not matched to the
 nearest; rows that contradict each other, or the workspace's record, stop the import with
@@ -20,6 +27,7 @@ their lines and change nothing. Importing the same file twice changes nothing th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +51,7 @@ from .explain import ranked_routes
 from .load import load_graph
 from .reach import best_paths_to
 
-__all__ = ["OUTCOME_STATUSES", "OutcomesReport", "import_outcomes"]
+__all__ = ["OUTCOME_FIELDS", "OUTCOME_STATUSES", "OutcomesReport", "import_outcomes"]
 
 # What a status cell may say: "planned" and every move of graphwarm outcome.
 OUTCOME_STATUSES = ("planned", *MOVES)
@@ -59,6 +67,15 @@ _STEPS = {
 }
 
 _SEARCH = 200  # introducers' paths to look through for a row's path
+
+_ASK_FIELDS = ("ask_id", "status", "status_date", "target")
+_TALLY_COLUMNS = ("member", "period", "dials", "conversations", "meetings")
+# The fields a column can be named for (graphwarm import outcomes --column FIELD=HEADER).
+OUTCOME_FIELDS = (*_ASK_FIELDS, *_TALLY_COLUMNS)
+# A date as the asks CSV writes it, or with the time a CRM export adds (left out).
+_DATE = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 @dataclass
@@ -89,24 +106,38 @@ class _Row:
 
 
 def import_outcomes(
-    ws: Workspace, path: str | Path, *, today: dt.date | None = None
+    ws: Workspace,
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    columns: dict[str, str] | None = None,
 ) -> OutcomesReport:
     """Read an outcomes CSV and record its asks and statuses, all in one transaction.
+    ``columns``: the header to read each field from, where it is not the field's own name
+    (a CRM's task export).
 
-    Raises :class:`InputError` (with the file and line) for a missing column, an unknown
-    status, a date that is not ``YYYY-MM-DD``, rows that contradict each other, and rows
-    that contradict the workspace (a closed ask marked otherwise, a meeting before the
-    introduction); nothing is changed then.
+    Raises :class:`InputError` (with the file and line) for a missing column, a field
+    ``columns`` does not know, an unknown status, a date that is not ``YYYY-MM-DD``, rows
+    that contradict each other, and rows that contradict the workspace (a closed ask marked
+    otherwise, a meeting before the introduction); nothing is changed then.
     """
+    columns = columns or {}
+    unknown = sorted(set(columns) - set(OUTCOME_FIELDS))
+    if unknown:
+        raise InputError(
+            f"--column {unknown[0]}: no such field in an outcomes file",
+            file=path,
+            hint=f"name one of {', '.join(OUTCOME_FIELDS)}",
+        )
     source = Source.from_path(path)
     table = read_table(source)
     report = OutcomesReport(file=str(path))
     report.notes += table.decoding_notes()
-    if norm_header("dials") in {norm_header(h) for h in table.header}:
+    if "dials" in columns or _index(table, "dials", columns) is not None:
         report.kind = "tallies"
-        _import_tallies(ws, table, source.name, report)
+        _import_tallies(ws, table, source.name, report, columns)
         return report
-    rows = _rows(table, source.name, report)
+    rows = _rows(table, source.name, report, columns)
     report.notes += [f"line {line}: {why}" for line, why in table.skipped]
     wanted = _one_per_ask(rows, source.name)
     on_default = today or dt.date.today()
@@ -140,22 +171,64 @@ def import_outcomes(
     return report
 
 
-def _rows(table: Table, name: str, report: OutcomesReport) -> list[_Row]:
-    keys = [norm_header(h) for h in table.header]
-    columns = {k: i for i, k in reversed(list(enumerate(keys)))}
-    for needed in ("ask_id", "status"):
-        if norm_header(needed) not in columns:
+def _index(table: Table, field: str, columns: dict[str, str]) -> int | None:
+    """The column ``field`` is read from: the one ``columns`` names for it, else the one
+    named like the field (the first, as compared by :func:`norm_header`)."""
+    wanted = norm_header(columns.get(field, field))
+    return next((i for i, h in enumerate(table.header) if norm_header(h) == wanted), None)
+
+
+_ASKS_HINT = (
+    "use the asks CSV of graphwarm forecast --format csv or graphwarm asks --format csv, with "
+    "its status column filled in; for another file, name its columns: --column FIELD=HEADER"
+)
+_TALLIES_HINT = (
+    "give one row per member and period: member, period, dials, conversations, meetings (or "
+    "name their columns with --column FIELD=HEADER)"
+)
+
+
+def _columns(
+    table: Table,
+    name: str,
+    fields: tuple[str, ...],
+    needed: tuple[str, ...],
+    columns: dict[str, str],
+    *,
+    kind: str = "asks",
+    hint: str = _ASKS_HINT,
+) -> dict[str, int | None]:
+    """Each field's column; :class:`InputError` for a field ``columns`` names that a file of
+    ``kind`` does not have or a column it names that the file does not have, and for the
+    ``needed`` fields the file has no column for."""
+    found = {f: _index(table, f, columns) for f in fields}
+    for wanted, header in columns.items():
+        if wanted not in found:
             raise InputError(
-                f"no {needed} column",
+                f"--column {wanted}: not a field of a file of {kind}",
+                file=name,
+                hint=f"its fields: {', '.join(fields)}",
+            )
+        if found[wanted] is None:
+            raise InputError(
+                f"no column {header!r} (--column {wanted})",
                 file=name,
                 line=table.header_line,
-                hint="use the asks CSV of graphwarm forecast --format csv or graphwarm asks "
-                "--format csv, with its status column filled in",
+                hint=f"the file's columns: {', '.join(table.header)}",
             )
-    at = columns[norm_header("ask_id")]
-    st = columns[norm_header("status")]
-    dt_col = columns.get(norm_header("status_date"))
-    tg = columns.get(norm_header("target"))
+    missing = [f for f in needed if found[f] is None]
+    if missing:
+        where = "" if kind == "asks" else f" in a file of {kind}"
+        raise InputError(
+            f"no {', '.join(missing)} column{where}", file=name, line=table.header_line, hint=hint
+        )
+    return found
+
+
+def _rows(table: Table, name: str, report: OutcomesReport, columns: dict) -> list[_Row]:
+    found = _columns(table, name, _ASK_FIELDS, ("ask_id", "status"), columns)
+    at, st, dt_col, tg = (found[f] for f in _ASK_FIELDS)
+    assert at is not None and st is not None
     out = []
     for row in table.rows():
         report.rows_read += 1
@@ -169,19 +242,22 @@ def _rows(table: Table, name: str, report: OutcomesReport) -> list[_Row]:
                 f"unknown status {cells[st]!r}",
                 file=name,
                 line=row.line,
-                column="status",
+                column=table.header[st],
                 hint=f"use one of {', '.join(OUTCOME_STATUSES)}",
             )
         on = None
-        if dt_col is not None and cells[dt_col]:
+        if dt_col is not None and cells[dt_col].strip():
+            date = _DATE.fullmatch(cells[dt_col].strip())
             try:
-                on = dt.date.fromisoformat(cells[dt_col])
+                if date is None:
+                    raise ValueError(cells[dt_col])
+                on = dt.date.fromisoformat(date.group(1))
             except ValueError:
                 raise InputError(
                     f"{cells[dt_col]!r} is not a date like 2026-11-05",
                     file=name,
                     line=row.line,
-                    column="status_date",
+                    column=table.header[dt_col],
                     hint="write dates as YYYY-MM-DD (a spreadsheet may need the column "
                     "formatted as text)",
                 ) from None
@@ -291,32 +367,30 @@ def _move_to(ws: Workspace, ask: AskRecord, status: str, on: dt.date) -> bool:
     return changed
 
 
-_TALLY_COLUMNS = ("member", "period", "dials", "conversations", "meetings")
-
-
-def _import_tallies(ws: Workspace, table: Table, name: str, report: OutcomesReport) -> None:
+def _import_tallies(
+    ws: Workspace, table: Table, name: str, report: OutcomesReport, columns: dict
+) -> None:
     """Cold-call tallies: one row per member and period. A member not on the team is listed
     as unresolved; a count that is not a whole number, counts that do not nest (meetings ≤
     conversations ≤ dials) and two rows for one member and period that disagree are errors
     naming the line; a period imported before with other counts is updated."""
-    columns = {norm_header(h): i for i, h in reversed(list(enumerate(table.header)))}
-    missing = [c for c in _TALLY_COLUMNS if norm_header(c) not in columns]
-    if missing:
-        raise InputError(
-            f"no {', '.join(missing)} column in a file of cold-call tallies",
-            file=name,
-            line=table.header_line,
-            hint="give one row per member and period: member, period, dials, conversations, "
-            "meetings",
-        )
-    at = [columns[norm_header(c)] for c in _TALLY_COLUMNS]
+    found = _columns(
+        table,
+        name,
+        _TALLY_COLUMNS,
+        _TALLY_COLUMNS,
+        columns,
+        kind="cold-call tallies",
+        hint=_TALLIES_HINT,
+    )
+    at = [found[c] for c in _TALLY_COLUMNS]
+    headers = [table.header[i] for i in at]  # type: ignore[index]
     seen: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = {}
     for row in table.rows():
         report.rows_read += 1
         member, period, *counts = (row.fields[i] for i in at)
         numbers = tuple(
-            _count(c, col, name, row.line)
-            for c, col in zip(counts, _TALLY_COLUMNS[2:], strict=True)
+            _count(c, col, name, row.line) for c, col in zip(counts, headers[2:], strict=True)
         )
         dials, talks, meetings = numbers
         if not meetings <= talks <= dials:
@@ -331,7 +405,7 @@ def _import_tallies(ws: Workspace, table: Table, name: str, report: OutcomesRepo
                 "no period",
                 file=name,
                 line=row.line,
-                column="period",
+                column=headers[1],
                 hint="name the period the counts cover, e.g. 2026-11",
             )
         try:

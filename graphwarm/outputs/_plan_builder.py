@@ -241,6 +241,7 @@ class _Builder:
             p_cold=p.p_cold,
             max_hops=settings.max_hops,
             as_of=settings.today(),
+            figures=settings.figures_text(),
             generated=dt.date.today().isoformat(),
         )
 

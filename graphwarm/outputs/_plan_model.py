@@ -175,6 +175,7 @@ class AccountPlan:
     p_cold: float
     max_hops: int
     as_of: dt.date
+    figures: str = ""  # where the chances' figures come from: Settings.figures_text
     draft: IntroDraft | None = None
     generated: str = ""
     notes: list[str] = field(default_factory=list)

@@ -6,16 +6,30 @@ meetings (``Σ P``: each target tried once along its best path); it compares tha
 every target cold (``p_connect × p_cold`` per dial) and says how many dials would match the
 warm plan.
 
+The interval
+    Expected meetings are a sum, but outcomes scatter around it. :func:`simulate_meetings`
+    draws ``forecast_runs`` outcomes of the best asks (seeded: the same forecast twice gives
+    the same figures) and reports the 10th and 90th percentile of meetings and of accounts
+    with at least one meeting. Several asks of one introducer rise and fall together (a
+    busy, reluctant or enthusiastic introducer): each ask's success is a Gaussian copula
+    draw ``x = √ρ·z_introducer + √(1 − ρ)·ε_ask`` below ``Φ⁻¹(P)``, ``ρ =
+    introducer_correlation``, so each ask keeps its own chance and the sum's mean stays
+    ``Σ P``; direct asks and cold calls are drawn alone.
+
 Introducer load
     A contact asked for several introductions is a real cost: people say yes a few times,
-    not a dozen. An introducer carrying more than ``max_asks_per_introducer`` best paths is
-    flagged, and :func:`assign_asks` finds the assignment of targets to paths that respects
-    the limit while losing the fewest expected meetings. It is **exact**: a minimum-cost
-    bipartite matching (scipy's ``min_weight_full_bipartite_matching``, LAPJVsp) between
-    targets and *slots*, each introducer expanded into ``max_asks_per_introducer`` slots; a
-    direct path (the member knows the target) takes no introducer's slot, and every target
-    can always fall back to a cold call. Only the last person before the target counts as the
-    introducer; people further up a path, who pass the request on, are not limited.
+    not a dozen. Load counts conversations, not targets: several targets at one account
+    through one introducer are one conversation ("Ingvild Aasen: one conversation about 4
+    targets at Lysdal Kraft AS"). An introducer with more than ``max_asks_per_introducer``
+    conversations is flagged, and :func:`assign_asks` finds the assignment of targets to
+    paths that respects the limit while losing the fewest expected meetings. It is
+    **exact**: a 0–1 integer programme (scipy's ``milp``, HiGHS) choosing one path or a cold
+    call per target, each path through an introducer needing its conversation (introducer,
+    account) and each introducer holding at most ``max_asks_per_introducer`` of them; a
+    direct path (the member knows the target) takes no introducer's conversation, and every
+    target can always fall back to a cold call. Only the last person before the target
+    counts as the introducer; people further up a path, who pass the request on, are not
+    limited.
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from .._csvcells import csv_line
+from .._words import counted
 from ..engine.asks import AskRecord, list_asks, path_key
 from ..engine.graph import ReferralGraph
 from ..engine.queries import reach_targets
@@ -42,17 +57,19 @@ __all__ = [
     "Forecast",
     "IntroducerLoad",
     "LabelLine",
+    "MeetingRange",
     "MemberLine",
     "Move",
     "assign_asks",
     "forecast",
     "forecast_csv",
     "forecast_from_reach",
+    "simulate_meetings",
 ]
 
 METHOD = (
-    "exact: minimum-cost bipartite matching of targets to introducer slots "
-    "(scipy min_weight_full_bipartite_matching)"
+    "exact: a 0–1 integer programme choosing each target's path, at most "
+    "max_asks_per_introducer conversations per introducer (scipy milp, HiGHS)"
 )
 
 
@@ -77,6 +94,12 @@ class Ask:
     introducer_id: int | None = None
     moved: bool = False
     path_ids: tuple[int, ...] = ()
+
+    @property
+    def topic(self) -> str:
+        """What a conversation with the introducer is about: the target's account (the
+        target alone without one). Several targets with one topic are one conversation."""
+        return self.account or self.target
 
     @property
     def ask_id(self) -> str:
@@ -104,13 +127,47 @@ class MemberLine:
 
 @dataclass(frozen=True)
 class IntroducerLoad:
-    """How many targets' best paths end with this introducer's recommendation."""
+    """The targets whose best paths end with this introducer's recommendation (``asks``),
+    and the conversations they make: several targets at one account are one conversation
+    (``accounts``: each account and its targets, most first). ``over``: more conversations
+    than ``max_asks_per_introducer``."""
 
     introducer: str
     company: str | None
     asks: int
     targets: tuple[str, ...]
     over: bool
+    accounts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def conversations(self) -> int:
+        return len(self.accounts)
+
+    def text(self) -> str:
+        """``Ingvild Aasen: one conversation about 4 targets at Lysdal Kraft AS``."""
+        parts = [
+            f"about {counted(len(names), 'target')} at {account}"
+            if len(names) > 1
+            else f"about {names[0]} at {account}"
+            for account, names in self.accounts
+        ]
+        n = self.conversations
+        count = "one conversation" if n == 1 else f"{n} conversations"
+        return f"{self.introducer}: {count} {'; '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class MeetingRange:
+    """What ``runs`` simulated outcomes of the asks give: the 10th and 90th percentile of
+    meetings and of accounts with at least one meeting, and the accounts' mean."""
+
+    runs: int
+    correlation: float
+    meetings_low: int
+    meetings_high: int
+    accounts_expected: float
+    accounts_low: int
+    accounts_high: int
 
 
 @dataclass(frozen=True)
@@ -154,6 +211,12 @@ class Forecast:
     """The open asks (graphwarm ask), oldest first."""
     closed_targets: int = 0
     """Targets left out: their ask is closed (a meeting, declined, no answer)."""
+    figures: str = ""
+    """Where the chances' figures come from (Settings.figures_text)."""
+    figure_sources: dict[str, str] = field(default_factory=dict)
+    """Each figure's source: calibrated from N outcomes, setting, survey or assumption."""
+    range: MeetingRange | None = None
+    """The interval around the expected meetings (simulate_meetings)."""
 
     @property
     def pipeline_meetings(self) -> float:
@@ -180,16 +243,19 @@ class Forecast:
         return data
 
 
-def forecast(ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True) -> Forecast:
+def forecast(
+    ws: Workspace, *, accounts: list[str] | None = None, spread: bool = True, seed: int = 0
+) -> Forecast:
     """The forecast across every target (of ``accounts``). ``spread``: also find the
     assignment that keeps each introducer within ``max_asks_per_introducer``. Targets whose
-    ask is closed (and none open) are left out; the open asks are the ``pipeline``."""
+    ask is closed (and none open) are left out; the open asks are the ``pipeline``. ``seed``:
+    of the simulated outcomes behind the interval."""
     result = reach_targets(ws, accounts=accounts)
     asks = list_asks(ws)
     open_targets = {a.path_ids[-1] for a in asks if a.is_open}
     closed = {a.path_ids[-1] for a in asks if not a.is_open} - open_targets
     targets = [t for t in result.targets if t.target not in closed]
-    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread)
+    out = forecast_from_reach(result.graph, ws.settings, targets, spread=spread, seed=seed)
     out.closed_targets = len(result.targets) - len(targets)
     wanted = {t.target for t in result.targets}
     out.pipeline = [a for a in asks if a.is_open and a.path_ids[-1] in wanted]
@@ -202,6 +268,7 @@ def forecast_from_reach(
     targets: Sequence[TargetReach],
     *,
     spread: bool = True,
+    seed: int = 0,
 ) -> Forecast:
     """:func:`forecast` over reach results already computed."""
     p = settings.probability
@@ -222,12 +289,7 @@ def forecast_from_reach(
     if spread and any(i.over for i in introducers):
         chosen, moves = _spread(rg, targets, best, limit, threshold, cold_p)
     spread_meetings = sum(a.probability for a in chosen)
-    warnings = [
-        f"{i.introducer} is asked for {i.asks} introductions "
-        f"(more than {limit}): {', '.join(i.targets)}"
-        for i in introducers
-        if i.over
-    ]
+    warnings = [f"{i.text()} (more than {limit})" for i in introducers if i.over]
     return Forecast(
         targets=len(targets),
         by_label=by_label,
@@ -246,6 +308,59 @@ def forecast_from_reach(
         members=_members(chosen),
         introducers=introducers,
         warnings=warnings,
+        figures=settings.figures_text(),
+        figure_sources=settings.figure_sources(),
+        range=simulate_meetings(
+            best, settings.forecast_runs, settings.introducer_correlation, seed=seed
+        ),
+    )
+
+
+_CELLS = 4_000_000  # draws held at once: runs × asks per chunk
+
+
+def simulate_meetings(
+    asks: Sequence[Ask], runs: int, correlation: float, *, seed: int = 0
+) -> MeetingRange:
+    """Draw ``runs`` outcomes of ``asks``, each succeeding with its probability, the asks of
+    one introducer correlated by ``correlation`` (the module's docstring); the percentiles
+    of meetings and of accounts with at least one meeting."""
+    from scipy.special import ndtri
+
+    n = len(asks)
+    if n == 0:
+        return MeetingRange(runs, correlation, 0, 0, 0.0, 0, 0)
+    threshold = ndtri(np.clip([a.probability for a in asks], 0.0, 1.0)).astype(np.float32)
+    introducers = {i: k for k, i in enumerate(dict.fromkeys(a.introducer_id for a in asks))}
+    group = np.array([introducers[a.introducer_id] for a in asks])
+    alone = np.array([a.introducer_id is None for a in asks])
+    names = [a.topic for a in asks]
+    order = np.argsort(names, kind="stable")
+    sorted_names = [names[i] for i in order]
+    starts = np.array([0] + [i for i in range(1, n) if sorted_names[i] != sorted_names[i - 1]])
+    rng = np.random.default_rng(seed)
+    shared, own = np.float32(np.sqrt(correlation)), np.float32(np.sqrt(1.0 - correlation))
+    meetings = np.empty(runs, dtype=np.int64)
+    accounts = np.empty(runs, dtype=np.int64)
+    step = max(1, _CELLS // n)
+    for start in range(0, runs, step):
+        r = min(step, runs - start)
+        z = rng.standard_normal((r, len(introducers)), dtype=np.float32)[:, group]
+        e = rng.standard_normal((r, n), dtype=np.float32)
+        met = np.where(alone, e, shared * z + own * e) < threshold
+        meetings[start : start + r] = met.sum(axis=1)
+        per_account = np.logical_or.reduceat(met[:, order], starts, axis=1)
+        accounts[start : start + r] = per_account.sum(axis=1)
+    low, high = np.percentile(meetings, [10, 90], method="nearest")
+    a_low, a_high = np.percentile(accounts, [10, 90], method="nearest")
+    return MeetingRange(
+        runs,
+        correlation,
+        int(low),
+        int(high),
+        float(accounts.mean()),
+        int(a_low),
+        int(a_high),
     )
 
 
@@ -289,23 +404,28 @@ def _ask(
 def _loads(
     rg: ReferralGraph, targets: Sequence[TargetReach], asks: list[Ask], limit: int
 ) -> list[IntroducerLoad]:
-    per: defaultdict[int, list[str]] = defaultdict(list)
+    per: defaultdict[int, list[Ask]] = defaultdict(list)
     for ask in asks:
         if ask.introducer_id is not None:
-            per[ask.introducer_id].append(ask.target)
+            per[ask.introducer_id].append(ask)
     out = []
-    for node, names in per.items():
+    for node, mine in per.items():
         info = rg.info(node)
+        by_account: defaultdict[str, list[str]] = defaultdict(list)
+        for ask in mine:
+            by_account[ask.topic].append(ask.target)
+        accounts = sorted(by_account.items(), key=lambda x: (-len(x[1]), x[0].casefold()))
         out.append(
             IntroducerLoad(
                 introducer=str(info["name"]),
                 company=info["company"],
-                asks=len(names),
-                targets=tuple(names),
-                over=len(names) > limit,
+                asks=len(mine),
+                targets=tuple(a.target for a in mine),
+                over=len(accounts) > limit,
+                accounts=tuple((account, tuple(names)) for account, names in accounts),
             )
         )
-    out.sort(key=lambda i: (-i.asks, i.introducer.casefold()))
+    out.sort(key=lambda i: (-i.conversations, -i.asks, i.introducer.casefold()))
     return out
 
 
@@ -353,7 +473,8 @@ def _spread(
         options.append(
             [(None if r.label == "direct" else r.introducer, r.probability) for r in mine]
         )
-    choice, _ = assign_asks(options, limit, [cold_p] * len(warm))
+    topics = [best[g].topic for g in warm]
+    choice, _ = assign_asks(options, limit, [cold_p] * len(warm), topics)
     chosen = list(best)
     moves = []
     for k, g in enumerate(warm):
@@ -372,74 +493,120 @@ def assign_asks(
     options: Sequence[Sequence[tuple[Hashable | None, float]]],
     capacity: int,
     fallback: Sequence[float],
+    topics: Sequence[Hashable] | None = None,
 ) -> tuple[list[int], float]:
     """Pick one option per item, or its fallback, maximising the total value, with at most
-    ``capacity`` items on any one key (key ``None``: no limit).
+    ``capacity`` conversations on any one key (key ``None``: no limit). Items with the same
+    topic (their account) on one key are one conversation; without ``topics`` each item is
+    its own.
 
     ``options[i]``: ``(key, value)`` pairs for item ``i``, best first (ties keep the earlier
     option). ``fallback[i]``: the value of item ``i`` taking none. Returns the chosen option
-    index per item (``-1`` for the fallback) and the total. Exact (minimum-cost bipartite
-    matching), so the total is the best any assignment reaches.
+    index per item (``-1`` for the fallback) and the total. Exact: a 0–1 integer programme
+    (scipy's ``milp``, HiGHS), so the total is the best any assignment reaches.
 
     >>> assign_asks([[("per", 0.5)], [("per", 0.4), ("ulf", 0.3)]], 1, [0.08, 0.08])
     ([0, 1], 0.8)
+    >>> assign_asks([[("per", 0.5)], [("per", 0.4), ("ulf", 0.3)]], 1, [0.08, 0.08], ["A", "A"])
+    ([0, 0], 0.9)
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
     n = len(options)
     if n == 0:
         return [], 0.0
     if capacity < 0:
         raise ValueError("capacity must be at least 0")
-    wanted: Counter[Hashable] = Counter()
-    for opts in options:
-        wanted.update({key for key, _ in opts if key is not None})
-    slots: dict[Hashable, list[int]] = {}
-    column = 0
-    for key, count in wanted.items():
-        size = min(capacity, count)
-        slots[key] = list(range(column, column + size))
-        column += size
-    values = [v for opts in options for _, v in opts] + list(fallback)
-    top = max(values) if values else 0.0
-    rows: list[int] = []
-    cols: list[int] = []
-    costs: list[float] = []
-    back: dict[tuple[int, int], int] = {}
-    # prefer earlier options among equal totals; the penalties of all items together stay
-    # far below any real difference in value
+    topic = list(range(n)) if topics is None else list(topics)
+    # each item's candidates: (option, key, value), a worse option on the same key left out
+    # (it never helps), the fallback last (key None); earlier ones win among equal totals by
+    # a penalty that, for all items together, stays far below any real difference in value
     tiny = 1e-7 / (n * (max(len(o) for o in options) + 2))
+    candidates: list[list[tuple[int, Hashable | None, float]]] = []
+    talks: defaultdict[Hashable, set[Hashable]] = defaultdict(set)
     for i, opts in enumerate(options):
         seen: set[Hashable] = set()
+        mine = []
         for k, (key, value) in enumerate(opts):
             if key is not None and key in seen:
-                continue  # a worse option on the same key never helps
+                continue
             if key is not None:
                 seen.add(key)
-                targets = slots[key]
-            else:
-                targets = [column]
-                column += 1
-            cost = 1.0 + top - value + tiny * k
-            for c in targets:
-                rows.append(i)
-                cols.append(c)
-                costs.append(cost)
-                back[(i, c)] = k
-        rows.append(i)
-        cols.append(column)
-        costs.append(1.0 + top - fallback[i] + tiny * (len(opts) + 1))
-        back[(i, column)] = -1
-        column += 1
-    matrix = csr_matrix((np.array(costs), (np.array(rows), np.array(cols))), shape=(n, column))
-    match = min_weight_full_bipartite_matching(matrix)
-    row_ind, col_ind = match
+                talks[key].add(topic[i])
+            mine.append((k, key, value - tiny * k))
+        mine.append((-1, None, fallback[i] - tiny * (len(opts) + 1)))
+        candidates.append(mine)
+    # a key that could never have more than ``capacity`` conversations binds no one: an item
+    # whose best candidate is free of binding keys takes it; the others are solved together
+    tight = {key for key, topics_ in talks.items() if len(topics_) > capacity}
     choice = [-1] * n
-    for r, c in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
-        choice[r] = back[(r, c)]
+    hard = []
+    for i, mine in enumerate(candidates):
+        best = max(mine, key=lambda c: c[2])
+        if best[1] in tight:
+            hard.append(i)
+        else:
+            choice[i] = best[0]
+    if hard:
+        solved = _solve([candidates[i] for i in hard], [topic[i] for i in hard], tight, capacity)
+        for i, k in zip(hard, solved, strict=True):
+            choice[i] = k
     total = sum(options[i][c][1] if c >= 0 else fallback[i] for i, c in enumerate(choice))
     return choice, float(total)
+
+
+def _solve(
+    candidates: list[list[tuple[int, Hashable | None, float]]],
+    topic: list[Hashable],
+    tight: set[Hashable],
+    capacity: int,
+) -> list[int]:
+    """:func:`assign_asks` for the items a binding key touches: a 0–1 programme with one
+    variable per candidate and per conversation on a binding key."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    picks: list[tuple[int, int, int]] = []  # item, option (-1: fallback), conversation (-1)
+    gains: list[float] = []
+    conversations: dict[tuple[Hashable, Hashable], int] = {}
+    for i, mine in enumerate(candidates):
+        for k, key, gain in mine:
+            c = -1
+            if key in tight:
+                c = conversations.setdefault((key, topic[i]), len(conversations))
+            picks.append((i, k, c))
+            gains.append(gain)
+    n, m = len(candidates), len(picks)
+    rows, cols, vals = [i for i, _, _ in picks], list(range(m)), [1.0] * m  # one pick per item
+    row = n
+    for j, (_, _, c) in enumerate(picks):
+        if c >= 0:  # a pick needs its conversation
+            rows += [row, row]
+            cols += [j, m + c]
+            vals += [1.0, -1.0]
+            row += 1
+    picked = row
+    owner_row: dict[Hashable, int] = {}
+    for (key, _), c in conversations.items():  # at most ``capacity`` conversations per key
+        rows.append(owner_row.setdefault(key, picked + len(owner_row)))
+        cols.append(m + c)
+        vals.append(1.0)
+    total_rows = picked + len(owner_row)
+    lower = [1.0] * n + [-np.inf] * (total_rows - n)
+    upper = [1.0] * n + [0.0] * (picked - n) + [float(capacity)] * len(owner_row)
+    matrix = coo_matrix((vals, (rows, cols)), shape=(total_rows, m + len(conversations)))
+    cost = np.concatenate([-np.array(gains), np.zeros(len(conversations))])
+    solved = milp(
+        cost,
+        integrality=np.ones(len(cost)),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(matrix.tocsr(), lower, upper),
+    )
+    if solved.x is None:  # cannot happen: every item can take its fallback
+        raise RuntimeError(f"no assignment found ({solved.message})")
+    choice = [-1] * n
+    for j, (i, k, _) in enumerate(picks):
+        if k >= 0 and solved.x[j] > 0.5:
+            choice[i] = k
+    return choice
 
 
 # ask_id, status and status_date make the file round-trip: fill in the status (and date) of

@@ -1,4 +1,8 @@
-"""Erasing data on request: a member's imports, or a person and every tie to them."""
+"""Erasing data on request: a member's imports, or a person and every tie to them.
+
+Either erases every ask the member or person is on too (asker, introducer, target or in
+between): only forget erases asks; a re-import keeps them (``resolve.Resolver.refresh_people``).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class ForgetReport:
     imports: int = 0
     people: int = 0
     ties: int = 0
+    asks: int = 0
 
 
 def find_people(
@@ -106,6 +111,7 @@ def forget_member(ws: Workspace, name: str) -> ForgetReport:
         ]
         before_people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
         before_ties = ws.conn.execute("SELECT count(*) FROM ties").fetchone()[0]
+        asks = _erase_asks(ws, pid)  # first: the people only their asks kept go with the imports
         ws.delete_imports(imports)
         ws.conn.execute("UPDATE people SET is_member = 0 WHERE id = ?", (pid,))
         after_people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
@@ -115,7 +121,15 @@ def forget_member(ws: Workspace, name: str) -> ForgetReport:
         imports=len(imports),
         people=before_people - after_people,
         ties=before_ties - after_ties,
+        asks=asks,
     )
+
+
+def _erase_asks(ws: Workspace, pid: int) -> int:
+    """Erase every ask ``pid`` is on (their ``ask_people`` rows go with them); how many."""
+    return ws.conn.execute(
+        "DELETE FROM asks WHERE id IN (SELECT ask_id FROM ask_people WHERE person_id = ?)", (pid,)
+    ).rowcount
 
 
 def _remember(ws: Workspace, pid: int) -> None:
@@ -155,6 +169,7 @@ def forget_person(ws: Workspace, query: str) -> ForgetReport:
             )
         ties = _tie_count(ws, pid)
         _remember(ws, pid)
+        asks = _erase_asks(ws, pid)
         ws.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
         ws._resolver = None
-    return ForgetReport(who=display, people=1, ties=ties)
+    return ForgetReport(who=display, people=1, ties=ties, asks=asks)

@@ -351,9 +351,12 @@ class Resolver(Folder):
         """Recompute each person's shown fields from what their current sightings say.
 
         The newest sighting wins a changed company or title; spellings of the same value keep
-        their best form. People no import sees any more are deleted with their ties. People
-        only superseded imports saw are kept ``retired`` (out of the graph; their id kept for
-        the history and for when an import sees them again), shown as all their sightings say.
+        their best form. People only superseded imports saw are kept ``retired`` (out of the
+        graph; their id kept for the history and for when an import sees them again), shown as
+        all their sightings say. People no import sees any more are deleted with their ties,
+        except those an ask refers to: their row stays retired, with no company, account, title
+        or target, so the ask keeps its evidence and shows their name, and the id is never given
+        to someone else; ``graphwarm forget`` finds and erases them like anyone.
         ``drop_accounts``: also delete the accounts they were at that nothing names any more.
         """
         self.flush()
@@ -373,8 +376,16 @@ class Resolver(Folder):
             unseen = [pid for pid, rows in seen.items() if not rows and pid not in members]
             seen.update(self.sightings(unseen, "1"))
             gone = [pid for pid in unseen if not seen[pid]]
+            held = self._asked_about(gone)
+            gone = [pid for pid in gone if pid not in held]
             if gone:
                 q(f"DELETE FROM people WHERE id IN ({','.join('?' * len(gone))})", gone)
+            if held:
+                q(
+                    "UPDATE people SET company = NULL, account_id = NULL, title = NULL,"
+                    f" is_target = 0, retired = 1 WHERE id IN ({','.join('?' * len(held))})",
+                    sorted(held),
+                )
             kept = [pid for pid in chunk if seen[pid] or pid in members]
             updates, emails = [], []
             for pid in kept:
@@ -387,6 +398,7 @@ class Resolver(Folder):
                 " WHERE id = ?",
                 updates,
             )
+            # a row kept for an ask (held) keeps its e-mails, so forget can still find it
             q(f"DELETE FROM emails WHERE person_id IN ({','.join('?' * len(kept))})", kept)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO emails (email, person_id) VALUES (?, ?)", emails
@@ -478,8 +490,21 @@ class Resolver(Folder):
                 updates,
             )
 
+    def _asked_about(self, pids: list[int]) -> set[int]:
+        """Those of ``pids`` that an ask refers to (``ask_people``)."""
+        if not pids:
+            return set()
+        marks = ",".join("?" * len(pids))
+        return {
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT DISTINCT person_id FROM ask_people WHERE person_id IN ({marks})", pids
+            )
+        }
+
     def drop_orphan_accounts(self, candidates: set[int]) -> None:
-        """Delete those of these accounts that no person, target list or position names."""
+        """Delete those of these accounts that no person, target list, position or ask
+        names (an ask keeps its account, as it keeps its people: :meth:`refresh_people`)."""
         ids = sorted(candidates)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -489,7 +514,9 @@ class Resolver(Folder):
                     f"SELECT id FROM accounts a WHERE id IN ({','.join('?' * len(chunk))})"
                     " AND NOT EXISTS (SELECT 1 FROM people WHERE account_id = a.id)"
                     " AND NOT EXISTS (SELECT 1 FROM account_targets WHERE account_id = a.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM positions WHERE account_id = a.id)",
+                    " AND NOT EXISTS (SELECT 1 FROM positions WHERE account_id = a.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM asks WHERE account_id = a.id"
+                    " OR target_id = -a.id)",
                     chunk,
                 )
             ]

@@ -253,6 +253,16 @@ CREATE TABLE IF NOT EXISTS call_tallies (
 # to i + 2. A new workspace is written as version 1 and then migrated like an old one, so the
 # two can never differ. A step is SQL run inside the caller's transaction (ALTER TABLE ... ADD
 # COLUMN, CREATE TABLE, UPDATE to fill a new column); append, never edit a step once released.
+#
+# Asks outlive a re-import (issue 13): an export that no longer lists someone must not take the
+# team's outcomes with it, so the two triggers of _ADDED_SCHEMA that erased asks with their
+# people and accounts go. graphwarm forget erases asks itself (forget.py), and the resolver
+# keeps a person or account row an ask refers to (resolve.py). _add_later_tables runs this
+# again after _ADDED_SCHEMA, which would bring the triggers back.
+_KEEP_ASKS = (
+    "DROP TRIGGER IF EXISTS asks_people_delete; DROP TRIGGER IF EXISTS asks_accounts_delete;"
+)
+
 # The ties view of schema version 1, summing only the current rows (history: until_import).
 _CURRENT_TIES = _SCHEMA[_SCHEMA.index("CREATE VIEW ties") :].replace(
     "FROM signals GROUP BY a, b", "FROM signals WHERE until_import IS NULL GROUP BY a, b"
@@ -297,6 +307,7 @@ CREATE INDEX undo_journal_import ON undo_journal(import_id);
 DROP VIEW ties;
 """
     + _CURRENT_TIES,
+    _KEEP_ASKS,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
@@ -611,13 +622,12 @@ def _add_later_tables(conn: sqlite3.Connection) -> None:
     workspace written before them."""
     found = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE name IN ("
-        "'graph_cache', 'workspace_meta', 'forgotten', 'asks', 'ask_people',"
-        " 'asks_people_delete', 'asks_accounts_delete', 'call_tallies')"
+        "'graph_cache', 'workspace_meta', 'forgotten', 'asks', 'ask_people', 'call_tallies')"
     ).fetchone()[0]
-    if found == 8:
+    if found == 6:
         return
     try:
-        conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}COMMIT;")
+        conn.executescript(f"BEGIN IMMEDIATE;{_ADDED_SCHEMA}{_KEEP_ASKS}COMMIT;")
     except sqlite3.OperationalError:  # read-only file or busy: work without the cache
         if conn.in_transaction:
             conn.execute("ROLLBACK")

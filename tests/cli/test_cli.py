@@ -184,7 +184,7 @@ def test_forget_member_and_person(cli, karin_export, tmp_path: Path) -> None:
     cli("import", "people", CRM / "hubspot_contacts.csv")
     person = cli("forget", "--person", "henrik.strand@tallholm.se")
     assert person.exit_code == 0
-    assert person.stdout.startswith("Forgot Henrik Strand and 0 ties. Later imports skip them")
+    assert person.stdout.startswith("Forgot Henrik Strand, 0 ties and 0 asks. Later imports skip")
     # a newer export still lists Henrik: the import skips him and says why
     newer = tmp_path / "contacts-newer.csv"
     newer.write_text(
@@ -198,7 +198,7 @@ def test_forget_member_and_person(cli, karin_export, tmp_path: Path) -> None:
     assert "Henrik" not in cli("status").stdout + again.output
     member = cli("forget", "--member", "Karin Lund")
     assert member.exit_code == 0
-    assert member.stdout == "Forgot member Karin Lund: 3 imports, 4 people, 4 ties.\n"
+    assert member.stdout == "Forgot member Karin Lund: 3 imports, 4 people, 4 ties, 0 asks.\n"
     assert "  members:  0" in cli("status").stdout
 
 

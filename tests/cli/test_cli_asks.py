@@ -147,12 +147,34 @@ def test_import_outcomes_lists_what_does_not_resolve(run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].endswith(
-        "1 asks recorded, 1 moved, 0 already up to date, 0 without a status, 5 not resolved"
+        "1 ask recorded, 1 moved, 0 already up to date, 0 without a status, 5 not resolved"
     )
     assert lines[1:3] == [
         "  line 2: not resolved: Nils Ny: not in the workspace any more",
         "  line 3: not resolved: Karl Berg: ask_id p1-2-5 names Sofia Wall now, not this target",
     ]
+
+
+def test_forget_says_how_many_asks_it_erased(run) -> None:
+    run("ask", "Sofia Wall", "--on", "2026-11-01")
+    result = run("forget", "--person", "Per Moberg")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Forgot Per Moberg, 2 ties and 1 ask. Later imports skip")
+    assert run("asks").output == "No asks yet: record one with graphwarm ask TARGET.\n"
+
+
+def test_import_outcomes_from_a_crm_task_export(run) -> None:
+    tasks = FIXTURES / "asks" / "crm_tasks.csv"
+    mapped = ("--column", "ask_id=Graphwarm Ask", "--column", "status=Outcome")
+    result = run("import", "outcomes", tasks, *mapped, "--column", "status_date=Completed At")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{tasks}: 3 rows read; 2 asks recorded, 2 moved, 0 already up to date, 1 without a "
+        "status, 0 not resolved\n"
+    )
+    bad = run("import", "outcomes", tasks, "--column", "outcome=Outcome")
+    assert_error(bad, "--column outcome: no such field in an outcomes file")
+    assert_error(run("import", "outcomes", tasks, "--column", "status"), "is not FIELD=HEADER")
 
 
 def test_import_outcomes_with_contradictory_rows(run) -> None:
@@ -165,13 +187,18 @@ def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Calibration from 0 asks (prior weight 10):",
-        "  pass_on: 48 %, no outcomes yet (the setting)",
-        "  p_internal: 84 %, no outcomes yet (the setting)",
-        "  p_external: 44 %, no outcomes yet (the setting)",
-        "  p_direct_max: 90 %, no outcomes yet (the setting)",
-        "  p_connect: 40 %, no outcomes yet (the setting)",
-        "  p_cold: 20 %, no outcomes yet (the setting)",
+        "  p_internal: 84 %, no outcomes yet (survey)",
+        "  p_external: 44 %, no outcomes yet (survey)",
+        "  p_direct_max: 90 %, no outcomes yet (assumption)",
+        "  f_min: 20 %, no outcomes yet (assumption)",
+        "  f_max: 75 %, no outcomes yet (assumption)",
+        "  beta: 2.00, no outcomes yet (assumption)",
+        "  p_connect: 40 %, no outcomes yet (assumption)",
+        "  p_cold: 20 %, no outcomes yet (survey)",
         "No outcomes yet: record them with graphwarm outcome or import outcomes.",
+        "The chances rest on these figures: from a 1995 survey of executives' stated "
+        "attitudes: p_internal 84%, p_external 44%, p_cold 20%; assumptions: p_connect 40%, "
+        "p_direct_max 90%, f_min 20%, f_max 75%, beta 2.00.",
     ]
     data = json.loads(run("calibrate", "--format", "json").output)
     assert data["probability"]["p_internal"] == 0.84 and data["outcomes"] == 0
@@ -184,11 +211,16 @@ def test_calibrate_with_outcomes(run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Calibration from 3 asks (prior weight 5):"
-    assert lines[2].startswith("  p_internal: ") and "from 1 internal introductions" in lines[2]
-    assert lines[-1].startswith("Leave-one-out, settings in use → calibrated: log loss ")
+    assert lines[1].startswith("  p_internal: ")
+    assert lines[1].endswith("from 1 internal introduction; survey 84 %")
+    assert lines[6].startswith("  beta: ") and lines[6].endswith(
+        "from 1 introduction; assumption 2.00"
+    )
+    assert lines[-2].startswith("Leave-one-out, uncalibrated settings → calibrated: log loss ")
     data = json.loads(run("calibrate", "--format", "json").output)
     fits = {p["name"]: p for p in data["parameters"]}
-    assert (fits["pass_on"]["n"], fits["pass_on"]["successes"]) == (2, 1)
+    assert (fits["f_min"]["n"], fits["f_min"]["successes"]) == (2, 1)
+    assert data["probability"]["f_min"] == fits["f_min"]["posterior"]
     assert fits["p_connect"]["calibrated"] and not fits["p_cold"]["calibrated"]
     bad = run("calibrate", "--prior-weight", "0")
     assert bad.exit_code == 2 and "0 is not in the range x>=0.1" in bad.output
@@ -201,8 +233,32 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
     run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
     result = run("calibrate", "--apply")
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(f"{toml}: [probability] f_min = 0.")
-    assert "# graphwarm calibrate " in toml.read_text(encoding="utf-8")
+    assert result.stderr.startswith(f"{toml}: [probability] p_internal = 0.")
+    assert ", beta = 2." in result.stderr
+    text = toml.read_text(encoding="utf-8")
+    assert "# graphwarm calibrate " in text and "[calibrated]" in text
+    again = run("calibrate", "--apply")
+    assert again.stderr == result.stderr and toml.read_text(encoding="utf-8") == text
+
+
+def test_reports_mark_the_calibrated_figures(run, tmp_path: Path) -> None:
+    survey = "from a 1995 survey of executives' stated attitudes: p_internal 84%, "
+    assert survey in run("reach").stderr
+    run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
+    run("calibrate", "--apply")
+    calibrated = "calibrated on the team's own outcomes: p_internal 85% (from 1 outcome, "
+    reach = run("reach")
+    assert calibrated in reach.stderr and survey not in reach.stderr
+    assert "p_external 44%, p_cold 20%" in reach.stderr  # still the survey's
+    assert calibrated in " ".join(run("forecast").output.split())
+    data = json.loads(run("forecast", "--format", "json").output)
+    assert data["figure_sources"]["p_internal"] == "calibrated from 1 outcome"
+    assert data["figure_sources"]["p_external"] == "survey"
+    out = tmp_path / "plans"
+    assert run("plan", "Nordvik Transport AB", "-o", out).exit_code == 0
+    plan = " ".join((out / "nordvik-transport-ab.md").read_text(encoding="utf-8").split())
+    assert "p\\_internal 85%" in plan  # Markdown, escaped
+    assert calibrated in plan.replace("\\", "") and "graphwarm calibrate" in plan
 
 
 def test_import_cold_call_tallies_and_calibrate(run) -> None:
@@ -216,7 +272,7 @@ def test_import_cold_call_tallies_and_calibrate(run) -> None:
     ]
     lines = run("calibrate").output.splitlines()
     assert lines[0] == "Calibration from 0 asks and 220 tallied dials (prior weight 10):"
-    assert lines[5] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; setting 40 %"
+    assert lines[7] == "  p_connect: 32 % (90 %: 27 %–37 %), from 220 cold calls; assumption 40 %"
 
 
 def test_the_forecast_counts_open_and_closed_asks(run) -> None:
@@ -226,8 +282,15 @@ def test_the_forecast_counts_open_and_closed_asks(run) -> None:
     text = " ".join(result.output.split())
     assert "Forecast: 2 targets" in text
     assert (
+        "Likely range (10th–90th percentile of 2,000 simulated outcomes): 0–1 meetings, at 0–1 "
+        "accounts (0.3 expected); asks through one introducer rise and fall together "
+        "(introducer_correlation 0.5)." in text
+    )
+    data = json.loads(run("forecast", "--format", "json").output)
+    assert data["range"]["runs"] == 2000 and data["range"]["meetings_high"] == 1
+    assert (
         "Asks: 1 open, worth 0.1 expected meetings from where each stands (graphwarm asks "
-        "--open lists them); 3 target(s) left out, their ask closed." in text
+        "--open lists them); 3 targets left out, their ask closed." in text
     )
 
 

@@ -276,16 +276,40 @@ def test_forgetting_a_person_erases_every_ask_they_are_on(team: Workspace) -> No
     assert "chairs" not in everything
 
 
-def test_an_older_workspace_gains_the_asks_tables(tmp_path: Path) -> None:
+def test_forgetting_a_member_erases_their_asks(team: Workspace) -> None:
+    from graphwarm.workspace.forget import forget_member
+
+    record_ask(team, "Sofia Wall", note="Per owes me one", on=NOV)
+    assert forget_member(team, "Lina Ahl").asks == 1
+    assert list_asks(team) == []
+    assert "owes me" not in repr(dump(team.path))
+
+
+def test_an_older_workspace_gains_the_asks_tables_without_the_erasing_triggers(
+    tmp_path: Path,
+) -> None:
+    from graphwarm.workspace import store
+
     db = tmp_path / "old.db"
-    Workspace(db).close()
-    conn = sqlite3.connect(db)
-    conn.executescript(
-        "DROP TRIGGER asks_people_delete; DROP TRIGGER asks_accounts_delete;"
-        "DROP TABLE ask_people; DROP TABLE asks;"
-    )
+    conn = sqlite3.connect(db)  # as graphwarm wrote it before the later tables
+    conn.executescript(f"{store._SCHEMA}PRAGMA user_version = 1;")
+    conn.close()
+    for _ in range(2):  # and opened again: the triggers do not come back
+        with Workspace(db) as ws:
+            assert list_asks(ws) == []
+            names = {r[0] for r in ws.conn.execute("SELECT name FROM sqlite_master")}
+            assert {"asks", "ask_people"} <= names
+            assert not {"asks_people_delete", "asks_accounts_delete"} & names
+
+
+def test_a_workspace_with_the_erasing_triggers_loses_them_on_opening(tmp_path: Path) -> None:
+    from graphwarm.workspace import store
+
+    db = tmp_path / "v1.db"
+    conn = sqlite3.connect(db)  # as graphwarm wrote it before asks outlived re-imports
+    conn.executescript(f"{store._SCHEMA}{store._ADDED_SCHEMA}PRAGMA user_version = 1;")
     conn.close()
     with Workspace(db) as ws:
-        assert list_asks(ws) == []
-        names = {r[0] for r in ws.conn.execute("SELECT name FROM sqlite_master")}
-        assert {"asks", "ask_people", "asks_people_delete", "asks_accounts_delete"} <= names
+        triggers = {r[0] for r in ws.conn.execute("SELECT name FROM sqlite_master")}
+        assert "asks_people_delete" not in triggers and "asks_accounts_delete" not in triggers
+        assert "cache_people_delete" in triggers

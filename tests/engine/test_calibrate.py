@@ -107,17 +107,10 @@ def test_outcomes_are_read_from_the_asks(team: Workspace) -> None:
 TRUE = Settings(
     probability=ProbabilitySettings(
         f_min=0.30, f_max=0.90, p_internal=0.60, p_external=0.25, p_direct_max=0.70,
-        p_connect=0.30, p_cold=0.10,
+        p_connect=0.30, p_cold=0.10, beta=3.5,
     )
 )  # fmt: skip
-TRUTH = {
-    "pass_on": 0.60,  # f(s_ref) = 0.30 + 0.60 × 0.5
-    "p_internal": 0.60,
-    "p_external": 0.25,
-    "p_direct_max": 0.70,
-    "p_connect": 0.30,
-    "p_cold": 0.10,
-}
+TRUTH = {name: getattr(TRUE.probability, name) for name in PARAMETERS}
 
 
 def _simulate(seed: int, asks: int = 500) -> list[Observation]:
@@ -126,8 +119,9 @@ def _simulate(seed: int, asks: int = 500) -> list[Observation]:
     rng = np.random.default_rng(seed)
     obs = []
 
-    def happens(parameter: str, s: float | None) -> bool:
-        chance = predict(parameter, TRUTH[parameter], TRUE, np.array([np.nan if s is None else s]))
+    def happens(kind: str, s: float | None) -> bool:
+        value = getattr(TRUE.probability, kind, 0.0)
+        chance = predict(kind, value, TRUE, np.array([np.nan if s is None else s]))
         return bool(rng.uniform() < chance[0])
 
     for kind in rng.choice(["p_internal", "p_external", "p_direct_max", "cold"], asks):
@@ -147,7 +141,9 @@ def _simulate(seed: int, asks: int = 500) -> list[Observation]:
     return obs
 
 
-def test_known_rates_are_recovered_within_their_intervals() -> None:
+def test_known_figures_are_recovered_within_their_intervals() -> None:
+    # the rates, and the slopes: f from 0.30 to 0.90 (the survey prior: 0.20 to 0.75) and
+    # beta 3.5 (prior 2), from about 500 asks
     seeds = range(20)
     covered = dict.fromkeys(TRUTH, 0)
     better = 0
@@ -161,22 +157,42 @@ def test_known_rates_are_recovered_within_their_intervals() -> None:
     assert better == len(seeds)  # and the survey settings always predict worse
 
 
-def test_calibrated_pass_on_scales_f_min_and_f_max_together() -> None:
-    obs = [Observation("pass_on", y, 0.5) for y in [True] * 12 + [False] * 8]
+def test_f_min_and_f_max_follow_the_pass_on_outcomes_against_strength() -> None:
+    # strong ties pass the ask on, weak ones do not: f_max rises, f_min falls
+    obs = [Observation("pass_on", s > 0.5, s) for s in np.linspace(0.0, 1.0, 40)]
     result = calibrate_observations(obs, Settings(), 10.0)
+    f_min, f_max = _fit(result, "f_min"), _fit(result, "f_max")
+    assert (f_min.n, f_max.n, f_min.successes) == (40, 40, 20)
+    assert f_min.posterior < 0.20 < 0.75 < f_max.posterior
+    assert f_min.low < f_min.posterior < f_min.high and f_max.low < f_max.posterior < f_max.high
     p = result.settings.probability
-    assert p.f_min / p.f_max == pytest.approx(0.20 / 0.75)
-    assert p.f_min + (p.f_max - p.f_min) * 0.5 == pytest.approx(_fit(result, "pass_on").posterior)
+    assert (p.f_min, p.f_max) == (f_min.posterior, f_max.posterior)
+    assert f_max.text().startswith("f_max: ") and "from 40 introductions asked for; " in (
+        f_max.text()
+    )
+    # the other figures stay as they were
     unchanged = {f.name for f in dataclasses.fields(p)} - {"f_min", "f_max"}
     assert all(getattr(p, n) == getattr(Settings().probability, n) for n in unchanged)
 
 
-def test_a_pass_on_rate_beyond_f_max_keeps_f_at_the_reference() -> None:
-    obs = [Observation("pass_on", True, 0.5)] * 40
+def test_f_stays_within_what_settings_allow() -> None:
+    # every ask passed on, however weak the tie: f_max at most 0.999 and f_min not above it
+    obs = [Observation("pass_on", True, s) for s in np.linspace(0.0, 1.0, 200)]
+    p = calibrate_observations(obs, Settings(), 1.0).settings.probability
+    assert 0.9 < p.f_min <= p.f_max <= 0.999
+
+
+def test_beta_follows_the_meetings_against_the_last_ties_strength() -> None:
+    # meetings over strong last ties, none over weak ones: a steeper beta than the prior 2
+    obs = [Observation("p_external", s > 0.5, s) for s in np.linspace(0.0, 1.0, 30)]
     result = calibrate_observations(obs, Settings(), 10.0)
-    p = result.settings.probability
-    assert p.f_max == 0.999 and 0 <= p.f_min <= p.f_max
-    assert p.f_min + (p.f_max - p.f_min) * 0.5 == pytest.approx(_fit(result, "pass_on").posterior)
+    beta = _fit(result, "beta")
+    assert beta.n == 30 and beta.posterior > 2.0 and beta.low < beta.posterior < beta.high
+    assert result.settings.probability.beta == beta.posterior
+    assert beta.text().startswith(f"beta: {beta.posterior:.2f} (90 %: ")
+    assert beta.text().endswith("from 30 introductions; assumption 2.00")
+    flat = [Observation("p_internal", y, s) for s in (0.1, 0.9) for y in (True, False)]
+    assert _fit(calibrate_observations(flat, Settings(), 10.0), "beta").posterior < 2.0
 
 
 # --- --apply --------------------------------------------------------------------------------------
@@ -195,29 +211,72 @@ recency = 0.25
 """
 
 
+def _team_with_outcomes(tmp_path: Path) -> Path:
+    """The plans team with TOML as its settings and the filled-in forecast imported."""
+    db = build_team(tmp_path / "t", TOML)
+    with Workspace(db) as ws:
+        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
+    return db
+
+
 def test_apply_writes_the_calibrated_values_and_keeps_everything_else(tmp_path: Path) -> None:
     from graphwarm.engine.calibrate import apply_calibration
     from graphwarm.settings import load_settings
 
-    db = build_team(tmp_path / "t", TOML)
+    db = _team_with_outcomes(tmp_path)
     with Workspace(db) as ws:
-        import_outcomes(ws, FIXTURES / "asks" / "outcomes_filled.csv", today=NOV)
         result = calibrate(ws)
         path, values = apply_calibration(ws, result, on=dt.date(2026, 12, 5))
-        assert sorted(values) == ["f_max", "f_min", "p_connect", "p_internal"]
+        assert sorted(values) == ["beta", "f_max", "f_min", "p_connect", "p_internal"]
         assert ws.settings.probability.p_internal == values["p_internal"]
     text = path.read_text(encoding="utf-8")
     assert text.startswith(TOML.split("[probability]")[0])  # untouched above the table
     assert "# survey figures\n" in text and "[strength]\nrecency = 0.25\n" in text
     expected = round(result.settings.probability.p_internal, 4)
     assert (
-        f"p_internal = {expected} # graphwarm calibrate 2026-12-05: from 3 asks' outcomes "
-        "(was 0.84)\n"
+        f"p_internal = {expected} # graphwarm calibrate 2026-12-05: from 1 internal "
+        "introduction, prior 0.84\n"
+    ) in text
+    assert (
+        f"p_internal = {{value = {expected}, prior = 0.84, outcomes = 1, on = 2026-12-05}}\n"
     ) in text
     loaded = load_settings(path)
     assert {k: getattr(loaded.probability, k) for k in values} == values
     assert loaded.probability.p_cold == 0.2 and loaded.max_hops == 3
     assert loaded.strength == Settings().strength
+
+
+def test_apply_twice_counts_no_outcome_twice(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.settings import load_settings
+
+    db = _team_with_outcomes(tmp_path)
+    with Workspace(db) as ws:
+        first = calibrate(ws)
+        path, values = apply_calibration(ws, first, on=dt.date(2026, 12, 5))
+    text = path.read_text(encoding="utf-8")
+    with Workspace(db) as ws:  # the applied values are in use now, and are not the prior
+        assert ws.settings.probability.p_internal == values["p_internal"] != 0.84
+        again = calibrate(ws)
+        assert [(f.prior, f.posterior, f.low, f.high) for f in again.parameters] == [
+            (f.prior, f.posterior, f.low, f.high) for f in first.parameters
+        ]
+        assert apply_calibration(ws, again, on=dt.date(2026, 12, 5))[1] == values
+    assert path.read_text(encoding="utf-8") == text
+    assert load_settings(path).source_of("p_internal") == "calibrated from 1 outcome"
+
+
+def test_a_value_applied_without_its_outcomes_goes_back_to_the_prior(tmp_path: Path) -> None:
+    from graphwarm.engine.calibrate import apply_calibration
+    from graphwarm.workspace.forget import forget_person
+
+    db = _team_with_outcomes(tmp_path)
+    with Workspace(db) as ws:
+        apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 5))
+        forget_person(ws, "Sofia Wall")  # the one internal introduction
+        path, values = apply_calibration(ws, calibrate(ws), on=dt.date(2026, 12, 6))
+        assert values["p_internal"] == 0.84 and "p_internal" not in ws.settings.calibrated
+    assert "p_internal = {" not in path.read_text(encoding="utf-8")
 
 
 def test_apply_without_outcomes_leaves_the_file_alone(tmp_path: Path) -> None:
@@ -248,8 +307,8 @@ def test_apply_refuses_an_inline_probability_table(tmp_path: Path) -> None:
     path = tmp_path / "graphwarm.toml"
     path.write_text("max_hops = 3\nprobability = { p_cold = 0.2 }\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="line 2, column 'probability': probability is not"):
-        write_probability(path, {"p_cold": 0.1}, "x")
+        write_probability(path, {"p_cold": 0.1}, {"p_cold": "x"})
     assert path.read_text(encoding="utf-8") == "max_hops = 3\nprobability = { p_cold = 0.2 }\n"
     path.write_text("[probability]\np_cold = 2\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="p_cold = 2 is out of range"):
-        write_probability(path, {"p_cold": 0.1}, "x")
+        write_probability(path, {"p_cold": 0.1}, {"p_cold": "x"})

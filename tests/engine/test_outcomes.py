@@ -230,3 +230,82 @@ def test_bad_tallies_are_refused_with_their_place(team: Workspace, name: str, me
         import_outcomes(team, ASKS / name)
     assert message in str(err.value)
     assert dump(team.path) == before
+
+
+# --- a CRM's task export, its columns named -------------------------------------------------------
+
+TASKS = {
+    "ask_id": "Graphwarm Ask",
+    "status": "Outcome",
+    "status_date": "Completed At",
+    "target": "Associated Contact",
+}
+
+
+def test_a_crm_task_export_is_read_from_the_columns_named(team: Workspace) -> None:
+    report = import_outcomes(team, ASKS / "crm_tasks.csv", today=TODAY, columns=TASKS)
+    assert (report.rows_read, report.recorded, report.moved, report.blank) == (3, 2, 2, 1)
+    asks = {a.target: a for a in list_asks(team, today=TODAY)}
+    sofia, ebba = asks["Sofia Wall"], asks["Ebba Lindgren"]
+    assert (sofia.status, sofia.status_on) == ("meeting", dt.date(2026, 11, 10))  # 14:30 left out
+    assert (ebba.status, ebba.status_on) == ("no answer", dt.date(2026, 11, 4))
+    assert "Ørjan Ødegård" not in asks  # no outcome yet: the row is blank
+    again = import_outcomes(team, ASKS / "crm_tasks.csv", today=TODAY, columns=TASKS)
+    assert (again.recorded, again.moved, again.unchanged) == (0, 0, 2)
+
+
+def test_cold_call_tallies_with_other_headers(team: Workspace) -> None:
+    columns = {
+        "member": "Rep",
+        "period": "Month",
+        "dials": "Calls",
+        "conversations": "Connects",
+        "meetings": "Meetings booked",
+    }
+    report = import_outcomes(team, ASKS / "crm_call_stats.csv", columns=columns)
+    assert (report.kind, report.recorded) == ("tallies", 1)
+    assert team.conn.execute(
+        "SELECT dials, conversations, meetings FROM call_tallies"
+    ).fetchall() == [(120, 40, 3)]
+
+
+@pytest.mark.parametrize(
+    ("name", "columns", "message"),
+    [
+        ("crm_tasks.csv", {"outcome": "Outcome"}, "--column outcome: no such field in an outcomes"),
+        (
+            "crm_tasks.csv",
+            {**TASKS, "status_date": "Done"},
+            "line 1: no column 'Done' (--column status_date). the file's columns: Task ID, ",
+        ),
+        ("crm_tasks.csv", {"status": "Outcome"}, "line 1: no ask_id column. use the asks CSV"),
+        (
+            "crm_tasks.csv",
+            {**TASKS, "member": "Task ID"},
+            "--column member: not a field of a file of asks. its fields: ask_id, status, ",
+        ),
+        (
+            "crm_call_stats.csv",
+            {"dials": "Calls", "status": "Outcome"},
+            "--column status: not a field of a file of cold-call tallies. its fields: member, ",
+        ),
+        (
+            "crm_tasks_local_date.csv",
+            {"ask_id": "Graphwarm Ask", "status": "Outcome", "status_date": "Completed At"},
+            "line 2, column 'Completed At': '11/04/2026' is not a date like 2026-11-05",
+        ),
+        (
+            "crm_tasks.csv",
+            {**TASKS, "status": "Task Status"},
+            "line 2, column 'Task Status': unknown status 'COMPLETED'. use one of planned, ",
+        ),
+    ],
+)
+def test_a_crm_export_that_does_not_fit_is_refused(
+    team: Workspace, name: str, columns: dict[str, str], message: str
+) -> None:
+    before = dump(team.path)
+    with pytest.raises(InputError) as err:
+        import_outcomes(team, ASKS / name, columns=columns)
+    assert message in str(err.value)
+    assert dump(team.path) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import CRM, LINKEDIN, linkedin_fixture
+from helpers import CRM, FIXTURES, LINKEDIN, build_team, dump, linkedin_fixture
 
 from graphwarm import Workspace, forget_person, import_accounts, import_linkedin, import_people
 
@@ -215,3 +215,69 @@ def test_refresh_keeps_no_name_key_for_someone_shown_by_their_address(ws: Worksp
     assert row == ("anna.berg@example.com", None)
     import_people(ws, CRM / "people_named_like_an_address.csv")
     assert len(shown(ws)) == 2
+
+
+# --- asks outlive a re-import -----------------------------------------------------------------
+
+
+def test_asks_outlive_a_newer_export_that_drops_their_people(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from graphwarm.engine.asks import list_asks, move_ask, record_ask
+    from graphwarm.engine.calibrate import observations
+    from graphwarm.engine.queries import find_paths
+    from graphwarm.workspace.history import undo
+
+    nov = dt.date(2026, 11, 1)
+    with Workspace(build_team(tmp_path / "t")) as ws:
+        import_linkedin(ws, [FIXTURES / "asks" / "lina_before"])
+        first = ws.conn.execute("SELECT max(id) FROM imports").fetchone()[0]
+        via_karl = record_ask(ws, "Sofia Wall", via="Karl Berg", on=nov)
+        tove = record_ask(ws, "Tove Lund", on=nov)  # direct; Vik Bygg AB is no target account
+        move_ask(ws, via_karl.id, "not introduced", on=nov)
+        move_ask(ws, tove.id, "meeting", on=nov)
+        asks, evidence = list_asks(ws, today=nov), observations(ws)
+        assert "Karl Berg" in find_paths(ws, "Sofia Wall", alternatives=10).text()
+        next_id = ws.resolver.next_id
+        import_linkedin(ws, [FIXTURES / "asks" / "lina_after"])  # Karl and Tove are gone
+        assert list_asks(ws, today=nov) == asks  # every name, path, account and outcome
+        assert observations(ws) == evidence
+        assert asks[1].account == "Vik Bygg AB"
+        # a re-import keeps them in the history: retired, out of the graph, ids kept
+        kept = ws.conn.execute(
+            "SELECT name, company, retired FROM people"
+            " WHERE name IN ('Karl Berg', 'Tove Lund') ORDER BY name"
+        ).fetchall()
+        assert kept == [("Karl Berg", "Nordvik Transport AB", 1), ("Tove Lund", "Vik Bygg AB", 1)]
+        assert ws.conn.execute(
+            "SELECT count(*) FROM signals s JOIN people p ON p.id IN (s.a, s.b)"
+            " WHERE p.name IN ('Karl Berg', 'Tove Lund') AND s.until_import IS NULL"
+        ).fetchone() == (0,)
+        assert "Karl Berg" not in find_paths(ws, "Sofia Wall", alternatives=10).text()
+        assert ws.resolver.next_id == next_id
+        # undoing Lina's imports: Karl is back as the team's other files show him; Tove, whom
+        # only Lina's exports saw, keeps a row only for her ask, out of the graph
+        undo(ws, first, cascade=True)
+        assert list_asks(ws, today=nov) == asks
+        assert observations(ws) == evidence
+        kept = ws.conn.execute(
+            "SELECT name, company, account_id, title, is_target, retired FROM people"
+            " WHERE name IN ('Karl Berg', 'Tove Lund') ORDER BY name"
+        ).fetchall()
+        assert kept[0][:2] == ("Karl Berg", "Nordvik Transport AB") and kept[0][5] == 0
+        assert kept[1] == ("Tove Lund", None, None, None, 0, 1)
+
+
+def test_forget_still_finds_and_erases_a_person_kept_for_asks(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from graphwarm.engine.asks import list_asks, record_ask
+
+    with Workspace(build_team(tmp_path / "t")) as ws:
+        import_linkedin(ws, [FIXTURES / "asks" / "lina_before"])
+        record_ask(ws, "Tove Lund", note="met at the fair", on=dt.date(2026, 11, 1))
+        import_linkedin(ws, [FIXTURES / "asks" / "lina_after"])
+        report = forget_person(ws, "tove@vikbygg.se")  # her e-mail stays with her row
+        assert (report.who, report.asks) == ("Tove Lund", 1)
+        assert list_asks(ws) == [] and not person_ids(ws, "Tove Lund")
+    assert "met at the fair" not in repr(dump(tmp_path / "t" / "w.db"))
