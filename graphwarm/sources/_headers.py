@@ -26,7 +26,7 @@ def norm_header(header: str) -> str:
     """
     text = header.strip().casefold().removesuffix("__c")
     if not text.isascii():  # é → e + a combining accent, which the pattern then drops
-        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFKD", text).casefold()  # NFKD may give capitals: 𝝖 → Α
     return _NOT_ALNUM.sub("", text)
 
 
