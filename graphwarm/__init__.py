@@ -39,7 +39,13 @@ if TYPE_CHECKING:
     from .settings import Settings, load_settings
     from .sources.records import ImportReport
     from .workspace.forget import forget_member, forget_person
-    from .workspace.imports import import_accounts, import_linkedin, import_people, import_ties
+    from .workspace.imports import (
+        import_accounts,
+        import_linkedin,
+        import_mail,
+        import_people,
+        import_ties,
+    )
     from .workspace.store import Workspace, WorkspaceStatus
     from .workspace.store import open_workspace as open
 
@@ -63,6 +69,7 @@ _LAZY = {
     "forget_person": "workspace.forget",
     "import_accounts": "workspace.imports",
     "import_linkedin": "workspace.imports",
+    "import_mail": "workspace.imports",
     "import_people": "workspace.imports",
     "import_ties": "workspace.imports",
     "load_settings": "settings",
@@ -106,6 +113,7 @@ __all__ = [
     "forget_person",
     "import_accounts",
     "import_linkedin",
+    "import_mail",
     "import_people",
     "import_ties",
     "imports",

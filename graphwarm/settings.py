@@ -13,6 +13,10 @@ Example ``graphwarm.toml``::
 
     [aliases]
     "International Business Machines" = ["IBM"]
+
+Mail and calendar imports read ``max_recipients`` (10), ``max_attendees`` (8),
+``max_occurrences`` (200 per recurring series) and ``public_mail_domains`` (a list that
+replaces the built-in one of gmail.com, outlook.com, …).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .identity import FREE_MAIL_DOMAINS
 
 __all__ = [
     "DEFAULT_BUYER_TITLES",
@@ -107,6 +112,14 @@ class Settings:
     nudge_after_days: int = 7
     prior_weight: float = 10.0
     plan_template: str | None = None
+    max_recipients: int = 10
+    """A message to more people than this is not a relationship (graphwarm import mail)."""
+    max_attendees: int = 8
+    """A meeting of more people than this is not one either (graphwarm import calendar)."""
+    max_occurrences: int = 200
+    """At most this many meetings of one recurring series count."""
+    public_mail_domains: frozenset[str] = FREE_MAIL_DOMAINS
+    """Mail domains anyone can have an address at (gmail.com, …): they name no employer."""
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -142,10 +155,20 @@ _RANGES: dict[str, tuple[float, float]] = {
     "half_life_days": (1.0, 36500.0),
     "volume_saturation": (1, 100000),
     "duration_saturation_years": (0.1, 100.0),
+    "max_recipients": (1, 10000),
+    "max_attendees": (2, 10000),
+    "max_occurrences": (1, 100000),
 }
 
 
-_INTEGERS = ("max_hops", "max_asks_per_introducer", "nudge_after_days")
+_INTEGERS = (
+    "max_hops",
+    "max_asks_per_introducer",
+    "nudge_after_days",
+    "max_recipients",
+    "max_attendees",
+    "max_occurrences",
+)
 
 
 def settings_path_for(db_path: str | Path) -> Path:
@@ -269,9 +292,11 @@ def _simple_value(key: str, value: Any, fail: Any) -> Any:
             except ValueError:
                 pass
         raise fail(key, f"as_of must be a date like 2026-11-01, not {value!r}")
-    if key in ("buyer_titles", "exclude"):
+    if key in ("buyer_titles", "exclude", "public_mail_domains"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(key, f"{key} must be a list of strings")
+        if key == "public_mail_domains":  # the list replaces the built-in one
+            return frozenset(v.strip().lower().lstrip("@") for v in value if v.strip())
         return tuple(v.strip() for v in value if v.strip())
     if key == "plan_template":
         if not isinstance(value, str):

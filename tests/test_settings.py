@@ -100,9 +100,15 @@ max_asks_per_introducer = 5
 nudge_after_days = 14
 prior_weight = 20
 plan_template = "plan.md.j2"
+max_recipients = 12
+max_attendees = 6
+max_occurrences = 50
+public_mail_domains = ["Mail.example", "@post.example", " "]
 """,
         )
     )
+    assert (s.max_recipients, s.max_attendees, s.max_occurrences) == (12, 6, 50)
+    assert s.public_mail_domains == {"mail.example", "post.example"}  # replaces the built-in
     assert s.as_of == dt.date(2026, 11, 1)
     assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (4, 0.25, 5)
     assert s.buyer_titles == ("CFO", "Inköpschef")
@@ -121,6 +127,10 @@ plan_template = "plan.md.j2"
         "nudge_after_days",
         "prior_weight",
         "plan_template",
+        "max_recipients",
+        "max_attendees",
+        "max_occurrences",
+        "public_mail_domains",
         "probability",
         "strength",
         "aliases",

@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..sources.records import ImportReport
+from ..sources.records import ImportReport, import_unit
 from ..workspace.forget import forget_member, forget_person
 from ..workspace.imports import (
     Progress,
     import_accounts,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
@@ -47,6 +48,13 @@ _column_option = click.option(
 )
 
 
+_replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a member's older import even by a file with less than half of its rows.",
+)
+
+
 @main.group("import")
 def import_group() -> None:
     """Import LinkedIn exports and CRM files into the workspace. Each import says which
@@ -63,11 +71,7 @@ def import_group() -> None:
 @import_group.command("linkedin")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--member", help="Whose export this is (when it has no Profile.csv).")
-@click.option(
-    "--replace",
-    is_flag=True,
-    help="Replace a member's older import even by a file with less than half of its rows.",
-)
+@_replace_option
 @pass_workspace(create=True)
 def linkedin_command(
     ws: Workspace, paths: tuple[Path, ...], member: str | None, replace: bool
@@ -89,6 +93,48 @@ def linkedin_command(
             ws, list(paths), member=member, progress=progress, replace=replace
         )
     echo_reports(reports)
+
+
+@import_group.command("mail")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--member", required=True, help="Whose mailbox this is.")
+@click.option(
+    "--address",
+    "addresses",
+    multiple=True,
+    metavar="EMAIL",
+    help="The member's own address (repeatable); worked out from the mailbox when left out.",
+)
+@_replace_option
+@pass_workspace(create=True)
+def mail_command(
+    ws: Workspace, paths: tuple[Path, ...], member: str, addresses: tuple[str, ...], replace: bool
+) -> None:
+    """Import a member's mailbox: Google Takeout's .mbox (or its .zip / .tgz), .eml files,
+    or folders of them; give every part of one mailbox in one command.
+
+    Only headers are read (From, To, Cc, Date, Message-ID, In-Reply-To and the list, bulk
+    and label markers); a subject, body or attachment is never read or kept. For each
+    correspondent of the member the workspace keeps e-mails and replies each way and the
+    first and last date. Mailing lists, bulk and automatic mail, no-reply senders, Spam and
+    Trash, and messages to more than max_recipients (10) people are skipped and counted.
+    Importing the same mailbox again changes nothing; a newer one replaces the older.
+
+    \b
+    Example:
+      graphwarm import mail takeout-20261101.zip --member "Lina Ahl"
+      graphwarm import mail Inbox.mbox Sent.mbox --member "Lina Ahl" --address lina@nordvik.se
+    """
+    with _progress() as progress:
+        report = import_mail(
+            ws,
+            list(paths),
+            member=member,
+            addresses=addresses,
+            replace=replace,
+            progress=progress,
+        )
+    echo_reports([report])
 
 
 @import_group.command("people")
@@ -255,13 +301,15 @@ def echo_reports(reports: list[ImportReport], *, columns: bool | None = None) ->
             continue
         verb = "replaced the older import; " if r.replaced else ""
         click.echo(
-            f"{_short(r.file)}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} rows imported"
-            f", {r.rows_skipped:,} skipped"
+            f"{_short(r.file)}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} {r.unit} "
+            f"imported, {r.rows_skipped:,} skipped"
         )
+        for reason, count in sorted(r.skip_counts.items(), key=lambda item: -item[1]):
+            click.echo(f"  {count:,} skipped: {reason}")
         for line, reason in r.skipped[:5]:
             click.echo(f"  line {line}: {reason}")
-        if r.rows_skipped > 5:
-            click.echo(f"  … and {r.rows_skipped - 5:,} more (graphwarm status lists them)")
+        if len(r.skipped) > 5:
+            click.echo(f"  … and {len(r.skipped) - 5:,} more (graphwarm status lists them)")
         for note in r.notes:
             click.echo(f"  note: {note}")
         if r.columns and (columns or r.columns_unusual):
@@ -287,11 +335,12 @@ def echo_status(ws: Workspace) -> None:
         who = f" ({imp['member']})" if imp["member"] else ""
         click.echo(
             f"  {imp['id']:>3} {imp['kind']:<32} {_short(str(imp['file']))}{who}: "
-            f"{imp['rows_imported']:,}/{imp['rows_read']:,} rows, "
+            f"{imp['rows_imported']:,}/{imp['rows_read']:,} {import_unit(str(imp['kind']))}, "
             f"{imp['rows_skipped']:,} skipped"
         )
         for skip in imp["skipped_examples"]:  # type: ignore[attr-defined]
-            click.echo(f"        line {skip['line']}: {skip['reason']}")
+            where = "" if skip["line"] is None else f"line {skip['line']}: "
+            click.echo(f"        {where}{skip['reason']}")
 
 
 @contextlib.contextmanager

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
-from ..identity import name_key
-from ..sources import crm, linkedin, linkedin_export, read_ahead
-from ..sources.records import ImportReport, PersonRecord, PositionRecord, TieRecord
+from ..identity import email_key, name_key
+from ..sources import crm, linkedin, linkedin_export, mail, read_ahead
+from ..sources.records import (
+    ImportReport,
+    InteractionRecord,
+    PersonRecord,
+    PositionRecord,
+    TieRecord,
+)
 from .store import Workspace
 
 __all__ = [
     "Progress",
     "import_accounts",
     "import_linkedin",
+    "import_mail",
     "import_people",
     "import_ties",
 ]
@@ -57,6 +66,23 @@ ON CONFLICT (a, b, import_id) DO UPDATE SET
     recs_ab = recs_ab + excluded.recs_ab, recs_ba = recs_ba + excluded.recs_ba,
     kind = coalesce(kind, excluded.kind), strength = max(strength, excluded.strength)
 """
+# E-mail and calendar evidence (one row per correspondent per import; two addresses of one
+# person add up).
+_UPSERT_TALK = """
+INSERT INTO signals (a, b, import_id, mails_ab, mails_ba, replies_ab, replies_ba, first_mail,
+                     last_mail, meetings, first_meeting, last_meeting)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (a, b, import_id) DO UPDATE SET
+    mails_ab = mails_ab + excluded.mails_ab, mails_ba = mails_ba + excluded.mails_ba,
+    replies_ab = replies_ab + excluded.replies_ab, replies_ba = replies_ba + excluded.replies_ba,
+    first_mail = coalesce(min(first_mail, excluded.first_mail), first_mail, excluded.first_mail),
+    last_mail = coalesce(max(last_mail, excluded.last_mail), last_mail, excluded.last_mail),
+    meetings = meetings + excluded.meetings,
+    first_meeting = coalesce(min(first_meeting, excluded.first_meeting), first_meeting,
+                             excluded.first_meeting),
+    last_meeting = coalesce(max(last_meeting, excluded.last_meeting), last_meeting,
+                            excluded.last_meeting)
+"""
 
 
 _FORGOTTEN = "someone erased on request (graphwarm forget --person)"
@@ -82,6 +108,8 @@ class _Writer:
         self.team_accounts = team_accounts
         self.sightings: list[tuple] = []
         self.signals: list[tuple] = []
+        self.talk: list[tuple] = []  # e-mail and calendar rows
+        self.own_addresses = 0  # correspondents who turned out to be the member
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
         # People this import creates get ids from here on; only the others are remembered
         # (to fold this import's sighting into their row), so memory does not grow with the
@@ -165,6 +193,21 @@ class _Writer:
         self.signals.append(row)
         return True
 
+    def interaction(self, rec: InteractionRecord) -> bool:
+        """The member's e-mails and meetings with one correspondent."""
+        if self.resolver.forgotten and self.skip_forgotten(rec.b, None):
+            return False
+        a, b = self.member_id, self.person(rec.b)
+        if a is None or a == b:  # another address of the member's own
+            self.own_addresses += 1
+            return False
+        mails, replies = (rec.mails_ab, rec.mails_ba), (rec.replies_ab, rec.replies_ba)
+        if a > b:
+            a, b, mails, replies = b, a, mails[::-1], replies[::-1]
+        rest = (rec.first_mail, rec.last_mail, rec.meetings, rec.first_meeting, rec.last_meeting)
+        self.talk.append((a, b, self.import_id, *mails, *replies, *rest))
+        return True
+
     def position(self, pos: PositionRecord) -> None:
         account = self.resolver.account_for(pos.company)
         self.ws.conn.execute(
@@ -194,6 +237,9 @@ class _Writer:
             self.signals.sort(key=_first_two)
             conn.executemany(_UPSERT_SIGNAL, self.signals)
             self.signals.clear()
+        if self.talk:
+            conn.executemany(_UPSERT_TALK, sorted(self.talk, key=_first_two))
+            self.talk.clear()
 
     def write(
         self, records: Iterable[PersonRecord | TieRecord], progress: Progress | None, label: str
@@ -221,7 +267,12 @@ class _Writer:
         report = self.report
         report.merged = len(self.merged)
         self.ws.finish_import(
-            self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
+            self.import_id,
+            report.rows_read,
+            report.rows_imported,
+            report.skipped,
+            report.merged,
+            report.skip_counts,
         )
 
 
@@ -380,7 +431,7 @@ def _refuse_shrinking(report: ImportReport, before: int) -> None:
     if report.rows_imported * 2 >= before:
         return
     kind = report.kind.removeprefix("linkedin:")
-    what = kind if kind in ("connections", "messages") else "rows"
+    what = kind if kind in ("connections", "messages") else report.unit
     raise InputError(
         f"has {report.rows_imported:,} {what}; {report.member}'s current import has {before:,}",
         file=report.file,
@@ -545,4 +596,108 @@ def _import_table(
         report.skipped = sorted(reader.skipped + report.skipped)
         report.notes.extend(reader.notes)
         writer.finish()
+    return report
+
+
+# -- E-mail and calendar ----------------------------------------------------------------------
+
+
+def import_mail(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str,
+    addresses: list[str] | tuple[str, ...] = (),
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a member's mailbox: an ``.mbox`` (Google Takeout's, or inside its ``.zip`` /
+    ``.tgz``), ``.eml`` files, or folders of them, all parts of one mailbox.
+
+    Only headers are read; only counts and dates per correspondent are kept. ``addresses``
+    are the member's own (else they are worked out: see :class:`~graphwarm.sources.mail.
+    MailReader`). The same mailbox imported again changes nothing; a newer one replaces the
+    member's older mail import (unless it would keep less than half of its messages and
+    ``replace`` is not given).
+    """
+    reader = mail.MailReader(paths, max_recipients=ws.settings.max_recipients, progress=progress)
+    options = {"addresses": sorted(filter(None, map(email_key, addresses)))}
+    options["max_recipients"] = ws.settings.max_recipients  # type: ignore[assignment]
+
+    def read(known: list[str], name: str) -> None:
+        reader.read(addresses, known, name)
+
+    return _import_interactions(ws, reader, "mail", member, options, replace, read)
+
+
+class _InteractionSource(Protocol):
+    """What :func:`_import_interactions` needs of a mailbox or calendar reader."""
+
+    name: str
+    sha256: str
+    rows_read: int
+    rows_imported: int
+    skip_counts: Counter[str]
+    notes: list[str]
+    owners: set[str]
+
+    def records(self) -> Iterable[InteractionRecord]: ...
+
+
+def _import_interactions(
+    ws: Workspace,
+    reader: _InteractionSource,
+    kind: str,
+    member: str,
+    options_dict: dict,
+    replace: bool,
+    read: Callable[[list[str], str], None],
+) -> ImportReport:
+    """One member's mailbox or calendar: read it (outside the write lock), then replace the
+    member's older import of this kind with it, all or nothing."""
+    name = " ".join(member.split())
+    if not name_key(name):
+        raise InputError("--member names no one", hint='name the member: --member "Full Name"')
+    options = json.dumps(options_dict, sort_keys=True)
+    report = ImportReport(file=reader.name, kind=kind, member=name)
+    known_id = ws.resolver.member_by_name.get(name_key(name) or "")
+    if known_id is not None and ws.find_import(kind, reader.sha256, options, known_id):
+        report.unchanged = True
+        return report
+    known = [
+        r[0] for r in ws.conn.execute("SELECT email FROM emails WHERE person_id = ?", (known_id,))
+    ]
+    read(known, name)
+    with ws.transaction():
+        older = ws.conn.execute(
+            "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?",
+            (kind, known_id),
+        ).fetchall()
+        ws.delete_imports([r[0] for r in older])  # first: it may take the member with it
+        report.replaced = bool(older)
+        team = _team_accounts(ws)
+        first_new_id = ws.resolver.next_id
+        me = PersonRecord(name=name, email=min(reader.owners, default=None))
+        if known_id is None:
+            report.notes.append(f"{name} is a new member (no LinkedIn export of theirs yet)")
+        member_id = _member_id(ws, me, team)
+        import_id = ws.add_import(kind, reader.name, reader.sha256, options, member_id)
+        writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
+        writer.sight(member_id, me)
+        for address in sorted(reader.owners):
+            ws.resolver.add_email(member_id, address)
+        for rec in reader.records():
+            writer.interaction(rec)
+        report.rows_read = reader.rows_read
+        report.rows_imported = reader.rows_imported
+        report.skip_counts = dict(reader.skip_counts)
+        report.notes.extend(reader.notes)
+        if writer.own_addresses:
+            report.notes.append(
+                f"{writer.own_addresses:,} correspondents are {name} (by name or address): "
+                "not counted as ties"
+            )
+        writer.finish()
+        if older and not replace:
+            _refuse_shrinking(report, sum(r[1] for r in older))
     return report

@@ -12,6 +12,7 @@ from graphwarm import (
     Workspace,
     import_accounts,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
@@ -317,3 +318,125 @@ def test_imports_are_recorded_with_hash_counts_and_skips(ws: Workspace) -> None:
     assert row == ("people", str(CRM / "too_many_fields.csv"), 64, 3, 2, 1)
     skips = ws.conn.execute("SELECT line, reason FROM import_skips").fetchall()
     assert skips == [(3, "6 fields, expected 5")]
+
+
+# --- e-mail (graphwarm import mail) ---------------------------------------------------------------
+
+MAIL = LINKEDIN.parent / "mail"
+
+
+def _tie(ws: Workspace, a: str, b: str) -> dict:
+    """The ties view's row between two people named ``a`` and ``b``."""
+    cur = ws.conn.execute(
+        "SELECT t.* FROM ties t JOIN people p ON p.id IN (t.a, t.b) JOIN people q"
+        " ON q.id IN (t.a, t.b) AND q.id != p.id WHERE p.name = ? AND q.name = ?",
+        (a, b),
+    )
+    row = cur.fetchone()
+    assert row is not None, (a, b)
+    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
+
+
+def test_mail_adds_to_the_linkedin_tie_matched_by_e_mail_or_name(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    report = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert (report.rows_read, report.rows_imported, report.kind) == (3, 3, "mail")
+    mikko = _tie(ws, "Karin Lund", "Mikko Virtanen")  # by the address his connection row gave
+    assert (mikko["connected_on"], mikko["sources"]) == ("2021-03-15", 3)
+    assert (mikko["mails_ab"], mikko["mails_ba"], mikko["replies_ba"]) == (2, 1, 1)
+    assert (mikko["first_mail"], mikko["last_mail"]) == ("2026-10-06", "2026-10-12")
+    sigrid = _tie(ws, "Karin Lund", "Sigrid Dahl")  # by name: the one Sigrid Dahl, no company
+    assert sigrid["mails_ab"] == 1 and sigrid["connected_on"] == "2024-10-01"
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
+    karin = ws.conn.execute("SELECT id FROM people WHERE name = 'Karin Lund'").fetchone()[0]
+    assert ws.conn.execute("SELECT email FROM emails WHERE person_id = ?", (karin,)).fetchall() == [
+        ("karin.lund@nordvik.se",)
+    ]
+
+
+def test_a_correspondent_is_matched_by_name_at_the_account_of_the_mail_domain(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_accounts(ws, CRM / "hubspot_companies.csv")  # Nordvik Transport AB: nordvik.se
+    import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+    asa = _tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["connected_on"], asa["mails_ab"], asa["mails_ba"]) == ("2023-02-08", 1, 1)
+    assert ws.conn.execute("SELECT count(*) FROM people WHERE name = 'Åsa Öberg'").fetchone() == (
+        1,
+    )
+
+
+def test_someone_known_only_by_address_takes_the_account_of_their_domain_unless_public(
+    db_path: Path,
+) -> None:
+    with Workspace(db_path) as ws:
+        import_accounts(ws, CRM / "hubspot_companies.csv")
+        ws.resolver.set_account_domain(1, "gmail.com")  # as if an account had said so
+        import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+        accounts = dict(ws.conn.execute("SELECT name, account_id IS NOT NULL FROM people"))
+        assert accounts["Åsa Öberg"] == 1  # nordvik.se is Nordvik Transport's domain
+        assert accounts["Jörg Müller"] == 0  # forde-nord.de: a domain no account has
+    with Workspace(db_path) as ws:
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund", replace=True)
+        public = dict(ws.conn.execute("SELECT name, account_id FROM people"))
+        assert public["Sigrid Dahl"] is None  # gmail.com is a public mail domain
+    (db_path.parent / "graphwarm.toml").write_text('public_mail_domains = ["hotmail.com"]\n')
+    with Workspace(db_path) as ws:
+        ws.conn.execute("DELETE FROM imports WHERE kind = 'mail'")
+        ws.conn.execute("DELETE FROM people WHERE name = 'Sigrid Dahl'")
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+        overridden = dict(ws.conn.execute("SELECT name, account_id FROM people"))
+        assert overridden["Sigrid Dahl"] == 1  # the settings' list no longer names gmail.com
+
+
+def test_reimporting_the_same_mailbox_changes_nothing(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    before = dump(db_path)
+    again = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert again.unchanged
+    assert dump(db_path) == before
+
+
+def test_a_newer_mailbox_replaces_the_older_unless_it_shrinks(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+    newer = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert newer.replaced
+    assert ws.conn.execute("SELECT count(*) FROM imports WHERE kind = 'mail'").fetchone() == (1,)
+    assert ws.conn.execute("SELECT count(*) FROM people WHERE name = 'Jörg Müller'").fetchone() == (
+        0,
+    )  # only the older mailbox knew him
+    before = dump(db_path)
+    with pytest.raises(InputError) as info:
+        import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund")
+    assert str(info.value) == (
+        f"{MAIL / 'spam_trash.mbox'}: has 1 messages; Karin Lund's current import has 3. "
+        "nothing was changed; if the smaller file is right, pass --replace"
+    )
+    assert dump(db_path) == before
+    assert import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund", replace=True).replaced
+
+
+def test_a_mail_import_that_fails_changes_nothing(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    before = dump(db_path)
+    with pytest.raises(InputError, match="cannot tell which address is the member's"):
+        import_mail(ws, [MAIL / "no_owner.mbox"], member="Karin Lund")
+    with pytest.raises(InputError, match="is not mail"):
+        import_mail(ws, [MAIL / "not_mail.mbox"], member="Karin Lund")
+    assert dump(db_path) == before
+
+
+def test_no_subject_body_or_display_text_of_a_message_is_stored(
+    ws: Workspace, db_path: Path
+) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    stored = repr(dump(db_path))
+    assert "Mikko Virtanen" in stored  # people are kept, as every import keeps them
+    for text in ("not read", "Hej", "meeting: notes", "k1@nordvik.se", "Important"):
+        assert text not in stored
