@@ -16,6 +16,7 @@ from ..workspace.forget import forget_member, forget_person
 from ..workspace.imports import (
     Progress,
     import_accounts,
+    import_calendar,
     import_linkedin,
     import_mail,
     import_people,
@@ -52,6 +53,15 @@ _replace_option = click.option(
     "--replace",
     is_flag=True,
     help="Replace a member's older import even by a file with less than half of its rows.",
+)
+
+
+_address_option = click.option(
+    "--address",
+    "addresses",
+    multiple=True,
+    metavar="EMAIL",
+    help="The member's own address (repeatable); worked out from the files when left out.",
 )
 
 
@@ -98,13 +108,7 @@ def linkedin_command(
 @import_group.command("mail")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--member", required=True, help="Whose mailbox this is.")
-@click.option(
-    "--address",
-    "addresses",
-    multiple=True,
-    metavar="EMAIL",
-    help="The member's own address (repeatable); worked out from the mailbox when left out.",
-)
+@_address_option
 @_replace_option
 @pass_workspace(create=True)
 def mail_command(
@@ -135,6 +139,33 @@ def mail_command(
             progress=progress,
         )
     echo_reports([report])
+
+
+@import_group.command("calendar")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--member", required=True, help="Whose calendar this is.")
+@_address_option
+@_replace_option
+@pass_workspace(create=True)
+def calendar_command(
+    ws: Workspace, paths: tuple[Path, ...], member: str, addresses: tuple[str, ...], replace: bool
+) -> None:
+    """Import a member's calendars: .ics files from Google (Takeout writes one per
+    calendar), Outlook or Apple, or folders of them; give all of one member's in one command.
+
+    A past meeting (up to as_of) with at most max_attendees (8) people counts as one meeting
+    between the member and each other attendee who did not decline; recurring events count
+    each time up to as_of, at most max_occurrences (200) per series. All-day, cancelled and
+    declined events and those without other attendees are skipped and counted. Only dates and
+    attendees are read: never an event's title, description or place.
+
+    \b
+    Example:
+      graphwarm import calendar lina@nordvik.se.ics --member "Lina Ahl"
+    """
+    echo_reports(
+        [import_calendar(ws, list(paths), member=member, addresses=addresses, replace=replace)]
+    )
 
 
 @import_group.command("people")

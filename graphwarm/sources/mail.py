@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from ..identity import email_key, name_key
+from ..identity import email_key
+from ._owner import member_addresses
 from .records import InteractionRecord, PersonRecord
 
 __all__ = ["SKIP_REASONS", "MailReader"]
@@ -268,53 +269,29 @@ class MailReader:
         return name
 
     def _owners(self, given: Iterable[str], known: Iterable[str], member: str) -> set[str]:
-        """The member's own addresses: as given, else known to the workspace, else those shown
-        with the member's name, else the senders of the messages labelled Sent, else the one
-        address on at least half the messages (and on more than any other)."""
-        given_keys = {k for k in map(email_key, given) if k}
-        if given_keys:
-            self.notes.append(f"the member's addresses: {', '.join(sorted(given_keys))} (given)")
-            return given_keys
-        if not self._messages:  # nothing to count: no need to know
+        """The member's own addresses (:func:`~graphwarm.sources._owner.member_addresses`);
+        none needed when no message counts."""
+        if not self._messages and not any(map(email_key, given)):
             return set()
-        known_keys = {k for k in map(email_key, known) if k and k in self._addresses}
-        if known_keys:
-            self.notes.append(
-                f"the member's addresses: {', '.join(sorted(known_keys))} (known from earlier "
-                "imports)"
-            )
-            return known_keys
-        key = name_key(member)
-        named = {a for a, i in self._addresses.items() if key and name_key(self._names[i]) == key}
-        if named:
-            self.notes.append(
-                f"the member's addresses: {', '.join(sorted(named))} (shown with their name)"
-            )
-            return named
-        if self._sent_labelled:
-            sent = {self._keys[i] for i in self._sent_labelled}
-            self.notes.append(
-                f"the member's addresses: {', '.join(sorted(sent))} (senders of the messages "
-                "labelled Sent)"
-            )
-            return sent
-        on: Counter[int] = Counter()
+        on: Counter[str] = Counter()
         for m in self._messages:
-            on[m.sender] += 1
-            on.update(m.recipients)
-        top = [*on.most_common(2), (-1, 0)]
-        if top[0][1] * 2 >= len(self._messages) and top[0][1] > top[1][1]:
-            address = self._keys[top[0][0]]
-            share = round(100 * top[0][1] / len(self._messages))
-            self.notes.append(f"the member's address: {address} (on {share} % of the messages)")
-            return {address}
-        raise InputError(
-            "cannot tell which address is the member's (none is shown with their name, no "
-            "message is labelled Sent, and no one address is on most messages)",
+            on[self._keys[m.sender]] += 1
+            on.update(self._keys[r] for r in m.recipients)
+        owners, note = member_addresses(
+            given=given,
+            known=known,
+            member=member,
+            names=dict(zip(self._keys, self._names, strict=True)),
+            on=on,
+            total=len(self._messages),
+            own=[self._keys[i] for i in self._sent_labelled],
+            own_how="senders of the messages labelled Sent",
+            own_none="no message is labelled Sent",
+            unit="messages",
             file=self.name,
-            hint="name it: --address lina@example.com (repeat it for each of the member's "
-            "addresses)",
         )
+        self.notes.append(note)
+        return owners
 
     # -- what it found ------------------------------------------------------------------------
 

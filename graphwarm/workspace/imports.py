@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..errors import InputError
 from ..identity import email_key, name_key
-from ..sources import crm, linkedin, linkedin_export, mail, read_ahead
+from ..sources import calendar, crm, linkedin, linkedin_export, mail, read_ahead
 from ..sources.records import (
     ImportReport,
     InteractionRecord,
@@ -30,6 +30,7 @@ from .store import Workspace
 __all__ = [
     "Progress",
     "import_accounts",
+    "import_calendar",
     "import_linkedin",
     "import_mail",
     "import_people",
@@ -628,6 +629,42 @@ def import_mail(
         reader.read(addresses, known, name)
 
     return _import_interactions(ws, reader, "mail", member, options, replace, read)
+
+
+def import_calendar(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str,
+    addresses: list[str] | tuple[str, ...] = (),
+    replace: bool = False,
+) -> ImportReport:
+    """Import a member's calendars: ``.ics`` files (or folders of them), all in one import.
+
+    Each past meeting (up to ``as_of``) with at most ``max_attendees`` people counts once
+    between the member and each other attendee who did not decline; recurring series are
+    expanded up to ``as_of``, at most ``max_occurrences`` meetings each. Only counts and dates
+    per person are kept. The same calendars imported again change nothing; newer ones replace
+    the member's older calendar import (see :func:`import_mail` for ``replace``).
+    """
+    settings = ws.settings
+    reader = calendar.CalendarReader(
+        paths,
+        as_of=settings.today(),
+        max_attendees=settings.max_attendees,
+        max_occurrences=settings.max_occurrences,
+    )
+    options = {
+        "addresses": sorted(filter(None, map(email_key, addresses))),
+        "as_of": settings.today().isoformat(),
+        "max_attendees": settings.max_attendees,
+        "max_occurrences": settings.max_occurrences,
+    }
+
+    def read(known: list[str], name: str) -> None:
+        reader.read(addresses, known, name)
+
+    return _import_interactions(ws, reader, "calendar", member, options, replace, read)
 
 
 class _InteractionSource(Protocol):

@@ -114,6 +114,23 @@ def test_import_mail_with_the_members_address(cli) -> None:
     assert "  2 skipped: neither from nor to the member" in result.stdout
 
 
+def test_import_calendar_and_its_refusals(cli, db_path: Path) -> None:
+    folder = LINKEDIN.parent / "calendar"
+    result = cli("import", "calendar", folder / "outlook.ics", "--member", "Karin Lund")
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 'outlook.ics'} (Karin Lund): 2 of 2 events imported, 0 skipped" in (
+        result.stdout
+    )
+    assert "met 1" in cli("status").stdout
+    before = dump(db_path)
+    broken = cli("import", "calendar", folder / "no_events.ics", "--member", "Karin Lund")
+    assert broken.exit_code == 1
+    assert broken.output == (
+        f"Error: {folder / 'no_events.ics'}: has no events. export the calendar with its events\n"
+    )
+    assert dump(db_path) == before
+
+
 def test_import_people_accounts_ties_and_status(cli) -> None:
     accounts = cli("import", "accounts", CRM / "hubspot_companies.csv")
     assert accounts.exit_code == 0

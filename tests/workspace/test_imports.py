@@ -10,12 +10,15 @@ from helpers import CRM, LINKEDIN, dump, linkedin_fixture
 from graphwarm import (
     InputError,
     Workspace,
+    forget_member,
     import_accounts,
+    import_calendar,
     import_linkedin,
     import_mail,
     import_people,
     import_ties,
 )
+from graphwarm.engine.load import load_graph
 from graphwarm.workspace import imports as imports_module
 from graphwarm.workspace import resolve as resolve_module
 
@@ -440,3 +443,63 @@ def test_no_subject_body_or_display_text_of_a_message_is_stored(
     assert "Mikko Virtanen" in stored  # people are kept, as every import keeps them
     for text in ("not read", "Hej", "meeting: notes", "k1@nordvik.se", "Important"):
         assert text not in stored
+
+
+# --- calendars (graphwarm import calendar) --------------------------------------------------------
+
+CALENDAR = LINKEDIN.parent / "calendar"
+
+
+def test_calendar_meetings_join_the_mail_on_one_tie_and_explain_it(db_path: Path) -> None:
+    (db_path.parent / "graphwarm.toml").write_text('as_of = "2026-11-01"\n')
+    with Workspace(db_path) as ws:
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+        report = import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+        assert (report.kind, report.rows_read, report.rows_imported) == ("calendar", 16, 11)
+        assert report.skip_counts["declined by the member"] == 1
+        # the member's address came with the mail import
+        assert "the member's addresses: karin.lund@nordvik.se (known from earlier imports)" in (
+            report.notes
+        )
+        mikko = _tie(ws, "Karin Lund", "Mikko Virtanen")
+        assert (mikko["mails_ab"], mikko["mails_ba"], mikko["meetings"]) == (2, 1, 3)
+        assert (mikko["first_meeting"], mikko["last_meeting"]) == ("2026-10-06", "2026-10-14")
+        rg = load_graph(ws)
+        karin, mikko_id = (
+            rg.index_of(ws.conn.execute("SELECT id FROM people WHERE name = ?", (n,)).fetchone()[0])
+            for n in ("Karin Lund", "Mikko Virtanen")
+        )
+        assert rg.tie_breakdown(karin, mikko_id).describe() == (  # type: ignore[union-attr]
+            "medium: 3 e-mails both ways, met 3 times, last 3 weeks ago"
+        )
+
+
+def test_reimporting_the_same_calendar_changes_nothing_and_keeps_no_event_text(
+    ws: Workspace, db_path: Path
+) -> None:
+    import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+    before = dump(db_path)
+    assert import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund").unchanged
+    assert dump(db_path) == before
+    stored = repr(before)
+    for text in ("Secret plans", "Not to be read", "Room 7", "weekly"):
+        assert text not in stored
+
+
+def test_a_calendar_import_that_fails_changes_nothing(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    before = dump(db_path)
+    for name in ("broken.ics", "no_events.ics", "not_calendar.ics"):
+        with pytest.raises(InputError):
+            import_calendar(ws, [CALENDAR / name], member="Karin Lund")
+    assert dump(db_path) == before
+
+
+def test_forget_member_removes_their_mail_and_calendar(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+    forget_member(ws, "Karin Lund")
+    assert ws.conn.execute("SELECT count(*) FROM imports").fetchone() == (0,)
+    assert ws.conn.execute("SELECT count(*) FROM signals").fetchone() == (0,)
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone() == (0,)
