@@ -360,6 +360,9 @@ def echo_status(ws: Workspace) -> None:
     ties = ", ".join(f"{k} {v:,}" for k, v in s.ties_by_kind.items()) or "none"
     click.echo(f"  ties:     {sum(s.ties_by_kind.values()):,} ({ties})")
     click.echo(f"  duplicates merged: {s.merged:,} (people already known from another file)")
+    for member, sources in s.mail_and_calendars.items():
+        listed = "; ".join(f"{kind} {_short(file)}" for kind, file in sources)
+        click.echo(f"  {member}'s mail and calendars: {listed}")
     if s.imports:
         click.echo("Imports:")
     for imp in s.imports:

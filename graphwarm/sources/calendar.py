@@ -144,7 +144,9 @@ class CalendarReader:
                 self.rows_read += 1
                 self._take(event, None)  # the library has put it in X-WR-TIMEZONE already
         if later:
-            self.notes.append(f"{path}: {later:,} events after {self.as_of} (as_of) not counted")
+            self.notes.append(
+                f"{path.name}: {later:,} events after {self.as_of} (as_of) not counted"
+            )
 
     def _take(self, event: Any, zone: dt.tzinfo | None) -> None:
         """Keep one occurrence that may be a meeting, or count why it is not."""

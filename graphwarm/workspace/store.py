@@ -314,6 +314,8 @@ class WorkspaceStatus:
     ties_by_kind: dict[str, int]
     merged: int
     imports: list[dict[str, object]] = field(default_factory=list)
+    mail_and_calendars: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Each member's mail and calendar imports: ``{member: [(kind, file), ...]}``."""
 
 
 class Workspace:
@@ -522,6 +524,12 @@ class Workspace:
                     "skipped_examples": [{"line": s[0], "reason": s[1]} for s in skips],
                 }
             )
+        sources: dict[str, list[tuple[str, str]]] = {}
+        for imp in imports:
+            if imp["kind"] in ("mail", "calendar") and imp["member"]:
+                sources.setdefault(str(imp["member"]), []).append(
+                    (str(imp["kind"]), str(imp["file"]))
+                )
         return WorkspaceStatus(
             path=str(self.path),
             members=members,
@@ -534,6 +542,7 @@ class Workspace:
             ties_by_kind=ties_by_kind,
             merged=q("SELECT coalesce(sum(merged), 0) FROM imports").fetchone()[0],
             imports=imports,
+            mail_and_calendars=dict(sorted(sources.items())),
         )
 
 

@@ -48,9 +48,7 @@ def test_google_calendar_meetings_series_and_skips() -> None:
         "declined by the member": 1,
     }
     assert (reader.rows_read, reader.rows_imported) == (16, 11)
-    assert f"{CALENDAR / 'google.ics'}: 1 events after 2026-11-01 (as_of) not counted" in (
-        reader.notes
-    )
+    assert "google.ics: 1 events after 2026-11-01 (as_of) not counted" in reader.notes
 
 
 def test_a_meeting_of_max_attendees_counts_and_one_more_does_not() -> None:
