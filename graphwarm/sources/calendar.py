@@ -17,6 +17,7 @@ import re
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -35,16 +36,37 @@ _CROWD = "more than {max_attendees} attendees"
 _DECLINED = "declined by the member"
 _NOT_MEMBER = "the member is not on it"
 _CAP = "beyond {max_occurrences} meetings of one recurring series"
-_ROOMS = ("RESOURCE", "ROOM")
+_ROOMS = ("RESOURCE", "ROOM")  # CUTYPE of an attendee that is a room or a projector, not a person
 _first = itemgetter(0)
-# An event's text is never parsed: these lines go before icalendar sees the file (which also
-# spares it most of the work: descriptions are the longest lines). Lines are unfolded first.
+# Of an event only these lines are kept (BEGIN and END keep the structure): its title,
+# description, place, links, alarms and the rest are dropped before icalendar parses the file,
+# so they are never read (and icalendar is spared most of its work). Lines are unfolded first.
+_EVENT_LINES = frozenset(
+    [
+        b"BEGIN",
+        b"END",
+        b"UID",
+        b"DTSTART",
+        b"STATUS",
+        b"ORGANIZER",
+        b"ATTENDEE",
+        b"RRULE",
+        b"RDATE",
+        b"EXDATE",
+        b"EXRULE",
+        b"RECURRENCE-ID",
+    ]
+)
 _FOLD = re.compile(rb"\r?\n[ \t]")
-_TEXT_LINE = re.compile(
-    rb"^(?:SUMMARY|DESCRIPTION|LOCATION|COMMENT|ATTACH|CONTACT|CATEGORIES|RESOURCES|URL"
-    rb"|CONFERENCE|X-ALT-DESC|X-GOOGLE-CONFERENCE|X-MICROSOFT-[A-Z-]+)[;:][^\r\n]*\r?\n",
-    re.MULTILINE | re.IGNORECASE,
-)  # CUTYPE of an attendee that is a room or a projector, not a person
+_ROOM = re.compile(rb";CUTYPE=(?:ROOM|RESOURCE)[;:]", re.IGNORECASE)
+_NAME = re.compile(rb"[^;:]*")
+# Parameters of ORGANIZER and ATTENDEE that are not read (only CN, PARTSTAT and CUTYPE are),
+# dropped with the rest: Google writes five or six on every attendee.
+_UNREAD_PARAMETER = re.compile(
+    rb";(?:ROLE|RSVP|X-NUM-GUESTS|X-RESPONSE-COMMENT|SCHEDULE-STATUS|LANGUAGE|SENT-BY|DIR"
+    rb"|EMAIL|DELEGATED-TO|DELEGATED-FROM|MEMBER)=(?:\"[^\"]*\"|[^;:\"]*)(?=[;:])",
+    re.IGNORECASE,
+)
 
 
 class CalendarReader:
@@ -92,100 +114,26 @@ class CalendarReader:
         address being its owner's). Raises :class:`InputError` for a file that is not a
         calendar, or has no events."""
         for path in self.files:
-            calendar = _parse(path)
-            name = email_key(str(calendar.get("X-WR-CALNAME", "")))
-            if name:
-                self._calendar_names.add(name)
-            events = calendar.walk("VEVENT")
-            if not events:
+            part = _read_calendar(path, self.as_of, self.max_attendees)
+            if not part.found:
                 raise InputError(
                     "has no events", file=path, hint="export the calendar with its events"
                 )
-            try:
-                self._occurrences(calendar, events, path)
-            except (ValueError, TypeError, KeyError) as err:
-                raise InputError(f"has an event that cannot be read ({err})", file=path) from err
+            self.rows_read += part.rows_read
+            self._events += part.events
+            self.skip_counts.update(part.skips)
+            for address, name in part.names.items():
+                if name or address not in self._names:
+                    self._names[address] = name
+            if part.calendar_name:
+                self._calendar_names.add(part.calendar_name)
+            if part.later:
+                self.notes.append(
+                    f"{path.name}: {part.later:,} events after {self.as_of} (as_of) not counted"
+                )
         self.owners, note = self._owners(addresses, known, member)
         if note:
             self.notes.append(note)
-
-    def _occurrences(self, calendar: Any, events: list[Any], path: Path) -> None:
-        """Take every occurrence up to ``as_of``: a series's through ``recurring-ical-events``
-        (rules, moved and dropped dates), a single event's straight from its start (as the
-        library would, in Google's ``X-WR-TIMEZONE`` when the file names one: fast)."""
-        import icalendar
-        import recurring_ical_events
-
-        last = self.as_of.toordinal()
-        series = {
-            str(e.get("UID", ""))
-            for e in events
-            if "RRULE" in e or "RDATE" in e or "RECURRENCE-ID" in e
-        }
-        zone = _zone(calendar.get("X-WR-TIMEZONE"))
-        later = 0
-        recurring = icalendar.Calendar()
-        for key, value in calendar.items():
-            recurring.add(key, value)
-        for timezone in calendar.walk("VTIMEZONE"):
-            recurring.add_component(timezone)
-        for event in events:
-            if str(event.get("UID", "")) in series:
-                recurring.add_component(event)
-            elif _day(event.get("DTSTART"), zone) > last:
-                later += 1
-            else:
-                self.rows_read += 1
-                self._take(event, zone)
-        if series:
-            end = dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time())
-            query = recurring_ical_events.of(recurring, skip_bad_series=True)
-            for event in query.between(dt.datetime(1970, 1, 1), end):
-                self.rows_read += 1
-                self._take(event, None)  # the library has put it in X-WR-TIMEZONE already
-        if later:
-            self.notes.append(
-                f"{path.name}: {later:,} events after {self.as_of} (as_of) not counted"
-            )
-
-    def _take(self, event: Any, zone: dt.tzinfo | None) -> None:
-        """Keep one occurrence that may be a meeting, or count why it is not."""
-        skip = self.skip_counts
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            skip[_CANCELLED] += 1
-            return
-        start = event.get("DTSTART")
-        if start is None or not isinstance(start.dt, dt.datetime):
-            skip[_ALL_DAY] += 1
-            return
-        people: dict[str, str] = {}  # address → PARTSTAT
-        organizer = event.get("ORGANIZER")
-        for attendee in [organizer] if organizer is not None else []:
-            self._person(attendee, people, "ACCEPTED")
-        attendees = event.get("ATTENDEE", [])
-        for attendee in attendees if isinstance(attendees, list) else [attendees]:
-            if str(attendee.params.get("CUTYPE", "")).upper() not in _ROOMS:
-                self._person(attendee, people, None)
-        if len(people) < 2:
-            skip[_ALONE] += 1
-            return
-        if len(people) > self.max_attendees:
-            skip[_CROWD.format(max_attendees=self.max_attendees)] += 1
-            return
-        self._events.append((_day(start, zone), str(event.get("UID", "")), people))
-
-    def _person(self, value: Any, people: dict[str, str], status: str | None) -> None:
-        """Note one ORGANIZER or ATTENDEE: address, display name, and whether they go (an
-        organizer listed as an attendee too says it there)."""
-        address = email_key(str(value))
-        if address is None:
-            return
-        name = " ".join(str(value.params.get("CN", "")).strip('"').split())
-        if "@" in name or not name:
-            name = ""
-        if name or address not in self._names:
-            self._names[address] = name or self._names.get(address)
-        people[address] = status or str(value.params.get("PARTSTAT", "NEEDS-ACTION")).upper()
 
     def _owners(
         self, given: Iterable[str], known: Iterable[str], member: str
@@ -247,6 +195,118 @@ class CalendarReader:
             )
 
 
+@dataclass
+class _Part:
+    """What one calendar file holds, up to ``as_of``: filled by :meth:`occurrences`."""
+
+    as_of: dt.date
+    max_attendees: int
+    found: int = 0  # VEVENTs in the file
+    rows_read: int = 0
+    later: int = 0
+    events: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
+    names: dict[str, str | None] = field(default_factory=dict)
+    skips: Counter[str] = field(default_factory=Counter)
+    calendar_name: str | None = None
+
+    def occurrences(self, calendar: Any) -> None:
+        """Take every occurrence up to ``as_of``: a series's through
+        ``recurring-ical-events`` (rules, moved and dropped dates), a single event's straight
+        from its start (as the library would, in Google's ``X-WR-TIMEZONE`` when the file
+        names one: fast)."""
+        import icalendar
+        import recurring_ical_events
+
+        events = calendar.walk("VEVENT")
+        self.found = len(events)
+        self.calendar_name = email_key(str(calendar.get("X-WR-CALNAME", "")))
+        last = self.as_of.toordinal()
+        series = {
+            str(e.get("UID", ""))
+            for e in events
+            if "RRULE" in e or "RDATE" in e or "RECURRENCE-ID" in e
+        }
+        zone = _zone(calendar.get("X-WR-TIMEZONE"))
+        recurring = icalendar.Calendar()
+        for key, value in calendar.items():
+            recurring.add(key, value)
+        for timezone in calendar.walk("VTIMEZONE"):
+            recurring.add_component(timezone)
+        for event in events:
+            if str(event.get("UID", "")) in series:
+                recurring.add_component(event)
+            elif _day(event.get("DTSTART"), zone) > last:
+                self.later += 1
+            else:
+                self.rows_read += 1
+                self.take(event, zone)
+        if series:
+            end = dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time())
+            query = recurring_ical_events.of(recurring, skip_bad_series=True)
+            for event in query.between(dt.datetime(1970, 1, 1), end):
+                self.rows_read += 1
+                self.take(event, None)  # the library has put it in X-WR-TIMEZONE already
+
+    def take(self, event: Any, zone: dt.tzinfo | None) -> None:
+        """Keep one occurrence that may be a meeting, or count why it is not."""
+        skip = self.skips
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            skip[_CANCELLED] += 1
+            return
+        start = event.get("DTSTART")
+        if start is None or not isinstance(start.dt, dt.datetime):
+            skip[_ALL_DAY] += 1
+            return
+        people: dict[str, str] = {}  # address → PARTSTAT
+        organizer = event.get("ORGANIZER")
+        for attendee in [organizer] if organizer is not None else []:
+            self.person(attendee, people, "ACCEPTED")
+        attendees = event.get("ATTENDEE", [])
+        for attendee in attendees if isinstance(attendees, list) else [attendees]:
+            if str(attendee.params.get("CUTYPE", "")).upper() not in _ROOMS:
+                self.person(attendee, people, None)
+        if len(people) < 2:
+            skip[_ALONE] += 1
+            return
+        if len(people) > self.max_attendees:
+            skip[_CROWD.format(max_attendees=self.max_attendees)] += 1
+            return
+        self.events.append((_day(start, zone), str(event.get("UID", "")), people))
+
+    def person(self, value: Any, people: dict[str, str], status: str | None) -> None:
+        """Note one ORGANIZER or ATTENDEE: address, display name, and whether they go (an
+        organizer listed as an attendee too says it there)."""
+        address = email_key(str(value))
+        if address is None:
+            return
+        name = " ".join(str(value.params.get("CN", "")).strip('"').split())
+        if "@" in name or not name:
+            name = ""
+        if name or address not in self.names:
+            self.names[address] = name or self.names.get(address)
+        people[address] = status or str(value.params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+
+
+def _read_calendar(path: Path, as_of: dt.date, max_attendees: int) -> _Part:
+    """Parse one calendar file and take its occurrences."""
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(_cut_down(path, max_attendees))
+    except (ValueError, IndexError, KeyError) as err:
+        raise InputError(
+            f"is not a valid calendar ({str(err).split(':', 1)[0]})",
+            file=path,
+            hint="export it again; if it still fails, import the other calendars",
+        ) from err
+    part = _Part(as_of, max_attendees)
+    try:
+        part.occurrences(calendar)
+    except (ValueError, TypeError, KeyError) as err:
+        raise InputError(f"has an event that cannot be read ({err})", file=path) from err
+    return part
+
+
 def _ics_files(paths: list[Path]) -> list[Path]:
     """The ``.ics`` files given, a folder giving those inside it (sorted)."""
     files: list[Path] = []
@@ -263,26 +323,37 @@ def _ics_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _parse(path: Path) -> Any:
-    """The calendar in one file, without its events' text; InputError for anything that is
-    not one."""
-    import icalendar
-
-    data = _TEXT_LINE.sub(b"", _FOLD.sub(b"", path.read_bytes()))
+def _cut_down(path: Path, max_attendees: int) -> bytes:
+    """The calendar with each event cut down to :data:`_EVENT_LINES`, and a crowd's
+    attendees to the first ``max_attendees + 1`` addresses (enough to skip it as a crowd, as
+    all of them would: an all-hands of 300 need not be parsed); InputError for a file that is
+    not a calendar."""
+    data = _FOLD.sub(b"", path.read_bytes())
     if not data.lstrip(b"\xef\xbb\xbf \r\n\t").upper().startswith(b"BEGIN:VCALENDAR"):
         raise InputError(
             "is not a calendar: an .ics file starts with BEGIN:VCALENDAR",
             file=path,
             hint="export the calendar as .ics (Google: Settings → Import & export)",
         )
-    try:
-        return icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as err:
-        raise InputError(
-            f"is not a valid calendar ({str(err).split(':', 1)[0]})",
-            file=path,
-            hint="export it again; if it still fails, import the other calendars",
-        ) from err
+    kept = []
+    in_event = False
+    attendees: set[bytes] = set()  # the addresses of the event's people kept so far
+    for line in data.splitlines():
+        name = _NAME.match(line).group(0).strip().upper()  # type: ignore[union-attr]
+        if name in (b"BEGIN", b"END") and line[len(name) + 1 :].strip().upper() == b"VEVENT":
+            in_event = name == b"BEGIN"
+            attendees = set()
+        elif in_event and name not in _EVENT_LINES:
+            continue
+        elif name in (b"ATTENDEE", b"ORGANIZER"):
+            address = line.rsplit(b":", 1)[-1].strip().lower()
+            if name == b"ATTENDEE" and not _ROOM.search(line) and address not in attendees:
+                if len(attendees) > max_attendees:
+                    continue
+                attendees.add(address)
+            line = _UNREAD_PARAMETER.sub(b"", line)
+        kept.append(line)
+    return b"\r\n".join([*kept, b""])
 
 
 def _zone(name: object) -> dt.tzinfo | None:

@@ -92,6 +92,7 @@ _WANTED = frozenset(
 _MAX_HEADER = 256 * 1024  # a header block longer than this is not mail
 _MAILBOX_SUFFIXES = (".mbox", ".eml")
 _EPOCH = dt.date(1970, 1, 1)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (and other Office files)
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
 
 
@@ -465,6 +466,13 @@ def _sniff(name: str, head: bytes, path: Path) -> str:
     """What a file is, from its first bytes (its name only for an .eml)."""
     if head.startswith(b"From "):
         return "mbox"
+    if head.startswith(_OLE2_MAGIC):
+        raise InputError(
+            "is an Outlook .msg file, which graphwarm does not read yet",
+            file=path,
+            hint="save the messages as .eml (Outlook: File → Save As), or export the mailbox "
+            "as .mbox",
+        )
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith(b"\x1f\x8b") or head[257:262] == b"ustar":

@@ -115,3 +115,15 @@ def test_a_folder_reads_its_ics_files(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=r"has no \.ics files"):
         CalendarReader([tmp_path / "empty"], as_of=AS_OF)
+
+
+def test_an_events_text_is_cut_before_icalendar_parses_the_file() -> None:
+    from graphwarm.sources.calendar import _cut_down
+
+    text = _cut_down(CALENDAR / "google.ics", 8)
+    for unread in (b"Secret plans", b"Not to be read", b"Room 7\r", b"LOCATION", b"SUMMARY"):
+        assert unread not in text
+    assert b"ATTENDEE;CN=Mikko Virtanen;PARTSTAT=ACCEPTED:mailto:mikko" in text  # unfolded
+    assert b"TZID:Europe/Stockholm" in text  # everything outside the events stays
+    assert b"p8@koskimaa.fi" in text  # eight attendees and the organizer: a crowd of nine
+    assert b"p8@koskimaa.fi" not in _cut_down(CALENDAR / "google.ics", 6)  # 7 show it

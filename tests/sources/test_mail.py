@@ -123,6 +123,15 @@ def test_a_file_that_is_not_mail_is_refused() -> None:
     )
 
 
+def test_an_outlook_msg_is_refused_with_what_to_do() -> None:
+    with pytest.raises(InputError) as info:
+        MailReader([MAIL / "outlook.msg"])
+    assert str(info.value) == (
+        f"{MAIL / 'outlook.msg'}: is an Outlook .msg file, which graphwarm does not read yet. "
+        "save the messages as .eml (Outlook: File → Save As), or export the mailbox as .mbox"
+    )
+
+
 def test_a_mailbox_whose_owner_cannot_be_told_asks_for_the_address() -> None:
     reader = MailReader([MAIL / "no_owner.mbox"])
     with pytest.raises(InputError) as info:
