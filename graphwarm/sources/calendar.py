@@ -105,6 +105,7 @@ class CalendarReader:
         self._events: list[tuple[int, str, dict[str, str]]] = []
         self._names: dict[str, str | None] = {}
         self._calendar_names: set[str] = set()
+        self._records: list[InteractionRecord] = []  # what read() found
 
     def read(
         self, addresses: Iterable[str] = (), known: Iterable[str] = (), member: str = ""
@@ -134,6 +135,7 @@ class CalendarReader:
         self.owners, note = self._owners(addresses, known, member)
         if note:
             self.notes.append(note)
+        self._records = list(self._tally())
 
     def _owners(
         self, given: Iterable[str], known: Iterable[str], member: str
@@ -160,6 +162,10 @@ class CalendarReader:
     def records(self) -> Iterator[InteractionRecord]:
         """One record per person the member met, the most recently met first (a series
         beyond its cap keeps its latest meetings)."""
+        return iter(self._records)
+
+    def _tally(self) -> Iterator[InteractionRecord]:
+        """The records, counting the messages or events that count and those skipped."""
         owners = self.owners
         met: dict[str, list[int]] = {}  # address → [meetings, first day, last day]
         series: Counter[str] = Counter()

@@ -37,9 +37,9 @@ from ..identity import email_key
 from ._owner import member_addresses
 from .records import InteractionRecord, PersonRecord
 
-__all__ = ["SKIP_REASONS", "MailReader"]
+__all__ = ["MailReader"]
 
-Progress = Callable[[str, int], None]
+_Progress = Callable[[str, int], None]  # as graphwarm.workspace.imports.Progress
 
 # Why a message is not counted, as the import report names it.
 _SPAM = "labelled Spam or Trash"
@@ -53,20 +53,6 @@ _NOT_MEMBER = "neither from nor to the member"
 _SELF = "only between the member's own addresses"
 _CUT = "cut off inside its headers (the file ends there)"
 _NOT_MAIL = "not an e-mail (no From, To or Date header)"
-SKIP_REASONS = (
-    _SPAM,
-    _LIST,
-    _BULK,
-    _NO_REPLY,
-    _CROWD,
-    _NO_DATE,
-    _NO_SENDER,
-    _NOT_MEMBER,
-    _SELF,
-    _CUT,
-    _NOT_MAIL,
-)
-"""Every reason a message is skipped for (``{max_recipients}`` is filled in)."""
 
 _NO_REPLY_RE = re.compile(
     r"^(?:.*[-_.+])?(?:no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?)"
@@ -89,7 +75,7 @@ _WANTED = frozenset(
         "x-gmail-labels",
     ]
 )
-_MAX_HEADER = 256 * 1024  # a header block longer than this is not mail
+_MAX_HEADER = 256 * 1024  # of a header block no more is kept (a file that is not mail)
 _MAILBOX_SUFFIXES = (".mbox", ".eml")
 _EPOCH = dt.date(1970, 1, 1)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (and other Office files)
@@ -120,7 +106,7 @@ class MailReader:
         paths: Sequence[str | Path],
         *,
         max_recipients: int = 10,
-        progress: Progress | None = None,
+        progress: _Progress | None = None,
     ) -> None:
         if not paths:
             raise InputError("no mailbox given", hint="name an .mbox, .eml, folder or .zip")
@@ -139,6 +125,7 @@ class MailReader:
         self.notes: list[str] = []
         self.owners: set[str] = set()
         self._addresses: dict[str, int] = {}  # address → its index in _keys and _names
+        self._records: list[InteractionRecord] = []  # what read() found
         self._keys: list[str] = []
         self._names: list[str | None] = []
         self._messages: list[_Message] = []
@@ -180,6 +167,7 @@ class MailReader:
         if not self.rows_read:
             raise InputError("has no messages", file=self.name)
         self.owners = self._owners(addresses, known, member)
+        self._records = list(self._tally())
 
     def _take(self, msg: Message, fallback_date: str | None) -> None:
         """Count one message's header block, or the reason it is skipped."""
@@ -298,6 +286,10 @@ class MailReader:
 
     def records(self) -> Iterator[InteractionRecord]:
         """One record per correspondent of the member, in the order first seen."""
+        return iter(self._records)
+
+    def _tally(self) -> Iterator[InteractionRecord]:
+        """The records, counting the messages or events that count and those skipped."""
         owners = {self._addresses[a] for a in self.owners if a in self._addresses}
         by_id = {m.message_id: m.sender for m in self._messages if m.message_id}
         found: dict[int, list[int]] = {}  # correspondent → [ab, ba, rep_ab, rep_ba, first, last]

@@ -622,13 +622,8 @@ def import_mail(
     ``replace`` is not given).
     """
     reader = mail.MailReader(paths, max_recipients=ws.settings.max_recipients, progress=progress)
-    options = {"addresses": sorted(filter(None, map(email_key, addresses)))}
-    options["max_recipients"] = ws.settings.max_recipients  # type: ignore[assignment]
-
-    def read(known: list[str], name: str) -> None:
-        reader.read(addresses, known, name)
-
-    return _import_interactions(ws, reader, "mail", member, options, replace, read)
+    options = {"max_recipients": ws.settings.max_recipients}
+    return _import_interactions(ws, reader, "mail", member, addresses, options, replace)
 
 
 def import_calendar(
@@ -655,16 +650,11 @@ def import_calendar(
         max_occurrences=settings.max_occurrences,
     )
     options = {
-        "addresses": sorted(filter(None, map(email_key, addresses))),
         "as_of": settings.today().isoformat(),
         "max_attendees": settings.max_attendees,
         "max_occurrences": settings.max_occurrences,
     }
-
-    def read(known: list[str], name: str) -> None:
-        reader.read(addresses, known, name)
-
-    return _import_interactions(ws, reader, "calendar", member, options, replace, read)
+    return _import_interactions(ws, reader, "calendar", member, addresses, options, replace)
 
 
 class _InteractionSource(Protocol):
@@ -678,6 +668,8 @@ class _InteractionSource(Protocol):
     notes: list[str]
     owners: set[str]
 
+    def read(self, addresses: Iterable[str], known: Iterable[str], member: str) -> None: ...
+
     def records(self) -> Iterable[InteractionRecord]: ...
 
 
@@ -686,16 +678,19 @@ def _import_interactions(
     reader: _InteractionSource,
     kind: str,
     member: str,
+    addresses: Iterable[str],
     options_dict: dict,
     replace: bool,
-    read: Callable[[list[str], str], None],
 ) -> ImportReport:
     """One member's mailbox or calendar: read it (outside the write lock), then replace the
-    member's older import of this kind with it, all or nothing."""
+    member's older import of this kind with it, all or nothing. ``addresses``: the member's
+    own, as given; ``options_dict``: the settings that change what the import keeps."""
     name = " ".join(member.split())
     if not name_key(name):
         raise InputError("--member names no one", hint='name the member: --member "Full Name"')
-    options = json.dumps(options_dict, sort_keys=True)
+    addresses = list(addresses)
+    given = sorted(filter(None, map(email_key, addresses)))
+    options = json.dumps({**options_dict, "addresses": given}, sort_keys=True)
     report = ImportReport(file=reader.name, kind=kind, member=name)
     known_id = ws.resolver.member_by_name.get(name_key(name) or "")
     if known_id is not None and ws.find_import(kind, reader.sha256, options, known_id):
@@ -704,7 +699,7 @@ def _import_interactions(
     known = [
         r[0] for r in ws.conn.execute("SELECT email FROM emails WHERE person_id = ?", (known_id,))
     ]
-    read(known, name)
+    reader.read(addresses, known, name)
     with ws.transaction():
         older = ws.conn.execute(
             "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?",
