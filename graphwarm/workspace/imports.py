@@ -111,6 +111,7 @@ class _Writer:
         self.signals: list[tuple] = []
         self.talk: list[tuple] = []  # e-mail and calendar rows
         self.own_addresses = 0  # correspondents who turned out to be the member
+        self.forgotten_people = 0  # correspondents erased on request
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
         # People this import creates get ids from here on; only the others are remembered
         # (to fold this import's sighting into their row), so memory does not grow with the
@@ -196,7 +197,8 @@ class _Writer:
 
     def interaction(self, rec: InteractionRecord) -> bool:
         """The member's e-mails and meetings with one correspondent."""
-        if self.resolver.forgotten and self.skip_forgotten(rec.b, None):
+        if self.resolver.forgotten and self.resolver.is_forgotten(rec.b):
+            self.forgotten_people += 1
             return False
         a, b = self.member_id, self.person(rec.b)
         if a is None or a == b:  # another address of the member's own
@@ -728,6 +730,11 @@ def _import_interactions(
             report.notes.append(
                 f"{writer.own_addresses:,} correspondents are {name} (by name or address): "
                 "not counted as ties"
+            )
+        if writer.forgotten_people:
+            report.notes.append(
+                f"{writer.forgotten_people:,} correspondents were erased on request (graphwarm "
+                "forget --person): not imported"
             )
         writer.finish()
         if older and not replace:

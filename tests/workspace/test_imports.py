@@ -11,6 +11,7 @@ from graphwarm import (
     InputError,
     Workspace,
     forget_member,
+    forget_person,
     import_accounts,
     import_calendar,
     import_linkedin,
@@ -503,3 +504,18 @@ def test_forget_member_removes_their_mail_and_calendar(ws: Workspace, karin_expo
     assert ws.conn.execute("SELECT count(*) FROM imports").fetchone() == (0,)
     assert ws.conn.execute("SELECT count(*) FROM signals").fetchone() == (0,)
     assert ws.conn.execute("SELECT count(*) FROM people").fetchone() == (0,)
+
+
+def test_a_forgotten_correspondent_stays_forgotten(ws: Workspace) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    forget_person(ws, "sigrid.dahl@gmail.com")
+    report = import_mail(ws, [MAIL / "takeout.mbox", MAIL / "odd_dates.mbox"], member="Karin Lund")
+    assert report.replaced
+    assert (
+        "1 correspondents were erased on request (graphwarm forget --person): not imported"
+        in report.notes
+    )
+    assert ws.conn.execute("SELECT count(*) FROM people WHERE name = 'Sigrid Dahl'").fetchone() == (
+        0,
+    )
+    assert _tie(ws, "Karin Lund", "Mikko Virtanen")["mails_ba"] == 1 + 4  # both mailboxes

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import CRM, db_bytes, dump, linkedin_fixture
+from helpers import CRM, FIXTURES, db_bytes, dump, linkedin_fixture
 
 from graphwarm import (
     NotFoundError,
@@ -17,6 +17,7 @@ from graphwarm import (
     forget_person,
     import_accounts,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
@@ -70,6 +71,26 @@ def test_an_older_workspace_is_migrated_with_its_data(
     with Workspace(tmp := db_path.with_name("new.db")) as ws:  # a new one takes every step
         assert ws.conn.execute("SELECT count(nickname) FROM people").fetchone() == (0,)
     assert tmp.exists()
+
+
+def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
+) -> None:
+    monkeypatch.setattr(store, "_MIGRATIONS", ())  # as graphwarm wrote version 1
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1)
+    with Workspace(db_path) as ws:
+        import_linkedin(ws, [karin_export()])
+        before = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
+    monkeypatch.undo()
+    with Workspace(db_path, create=False) as ws:
+        rows = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
+        assert [row[: len(before[0])] for row in rows] == before  # old columns first, as before
+        assert {row[len(before[0]) :] for row in rows} == {(0, 0, 0, 0, None, None, 0, None, None)}
+        import_mail(ws, [FIXTURES / "mail" / "takeout.mbox"], member="Karin Lund")
+        assert ws.conn.execute("SELECT sum(mails_ab), sum(mails_ba) FROM ties").fetchone() == (
+            3,
+            1,
+        )
 
 
 def test_a_failing_migration_leaves_the_workspace_as_it_was(
