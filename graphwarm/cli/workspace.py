@@ -67,14 +67,16 @@ _address_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports and CRM files into the workspace. Each import says which
-    column it read for which field when that was unusual (a fuzzy match, one of several
-    columns, one name column); "graphwarm -v import ..." always does.
+    """Import LinkedIn exports, CRM files, and members' mailboxes and calendars into the
+    workspace. Each import says which column it read for which field when that was unusual
+    (a fuzzy match, one of several columns, one name column); "graphwarm -v import ..."
+    always does.
 
     \b
     Example:
       graphwarm import linkedin exports/*.zip
       graphwarm import accounts target_accounts.csv
+      graphwarm import mail takeout.zip --member "Lina Ahl"
     """
 
 
