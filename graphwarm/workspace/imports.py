@@ -712,9 +712,11 @@ def _import_interactions(
         team = _team_accounts(ws)
         first_new_id = ws.resolver.next_id
         me = PersonRecord(name=name, email=min(reader.owners, default=None))
-        if known_id is None:
-            report.notes.append(f"{name} is a new member (no LinkedIn export of theirs yet)")
-        member_id = _member_id(ws, me, team)
+        member_id = ws.resolver.member_by_name.get(name_key(name) or "")
+        if member_id is None:  # new, or known only from the import just replaced
+            if known_id is None:
+                report.notes.append(f"{name} is a new member (no LinkedIn export of theirs yet)")
+            member_id = _member_id(ws, me, team)
         import_id = ws.add_import(kind, reader.name, reader.sha256, options, member_id)
         writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
         writer.sight(member_id, me)
