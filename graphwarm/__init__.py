@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from .settings import Settings, load_settings
     from .sources.records import ImportReport
     from .workspace.forget import forget_member, forget_person
-    from .workspace.imports import import_accounts, import_linkedin, import_people, import_ties
+    from .workspace.imports import (
+        import_accounts,
+        import_calendar,
+        import_linkedin,
+        import_mail,
+        import_people,
+        import_ties,
+    )
     from .workspace.store import Workspace, WorkspaceStatus
     from .workspace.store import open_workspace as open
 
@@ -62,7 +69,9 @@ _LAZY = {
     "forget_member": "workspace.forget",
     "forget_person": "workspace.forget",
     "import_accounts": "workspace.imports",
+    "import_calendar": "workspace.imports",
     "import_linkedin": "workspace.imports",
+    "import_mail": "workspace.imports",
     "import_people": "workspace.imports",
     "import_ties": "workspace.imports",
     "load_settings": "settings",
@@ -105,7 +114,9 @@ __all__ = [
     "forget_member",
     "forget_person",
     "import_accounts",
+    "import_calendar",
     "import_linkedin",
+    "import_mail",
     "import_people",
     "import_ties",
     "imports",

@@ -142,13 +142,16 @@ def email_key(email: str | None) -> str | None:
     return text
 
 
-def email_domain(email: str | None) -> str | None:
-    """The company domain of an address; ``None`` for free-mail providers."""
+def email_domain(
+    email: str | None, public: frozenset[str] | set[str] = FREE_MAIL_DOMAINS
+) -> str | None:
+    """The company domain of an address; ``None`` for a public mail domain (``public``: the
+    settings' ``public_mail_domains``, by default :data:`FREE_MAIL_DOMAINS`)."""
     key = email_key(email)
     if key is None:
         return None
     domain = key.rsplit("@", 1)[1]
-    return None if domain in FREE_MAIL_DOMAINS else domain
+    return None if domain in public else domain
 
 
 def domain_key(domain: str | None) -> str | None:

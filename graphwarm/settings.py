@@ -17,6 +17,9 @@ Example ``graphwarm.toml``::
 ``graphwarm calibrate --apply`` writes ``[probability]`` values and records each in
 ``[calibrated]`` (:class:`Calibrated`), so that calibration always starts again from the
 setting it replaced and reports can say which figures are the team's own.
+Mail and calendar imports read ``max_recipients`` (10), ``max_attendees`` (8),
+``max_occurrences`` (200 per recurring series) and ``public_mail_domains`` (a list that
+replaces the built-in one of gmail.com, outlook.com, …).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 
 from ._words import counted
 from .errors import SettingsError
+from .identity import FREE_MAIL_DOMAINS
 
 __all__ = [
     "DEFAULT_BUYER_TITLES",
@@ -158,6 +162,14 @@ class Settings:
     keep_history_days: int = 365
     stale_after_days: int = 90
     change_points: float = 5.0
+    max_recipients: int = 10
+    """A message to more people than this is not a relationship (graphwarm import mail)."""
+    max_attendees: int = 8
+    """A meeting of more people than this is not one either (graphwarm import calendar)."""
+    max_occurrences: int = 200
+    """At most this many meetings of one recurring series count."""
+    public_mail_domains: frozenset[str] = FREE_MAIL_DOMAINS
+    """Mail domains anyone can have an address at (gmail.com, …): they name no employer."""
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -240,6 +252,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "half_life_days": (1.0, 36500.0),
     "volume_saturation": (1, 100000),
     "duration_saturation_years": (0.1, 100.0),
+    "max_recipients": (1, 10000),
+    "max_attendees": (2, 10000),
+    "max_occurrences": (1, 100000),
 }
 
 
@@ -250,6 +265,9 @@ _INTEGERS = (
     "keep_history_days",
     "stale_after_days",
     "forecast_runs",
+    "max_recipients",
+    "max_attendees",
+    "max_occurrences",
 )
 
 
@@ -425,9 +443,11 @@ def _simple_value(key: str, value: Any, fail: Any) -> Any:
             except ValueError:
                 pass
         raise fail(key, f"as_of must be a date like 2026-11-01, not {value!r}")
-    if key in ("buyer_titles", "exclude"):
+    if key in ("buyer_titles", "exclude", "public_mail_domains"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(key, f"{key} must be a list of strings")
+        if key == "public_mail_domains":  # the list replaces the built-in one
+            return frozenset(v.strip().lower().lstrip("@") for v in value if v.strip())
         return tuple(v.strip() for v in value if v.strip())
     if key == "plan_template":
         if not isinstance(value, str):

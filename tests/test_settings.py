@@ -106,9 +106,15 @@ plan_template = "plan.md.j2"
 keep_history_days = 30
 stale_after_days = 60
 change_points = 2.5
+max_recipients = 12
+max_attendees = 6
+max_occurrences = 50
+public_mail_domains = ["Mail.example", "@post.example", " "]
 """,
         )
     )
+    assert (s.max_recipients, s.max_attendees, s.max_occurrences) == (12, 6, 50)
+    assert s.public_mail_domains == {"mail.example", "post.example"}  # replaces the built-in
     assert s.as_of == dt.date(2026, 11, 1)
     assert (s.keep_history_days, s.stale_after_days, s.change_points) == (30, 60, 2.5)
     assert (s.max_hops, s.margin, s.max_asks_per_introducer) == (4, 0.25, 5)
@@ -134,6 +140,10 @@ change_points = 2.5
         "keep_history_days",
         "stale_after_days",
         "change_points",
+        "max_recipients",
+        "max_attendees",
+        "max_occurrences",
+        "public_mail_domains",
         "probability",
         "strength",
         "aliases",

@@ -26,9 +26,9 @@ from .workspace import echo_reports, echo_status
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the line per imported file.")
 def demo_command(directory: Path, quiet: bool) -> None:
     """Run the whole job on the bundled samples (an invented Nordic sales team of 4): import
-    their exports, show the workspace, the reach (counts per label, the ten warmest targets)
-    and the forecast, and write the reach table, the map, a plan per target account and the
-    asks as files.
+    their LinkedIn exports, CRM files, mailboxes and calendars, show the workspace, the reach
+    (counts per label, the ten warmest targets) and the forecast, and write the reach table,
+    the map, a plan per target account and the asks as files.
 
     \b
     Example:

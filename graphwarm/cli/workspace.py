@@ -15,13 +15,15 @@ import click
 from .._csvcells import csv_line
 from .._words import counted
 from ..errors import InputError
-from ..sources.records import ImportReport
+from ..sources.records import ImportReport, import_unit
 from ..workspace.forget import forget_member, forget_person
 from ..workspace.history import HistoryEntry, history, prune_history, undo
 from ..workspace.imports import (
     Progress,
     import_accounts,
+    import_calendar,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
@@ -65,27 +67,41 @@ _replace_option = click.option(
 )
 
 
+_replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a member's older import even by a file with less than half of its rows.",
+)
+
+
+_address_option = click.option(
+    "--address",
+    "addresses",
+    multiple=True,
+    metavar="EMAIL",
+    help="The member's own address (repeatable); worked out from the files when left out.",
+)
+
+
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports and CRM files into the workspace. Each import says which
-    column it read for which field when that was unusual (a fuzzy match, one of several
-    columns, one name column); "graphwarm -v import ..." always does.
+    """Import LinkedIn exports, CRM files, and members' mailboxes and calendars into the
+    workspace. Each import says which column it read for which field when that was unusual
+    (a fuzzy match, one of several columns, one name column); "graphwarm -v import ..."
+    always does.
 
     \b
     Example:
       graphwarm import linkedin exports/*.zip
       graphwarm import accounts target_accounts.csv
+      graphwarm import mail takeout.zip --member "Lina Ahl"
     """
 
 
 @import_group.command("linkedin")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--member", help="Whose export this is (when it has no Profile.csv).")
-@click.option(
-    "--replace",
-    is_flag=True,
-    help="Replace a member's older import even by a file with less than half of its rows.",
-)
+@_replace_option
 @pass_workspace(create=True)
 def linkedin_command(
     ws: Workspace, paths: tuple[Path, ...], member: str | None, replace: bool
@@ -108,6 +124,69 @@ def linkedin_command(
         )
     echo_reports(reports)
     _warm(ws)
+
+
+@import_group.command("mail")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--member", required=True, help="Whose mailbox this is.")
+@_address_option
+@_replace_option
+@pass_workspace(create=True)
+def mail_command(
+    ws: Workspace, paths: tuple[Path, ...], member: str, addresses: tuple[str, ...], replace: bool
+) -> None:
+    """Import a member's mailbox: Google Takeout's .mbox (or its .zip / .tgz), .eml files,
+    or folders of them; give every part of one mailbox in one command.
+
+    Only headers are read (From, To, Cc, Date, Message-ID, In-Reply-To and the list, bulk
+    and label markers); a subject, body or attachment is never read or kept. For each
+    correspondent of the member the workspace keeps e-mails and replies each way and the
+    first and last date. Mailing lists, bulk and automatic mail, no-reply senders, Spam and
+    Trash, and messages to more than max_recipients (10) people are skipped and counted.
+    Importing the same mailbox again changes nothing; a newer one replaces the older.
+
+    \b
+    Example:
+      graphwarm import mail takeout-20261101.zip --member "Lina Ahl"
+      graphwarm import mail Inbox.mbox Sent.mbox --member "Lina Ahl" --address lina@nordvik.se
+    """
+    with _progress() as progress:
+        report = import_mail(
+            ws,
+            list(paths),
+            member=member,
+            addresses=addresses,
+            replace=replace,
+            progress=progress,
+        )
+    echo_reports([report])
+
+
+@import_group.command("calendar")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--member", required=True, help="Whose calendar this is.")
+@_address_option
+@_replace_option
+@pass_workspace(create=True)
+def calendar_command(
+    ws: Workspace, paths: tuple[Path, ...], member: str, addresses: tuple[str, ...], replace: bool
+) -> None:
+    """Import a member's calendars: .ics files from Google (Takeout writes one per
+    calendar), Outlook or Apple, or folders of them; give all of one member's in one command.
+
+    A past meeting (up to as_of) with at most max_attendees (8) people counts as one meeting
+    between the member and each other attendee who did not decline; recurring events count
+    each time up to as_of, at most max_occurrences (200) per series. All-day, cancelled and
+    declined events and those without other attendees are skipped and counted. Only dates and
+    attendees are read: never an event's title, description or place.
+
+    \b
+    Example:
+      graphwarm import calendar lina@nordvik.se.ics --member "Lina Ahl"
+    """
+    echo_reports(
+        [import_calendar(ws, list(paths), member=member, addresses=addresses, replace=replace)]
+    )
 
 
 @import_group.command("people")
@@ -403,13 +482,15 @@ def echo_reports(reports: list[ImportReport], *, columns: bool | None = None) ->
             continue
         verb = "replaced the older import; " if r.replaced else ""
         click.echo(
-            f"{_short(r.file)}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} rows imported"
-            f", {r.rows_skipped:,} skipped"
+            f"{_short(r.file)}{who}: {verb}{r.rows_imported:,} of {r.rows_read:,} {r.unit} "
+            f"imported, {r.rows_skipped:,} skipped"
         )
+        for reason, count in sorted(r.skip_counts.items(), key=lambda item: -item[1]):
+            click.echo(f"  {count:,} skipped: {reason}")
         for line, reason in r.skipped[:5]:
             click.echo(f"  line {line}: {reason}")
-        if r.rows_skipped > 5:
-            click.echo(f"  … and {r.rows_skipped - 5:,} more (graphwarm status lists them)")
+        if len(r.skipped) > 5:
+            click.echo(f"  … and {len(r.skipped) - 5:,} more (graphwarm status lists them)")
         for note in r.notes:
             click.echo(f"  note: {note}")
         if r.columns and (columns or r.columns_unusual):
@@ -436,6 +517,9 @@ def echo_status(ws: Workspace) -> None:
     ties = ", ".join(f"{k} {v:,}" for k, v in s.ties_by_kind.items()) or "none"
     click.echo(f"  ties:     {sum(s.ties_by_kind.values()):,} ({ties})")
     click.echo(f"  duplicates merged: {s.merged:,} (people already known from another file)")
+    for member, sources in s.mail_and_calendars.items():
+        listed = "; ".join(f"{kind} {_short(file)}" for kind, file in sources)
+        click.echo(f"  {member}'s mail and calendars: {listed}")
     if s.exports:
         stale = ws.settings.stale_after_days
         click.echo(f"Member exports (newest import; stale after {stale} days):")
@@ -448,11 +532,12 @@ def echo_status(ws: Workspace) -> None:
         who = f" ({imp['member']})" if imp["member"] else ""
         click.echo(
             f"  {imp['id']:>3} {imp['kind']:<32} {_short(str(imp['file']))}{who}: "
-            f"{imp['rows_imported']:,}/{imp['rows_read']:,} rows, "
+            f"{imp['rows_imported']:,}/{imp['rows_read']:,} {import_unit(str(imp['kind']))}, "
             f"{imp['rows_skipped']:,} skipped"
         )
         for skip in imp["skipped_examples"]:  # type: ignore[attr-defined]
-            click.echo(f"        line {skip['line']}: {skip['reason']}")
+            where = "" if skip["line"] is None else f"line {skip['line']}: "
+            click.echo(f"        {where}{skip['reason']}")
 
 
 @contextlib.contextmanager

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["TIE_SIGNALS", "load_graph", "load_graphs", "warm_cache"]
 
 # Each tie's signals as the graph cache sums them over its imports (``load_graph(...,
-# signals=True)`` keeps them on the graph): message counts each way, endorsements and
-# recommendations either way, whether a relationships file names the pair and the strength it
-# gives (NaN: none), and the dates as day numbers since 1970-01-01 (NaN: none).
+# signals=True)`` keeps them on the graph): LinkedIn message and e-mail counts each way,
+# meetings, endorsements and recommendations either way, whether a relationships file names
+# the pair and the strength it gives (NaN: none), and the dates as day numbers since
+# 1970-01-01 (NaN: none).
 TIE_SIGNALS = (
     "msgs_ab",
     "msgs_ba",
@@ -42,7 +43,19 @@ TIE_SIGNALS = (
     "connected_on",
     "first_msg",
     "last_msg",
+    "mails_ab",
+    "mails_ba",
+    "meetings",
+    "first_mail",
+    "last_mail",
+    "first_meeting",
+    "last_meeting",
 )
+# How the ties of several imports of one pair combine, as the store's ``ties`` view does.
+_SUMMED = ("msgs_ab", "msgs_ba", "endorsements", "mails_ab", "mails_ba", "meetings")
+_LATEST = ("relationship", "given", "last_msg", "last_mail", "last_meeting")
+_EARLIEST = ("connected_on", "first_msg", "first_mail", "first_meeting")
+_DAYS = _EARLIEST + _LATEST[2:]
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +137,7 @@ _RAW_ARRAYS = (
     "account_is_target",
     "u",
     "v",
-    "msgs_ab",
-    "msgs_ba",
-    "endorsements",
-    "relationship",
-    "given",
-    "last_msg",
-    "connected_on",
-    "first_msg",
+    *TIE_SIGNALS,
     "shared",
 )
 
@@ -139,7 +145,7 @@ _RAW_TEXTS = ("names", "companies", "titles", "account_name")
 
 _CURRENT = "until_import IS NULL"  # the evidence rows of the current state
 
-_CACHE_FORMAT = 1  # bump when what the cache holds changes meaning
+_CACHE_FORMAT = 2  # bump when what the cache holds changes meaning
 
 
 def _read_raw(
@@ -269,12 +275,10 @@ def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) 
     pair_key = (a_now << 32) | b_now
     touched_key = np.array([(x << 32) | y for x, y in touched], dtype=np.int64)
     stay = ~np.isin(pair_key, touched_key)
-    a_then, b_then, cols_then = _summed(
-        conn.execute(
-            f"SELECT {_TIE_COLUMNS} FROM (SELECT DISTINCT a AS ta, b AS tb FROM signals"
-            f" WHERE {past.changed}) JOIN signals ON a = ta AND b = tb WHERE {past.rows}"
-            " ORDER BY a, b"
-        ).fetchall()
+    a_then, b_then, cols_then = _ties_of(
+        conn,
+        f"(SELECT DISTINCT a AS ta, b AS tb FROM signals WHERE {past.changed})"
+        f" JOIN signals ON a = ta AND b = tb WHERE {past.rows}",
     )
     a = np.concatenate([a_now[stay], a_then])
     b = np.concatenate([b_now[stay], b_then])
@@ -493,16 +497,7 @@ def _graph_from_raw(
         excluded[pos[pos >= 0]] = True
     shared = raw["shared"]
     s = tie_strength_array(
-        settings,
-        msgs_ab=raw["msgs_ab"],
-        msgs_ba=raw["msgs_ba"],
-        endorsements=raw["endorsements"],
-        relationship=raw["relationship"],
-        given=raw["given"],
-        last_msg=raw["last_msg"],
-        connected_on=raw["connected_on"],
-        first_msg=raw["first_msg"],
-        shared_employer=shared,
+        settings, shared_employer=shared, **{name: raw[name] for name in TIE_SIGNALS}
     )
     return ReferralGraph.from_arrays(
         person_id=person_id,
@@ -535,10 +530,21 @@ def _positions_of(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.where(sorted_ids[pos] == ids, pos, -1)
 
 
+# The signals columns that make :data:`TIE_SIGNALS`, in its order after the pair: the ones
+# every tie may have, then those only e-mail and calendar imports give (read only from their
+# rows: most workspaces have none, and a million ties should not pay for them).
 _TIE_COLUMNS = (
     "a, b, msgs_ab, msgs_ba, endorse_ab + endorse_ba + recs_ab + recs_ba, kind IS NOT NULL, "
-    "coalesce(strength, 'nan'), last_msg, connected_on, first_msg"
+    "coalesce(strength, 'nan'), connected_on, first_msg, last_msg"
 )
+_TALK_COLUMNS = (
+    "a, b, mails_ab, mails_ba, meetings, first_mail, last_mail, first_meeting, last_meeting"
+)
+_TALK_ROWS = (
+    "mails_ab + mails_ba + meetings > 0"
+    " OR coalesce(first_mail, last_mail, first_meeting, last_meeting) IS NOT NULL"
+)
+_TALK = TIE_SIGNALS[8:]
 
 
 def _read_ties(
@@ -550,43 +556,53 @@ def _read_ties(
     relationship kind, strongest given strength), but about twice as fast: SQLite's GROUP BY
     and the view's ``group_concat`` cost more than reading the rows.
     """
-    found = conn.execute(f"SELECT {_TIE_COLUMNS} FROM signals WHERE {rows} ORDER BY a, b")
-    a, b, cols = _summed(found.fetchall())
+    a, b, cols = _ties_of(conn, f"signals WHERE {rows}")
     return _positions_of(person_id, a), _positions_of(person_id, b), cols
 
 
-def _summed(found: list[tuple]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Rows of :data:`_TIE_COLUMNS` in pair order, summed per pair: ``(a, b, columns)``."""
-    if found:
-        a, b, ab, ba, endorse, rel, given, last, connected, first = zip(*found, strict=True)
-    else:
-        a = b = ab = ba = endorse = rel = given = last = connected = first = ()
-    del found
-    size = len(a)
-    pair = np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+def _ties_of(
+    conn: sqlite3.Connection, source: str
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The pairs ``(a, b)`` of the signals rows ``source`` (what follows ``FROM``, with a
+    ``WHERE``) and their :data:`TIE_SIGNALS`, summed per pair as the ``ties`` view does."""
+    a, b, cols = _summed_rows(conn, _TIE_COLUMNS, TIE_SIGNALS[:8], source)
+    talk_a, talk_b, talk = _summed_rows(conn, _TALK_COLUMNS, _TALK, f"{source} AND ({_TALK_ROWS})")
+    size = a.shape[0]
+    # Every pair with e-mails or meetings is among all pairs (its rows are signals rows too).
+    width = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    at = np.searchsorted(a * width + b, talk_a * width + talk_b)
+    for name in _TALK:
+        full = np.full(size, np.nan) if name in _DAYS else np.zeros(size)
+        full[at] = talk[name]
+        cols[name] = full
+    cols["relationship"] = cols["relationship"] > 0
+    return a, b, cols
+
+
+def _summed_rows(
+    conn: sqlite3.Connection, columns: str, names: Sequence[str], source: str
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The pairs ``(a, b)`` of the signals rows ``source`` and their ``names`` columns, one
+    entry per pair, the rows of several imports combined as the ``ties`` view does."""
+    rows = conn.execute(f"SELECT {columns} FROM {source} ORDER BY a, b").fetchall()
+    values = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(names))
+    del rows
+    size = len(values[0])
+    a, b = np.array(values[0], dtype=np.int64), np.array(values[1], dtype=np.int64)
     cols = {
-        "msgs_ab": np.array(ab, dtype=np.float64),
-        "msgs_ba": np.array(ba, dtype=np.float64),
-        "endorsements": np.array(endorse, dtype=np.float64),
-        "relationship": np.array(rel, dtype=np.float64),
-        "given": np.array(given, dtype=np.float64),
-        "last_msg": _day_numbers(last, size),
-        "connected_on": _day_numbers(connected, size),
-        "first_msg": _day_numbers(first, size),
+        name: _day_numbers(column, size) if name in _DAYS else np.array(column, dtype=np.float64)
+        for name, column in zip(names, values[2:], strict=True)
     }
+    del values
     start = np.ones(size, dtype=bool)
-    start[1:] = (pair[0][1:] != pair[0][:-1]) | (pair[1][1:] != pair[1][:-1])
+    start[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     if not start.all():  # a pair seen by several imports: combine like the view does
         at = np.flatnonzero(start)
-        for key in ("msgs_ab", "msgs_ba", "endorsements"):
-            cols[key] = np.add.reduceat(cols[key], at)
-        for key in ("relationship", "given", "last_msg"):
-            cols[key] = np.fmax.reduceat(cols[key], at)
-        for key in ("connected_on", "first_msg"):
-            cols[key] = np.fmin.reduceat(cols[key], at)
-        pair = pair[0][at], pair[1][at]
-    cols["relationship"] = cols["relationship"] > 0
-    return pair[0], pair[1], cols
+        for key in cols:
+            how = np.add if key in _SUMMED else np.fmax if key in _LATEST else np.fmin
+            cols[key] = how.reduceat(cols[key], at)
+        a, b = a[at], b[at]
+    return a, b, cols
 
 
 def _shared_employer(

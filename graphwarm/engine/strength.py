@@ -5,13 +5,19 @@ DESIGN.md's weighted sum, each component in 0..1 and missing signals counting 0:
 ==================  =======  ==========================================================
 component           weight   value
 ==================  =======  ==========================================================
-recency             0.25     ``0.5 ** (days since the last message / half-life 180)``
-volume              0.20     ``min(1, ln(1 + n) / ln(1 + 50))``, ``n`` messages both ways
+recency             0.25     ``0.5 ** (days since the last interaction / half-life 180)``
+volume              0.20     ``min(1, ln(1 + n) / ln(1 + 50))``, ``n`` interactions
 reciprocity         0.15     ``min(sent, received) / max(sent, received)``
 shared_employer     0.15     1 when the two share an employer (see below), else 0
 endorsements        0.15     1 when there is any endorsement or recommendation, either way
-duration            0.10     years since connected or first message / 5, at most 1
+duration            0.10     years since connected or the first interaction / 5, at most 1
 ==================  =======  ==========================================================
+
+An **interaction** is a LinkedIn message, an e-mail or a meeting, one notion across the
+channels (:func:`_interaction`): the last and first interaction are those of any channel;
+``n`` counts messages + e-mails + 3 × meetings; sent and received count messages and e-mails
+each way, a meeting counting both ways. Without e-mails or meetings every number is the
+LinkedIn messages' alone, so a workspace without mail or calendar scores exactly as before.
 
 Endorsements count as a plain yes/no: one endorsement already says "I vouch for this
 person", and a count would mostly measure how many skills a profile lists.
@@ -105,14 +111,22 @@ class StrengthBreakdown:
     endorsed: bool = False
     shared_employer: bool = False
     connected: bool = False
+    mails_sent: int = 0
+    mails_received: int = 0
+    meetings: int = 0
     given: float | None = None
     kinds: str | None = None
     account: str | None = None
 
     @property
     def messages(self) -> int:
-        """Messages both ways."""
+        """LinkedIn messages both ways."""
         return self.sent + self.received
+
+    @property
+    def mails(self) -> int:
+        """E-mails both ways."""
+        return self.mails_sent + self.mails_received
 
     @property
     def word(self) -> str:
@@ -127,7 +141,8 @@ class StrengthBreakdown:
         raise KeyError(name)
 
     def describe(self) -> str:
-        """A short reason, e.g. ``strong: 31 messages both ways, last 3 days ago``."""
+        """A short reason, e.g. ``strong: 31 messages both ways, last 3 days ago`` or
+        ``strong: 23 e-mails both ways, met 4 times, last 2 weeks ago``."""
         if self.source == "colleague":
             return f"colleague at {self.account}" if self.account else "colleague"
         if self.source == "strength":
@@ -138,22 +153,32 @@ class StrengthBreakdown:
             if self.given is not None:
                 label += f", strength {self.given:.2f}"
             facts.append(label)
+        talk = []
         if self.messages:
-            way = "both ways" if self.sent and self.received else "one way"
-            noun = "message" if self.messages == 1 else "messages"
-            text = f"{self.messages} {noun} {way}"
+            talk.append(_counted(self.messages, "message", self.sent, self.received))
+        if self.mails:
+            talk.append(_counted(self.mails, "e-mail", self.mails_sent, self.mails_received))
+        if self.meetings:
+            talk.append("met once" if self.meetings == 1 else f"met {self.meetings} times")
+        if talk:
             if self.days_since_last is not None:
-                text += f", last {_ago(self.days_since_last)}"
-            facts.append(text)
+                talk.append(f"last {_ago(self.days_since_last)}")
+            facts.append(", ".join(talk))
         if self.endorsed:
             facts.append("endorsed")
         if self.shared_employer:
             facts.append("shared employer")
         if not facts:
             facts.append("connected only" if self.connected or self.years_known else "no signals")
-        if self.years_known is not None and self.years_known >= 1 and not self.messages:
+        if self.years_known is not None and self.years_known >= 1 and not talk:
             facts.append(f"known {self.years_known:.0f} years")
         return f"{self.word}: " + ", ".join(facts)
+
+
+def _counted(n: int, noun: str, sent: int, received: int) -> str:
+    """``23 e-mails both ways``, ``1 message one way``."""
+    way = "both ways" if sent and received else "one way"
+    return f"{n} {noun if n == 1 else noun + 's'} {way}"
 
 
 def strength_word(s: float) -> str:
@@ -194,8 +219,10 @@ def tie_strength(
 
     ``signals`` is a row of the store's ``ties`` view (or any mapping with its column names:
     ``connected_on``, ``msgs_ab``, ``msgs_ba``, ``first_msg``, ``last_msg``, ``endorse_ab``,
-    ``endorse_ba``, ``recs_ab``, ``recs_ba``, ``kinds``/``kind``, ``strength``, and optionally
-    ``shared_employer``). Dates are ISO ``YYYY-MM-DD`` (``YYYY-MM`` reads as the 1st).
+    ``endorse_ba``, ``recs_ab``, ``recs_ba``, ``kinds``/``kind``, ``strength``, the e-mail
+    and calendar columns ``mails_ab``, ``mails_ba``, ``meetings``, ``first_mail``,
+    ``last_mail``, ``first_meeting``, ``last_meeting``, and optionally ``shared_employer``).
+    Dates are ISO ``YYYY-MM-DD`` (``YYYY-MM`` reads as the 1st).
 
     >>> from graphwarm.settings import Settings
     >>> import datetime as dt
@@ -213,19 +240,29 @@ def tie_strength(
     )
     if shared_employer is None:
         shared_employer = bool(_get(signals, "shared_employer") or False)
-    last = _day_number(_get(signals, "last_msg"))
+    mails_sent = int(_get(signals, "mails_ab") or 0)
+    mails_received = int(_get(signals, "mails_ba") or 0)
+    meetings = int(_get(signals, "meetings") or 0)
     connected = _day_number(_get(signals, "connected_on"))
-    first = _day_number(_get(signals, "first_msg"))
+    talk = _interaction(
+        sent,
+        received,
+        mails_sent,
+        mails_received,
+        meetings,
+        *(_nan(_day_number(_get(signals, key))) for key in _TALK_DATES),
+    )
+    last = None if math.isnan(talk.last) else float(talk.last)
+    first = None if math.isnan(talk.first) else float(talk.first)
     kinds = _get(signals, "kinds", "kind")
     relationship = bool(kinds) or bool(_get(signals, "relationship") or False)
     given = _get(signals, "strength")
 
     days_since = None if last is None else max(0.0, today - last)
     recency = 0.0 if days_since is None else 0.5 ** (days_since / w.half_life_days)
-    n = sent + received
-    volume = min(1.0, math.log1p(n) / math.log1p(w.volume_saturation))
-    high = max(sent, received)
-    reciprocity = min(sent, received) / high if high else 0.0
+    volume = min(1.0, math.log1p(talk.volume) / math.log1p(w.volume_saturation))
+    high = max(talk.sent, talk.received)
+    reciprocity = min(talk.sent, talk.received) / high if high else 0.0
     shared = 1.0 if shared_employer else 0.0
     endorsed = 1.0 if endorsements > 0 else 0.0
     starts = [d for d in (connected, first) if d is not None]
@@ -257,6 +294,9 @@ def tie_strength(
         endorsed=endorsements > 0,
         shared_employer=bool(shared_employer),
         connected=connected is not None,
+        mails_sent=mails_sent,
+        mails_received=mails_received,
+        meetings=meetings,
         given=None if given is None else float(given),
         kinds=str(kinds) if kinds else None,
     )
@@ -265,32 +305,16 @@ def tie_strength(
 def tie_strength_array(
     settings: Settings,
     *,
-    msgs_ab: Sequence[float] | np.ndarray,
-    msgs_ba: Sequence[float] | np.ndarray,
-    last_msg: Sequence[str | None] | np.ndarray | None = None,
-    connected_on: Sequence[str | None] | np.ndarray | None = None,
-    first_msg: Sequence[str | None] | np.ndarray | None = None,
-    endorsements: Sequence[float] | np.ndarray | None = None,
-    shared_employer: Sequence[bool] | np.ndarray | None = None,
     relationship: Sequence[bool] | np.ndarray | None = None,
     given: Sequence[float | None] | np.ndarray | None = None,
+    **signals: Any,
 ) -> np.ndarray:
     """``s`` for many ties at once; the same numbers as :func:`tie_strength`, one per row.
 
-    Dates are ISO strings or ``None`` (or float day numbers since 1970-01-01, NaN for none);
-    ``endorsements`` is the count of endorsements and
-    recommendations either way; ``given`` is the relationships file's strength (NaN/None: none).
+    ``signals`` are :func:`strength_parts_array`'s arguments; ``relationship`` marks the ties
+    a relationships file names and ``given`` is the strength it gives (NaN/None: none).
     """
-    parts = strength_parts_array(
-        settings,
-        msgs_ab=msgs_ab,
-        msgs_ba=msgs_ba,
-        last_msg=last_msg,
-        connected_on=connected_on,
-        first_msg=first_msg,
-        endorsements=endorsements,
-        shared_employer=shared_employer,
-    )
+    parts = strength_parts_array(settings, **signals)
     s = parts.pop(COMPONENTS[0])
     for name in COMPONENTS[1:]:
         s += parts[name]
@@ -322,25 +346,40 @@ def strength_parts_array(
     first_msg: Sequence[str | None] | np.ndarray | None = None,
     endorsements: Sequence[float] | np.ndarray | None = None,
     shared_employer: Sequence[bool] | np.ndarray | None = None,
+    mails_ab: Sequence[float] | np.ndarray | None = None,
+    mails_ba: Sequence[float] | np.ndarray | None = None,
+    meetings: Sequence[float] | np.ndarray | None = None,
+    first_mail: Sequence[str | None] | np.ndarray | None = None,
+    last_mail: Sequence[str | None] | np.ndarray | None = None,
+    first_meeting: Sequence[str | None] | np.ndarray | None = None,
+    last_meeting: Sequence[str | None] | np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """What each of :data:`COMPONENTS` adds to ``s`` (value × weight), one array per part.
 
     Their sum, clipped to 0..1, is :func:`tie_strength_array`'s ``s`` for a tie that no
-    relationships file names (such a tie takes the strength given there instead). The
-    arguments are :func:`tie_strength_array`'s.
+    relationships file names (such a tie takes the strength given there instead).
+
+    Dates are ISO strings or ``None`` (or float day numbers since 1970-01-01, NaN for none);
+    counts are LinkedIn messages (``msgs_*``) and e-mails (``mails_*``) each way and
+    meetings; ``endorsements`` is the count of endorsements and recommendations either way.
     """
     w = settings.strength
-    sent = np.asarray(msgs_ab, dtype=np.float64)
-    received = np.asarray(msgs_ba, dtype=np.float64)
-    size = sent.shape[0]
+    size = np.asarray(msgs_ab).shape[0]
     today = _day_number(settings.today())
-    last = _day_numbers(last_msg, size)
-    starts = np.fmin(_day_numbers(connected_on, size), _day_numbers(first_msg, size))
+    talk = _interaction(
+        *(_counts(c, size) for c in (msgs_ab, msgs_ba, mails_ab, mails_ba, meetings)),
+        *(
+            _day_numbers(d, size)
+            for d in (first_msg, last_msg, first_mail, last_mail, first_meeting, last_meeting)
+        ),
+    )
+    sent, received, last = talk.sent, talk.received, talk.last
+    starts = np.fmin(_day_numbers(connected_on, size), talk.first)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         days_since = np.maximum(0.0, today - last)
         recency = np.where(np.isnan(last), 0.0, 0.5 ** (days_since / w.half_life_days))
-        volume = np.minimum(1.0, np.log1p(sent + received) / math.log1p(w.volume_saturation))
+        volume = np.minimum(1.0, np.log1p(talk.volume) / math.log1p(w.volume_saturation))
         high = np.maximum(sent, received)
         reciprocity = np.where(high > 0, np.minimum(sent, received) / high, 0.0)
         years = np.maximum(0.0, today - starts) / _DAYS_PER_YEAR
@@ -366,6 +405,63 @@ def strength_parts_array(
         "duration": duration,
     }
     return {name: values[name] * getattr(w, name) for name in COMPONENTS}
+
+
+# The dates of a tie's interactions, in the order :func:`_interaction` takes them.
+_TALK_DATES = (
+    "first_msg",
+    "last_msg",
+    "first_mail",
+    "last_mail",
+    "first_meeting",
+    "last_meeting",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Interaction:
+    """The channels of a tie as one: counts each way, volume, first and last day (NaN: none)."""
+
+    sent: Any
+    received: Any
+    volume: Any
+    first: Any
+    last: Any
+
+
+def _interaction(
+    msgs_ab: Any,
+    msgs_ba: Any,
+    mails_ab: Any,
+    mails_ba: Any,
+    meetings: Any,
+    first_msg: Any,
+    last_msg: Any,
+    first_mail: Any,
+    last_mail: Any,
+    first_meeting: Any,
+    last_meeting: Any,
+) -> _Interaction:
+    """DESIGN.md's one notion of interaction, for one tie (numbers) or many (arrays).
+
+    Sent and received: messages and e-mails each way, a meeting counting both ways; volume:
+    messages + e-mails + 3 × meetings; the first and last interaction of any channel. With no
+    e-mails and no meetings each sum adds exact zeros, so the numbers are the messages' own.
+    """
+    sent = msgs_ab + mails_ab + meetings
+    received = msgs_ba + mails_ba + meetings
+    first = np.fmin(np.fmin(first_msg, first_mail), first_meeting)
+    last = np.fmax(np.fmax(last_msg, last_mail), last_meeting)
+    return _Interaction(sent, received, sent + received + meetings, first, last)
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _counts(values: Sequence[float] | np.ndarray | None, size: int) -> np.ndarray:
+    """A count column as float64; zeros where there is none."""
+    return np.zeros(size) if values is None else np.asarray(values, dtype=np.float64)
 
 
 def _clip01(value: float) -> float:

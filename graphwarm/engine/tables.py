@@ -50,6 +50,17 @@ __all__ = [
     "ties_table",
 ]
 
+# The ties table's signal columns: dates (day numbers in the graph) and counts.
+_TIE_DATES = (
+    "first_msg",
+    "last_msg",
+    "connected_on",
+    "first_mail",
+    "last_mail",
+    "first_meeting",
+    "last_meeting",
+)
+_TIE_COUNTS = ("msgs_ab", "msgs_ba", "mails_ab", "mails_ba", "meetings", "endorsements")
 _PATH = pa.list_(pa.string())
 _IDS = pa.list_(pa.int64())
 
@@ -89,6 +100,13 @@ COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("first_msg", pa.date32()),
         ("last_msg", pa.date32()),
         ("connected_on", pa.date32()),
+        ("mails_ab", pa.int64()),
+        ("mails_ba", pa.int64()),
+        ("first_mail", pa.date32()),
+        ("last_mail", pa.date32()),
+        ("meetings", pa.int64()),
+        ("first_meeting", pa.date32()),
+        ("last_meeting", pa.date32()),
         ("endorsements", pa.int64()),
         ("shared_employer", pa.bool_()),
         ("relationship", pa.bool_()),
@@ -320,24 +338,17 @@ def _ties(rg: ReferralGraph, edges: np.ndarray) -> pa.Table:
         s = {name: np.asarray(values)[edges] for name, values in rg.edge_signals.items()}
         relationship = s["relationship"].astype(bool)
         given = s["given"].astype(np.float64)
-        days = {k: s[k].astype(np.float64) for k in ("first_msg", "last_msg", "connected_on")}
+        signals = {
+            k: v.astype(np.float64) for k, v in s.items() if k not in ("relationship", "given")
+        }
         parts = strength_parts_array(
-            rg.settings,
-            msgs_ab=s["msgs_ab"],
-            msgs_ba=s["msgs_ba"],
-            last_msg=days["last_msg"],
-            connected_on=days["connected_on"],
-            first_msg=days["first_msg"],
-            endorsements=s["endorsements"],
-            shared_employer=columns["shared_employer"],
+            rg.settings, shared_employer=columns["shared_employer"], **signals
         )
         columns.update(
             {
                 "strength_source": np.where(relationship, "relationship", "signals"),
-                "msgs_ab": s["msgs_ab"].astype(np.int64),
-                "msgs_ba": s["msgs_ba"].astype(np.int64),
-                **{k: _dates(v) for k, v in days.items()},
-                "endorsements": s["endorsements"].astype(np.int64),
+                **{k: _dates(signals[k]) for k in _TIE_DATES},
+                **{k: signals[k].astype(np.int64) for k in _TIE_COUNTS},
                 "relationship": relationship,
                 "given_strength": _masked(given, np.isnan(given), pa.float64()),
                 **{f"s_{name}": parts[name] for name in COMPONENTS},

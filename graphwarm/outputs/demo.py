@@ -8,7 +8,14 @@ from pathlib import Path
 
 from ..engine.queries import ReachResult, reach_csv, reach_targets
 from ..sources.records import ImportReport
-from ..workspace.imports import import_accounts, import_linkedin, import_people, import_ties
+from ..workspace.imports import (
+    import_accounts,
+    import_calendar,
+    import_linkedin,
+    import_mail,
+    import_people,
+    import_ties,
+)
 from ..workspace.store import Workspace
 from .forecast import Forecast, forecast, forecast_csv
 from .netmap import MapView, write_map
@@ -51,6 +58,12 @@ def build_demo(directory: str | Path) -> tuple[Workspace, list[ImportReport]]:
     reports.append(import_accounts(ws, crm / "target_accounts.csv"))
     reports.append(import_people(ws, crm / "hubspot_contacts.csv", target=True))
     reports.append(import_ties(ws, crm / "relationships.csv"))
+    # e-mail and meetings of three members: the ties they make strong change some best paths
+    mail, calendar = samples / "mail", samples / "calendar"
+    reports.append(import_mail(ws, [mail / "lina_ahl.mbox"], member="Lina Ahl"))
+    reports.append(import_mail(ws, [mail / "maja_holm.mbox"], member="Maja Holm"))
+    reports.append(import_calendar(ws, [calendar / "lina_ahl.ics"], member="Lina Ahl"))
+    reports.append(import_calendar(ws, [calendar / "oskar_nyberg.ics"], member="Oskar Nyberg"))
     return ws, reports
 
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 __all__ = [
     "ColumnChoice",
     "ImportReport",
+    "InteractionRecord",
     "PersonRecord",
     "PositionRecord",
     "TieRecord",
     "column_label",
+    "import_unit",
 ]
 
 
@@ -59,6 +61,24 @@ class TieRecord:
 
 
 @dataclass(slots=True)
+class InteractionRecord:
+    """What a member's mailbox or calendar says about one correspondent ``b``: e-mails and
+    replies each way (``_ab``: from the member to ``b``), meetings, first and last dates (ISO
+    ``YYYY-MM-DD``). Counts and dates only: no subject, body or event text."""
+
+    b: PersonRecord
+    mails_ab: int = 0
+    mails_ba: int = 0
+    replies_ab: int = 0
+    replies_ba: int = 0
+    first_mail: str | None = None
+    last_mail: str | None = None
+    meetings: int = 0
+    first_meeting: str | None = None
+    last_meeting: str | None = None
+
+
+@dataclass(slots=True)
 class PositionRecord:
     """One line of a member's Positions.csv: where they worked and when (``YYYY-MM`` dates)."""
 
@@ -67,6 +87,12 @@ class PositionRecord:
     started: str | None
     finished: str | None
     line: int | None = None
+
+
+def import_unit(kind: str) -> str:
+    """What an import of this kind counts: ``messages`` (mail), ``events`` (calendar) or
+    ``rows``."""
+    return {"mail": "messages", "calendar": "events"}.get(kind, "rows")
 
 
 def column_label(header: list[str], index: int) -> str:
@@ -116,10 +142,19 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     columns: list[ColumnChoice] = field(default_factory=list)
     """Which column each field was read from (``graphwarm -v import`` prints them)."""
+    skip_counts: dict[str, int] = field(default_factory=dict)
+    """Skips counted per reason rather than listed one by one (a mailbox skips thousands of
+    newsletters): ``{"mailing list (List-Id or List-Unsubscribe)": 1234}``."""
 
     @property
     def rows_skipped(self) -> int:
-        return len(self.skipped)
+        return len(self.skipped) + sum(self.skip_counts.values())
+
+    @property
+    def unit(self) -> str:
+        """What ``rows_read`` counts: ``rows``, or ``messages`` of a mailbox, ``events`` of a
+        calendar."""
+        return import_unit(self.kind)
 
     @property
     def columns_unusual(self) -> bool:

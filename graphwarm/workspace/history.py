@@ -39,28 +39,19 @@ __all__ = [
     "undo",
 ]
 
-# Per evidence table, the columns in which two rows must agree to say the same thing (the line
-# a row was read from aside: a row that moved down the file says the same).
-_SAME: dict[str, tuple[str, ...]] = {
-    "signals": (
-        "a",
-        "b",
-        "connected_on",
-        "msgs_ab",
-        "msgs_ba",
-        "first_msg",
-        "last_msg",
-        "endorse_ab",
-        "endorse_ba",
-        "recs_ab",
-        "recs_ba",
-        "kind",
-        "strength",
-    ),
-    "sightings": ("person_id", "name", "url", "email", "company", "title", "is_target"),
-    "positions": ("person_id", "account_id", "company", "title", "started", "finished"),
-    "account_targets": ("account_id", "name", "domain", "tier", "value"),
-}
+# The evidence tables, and the columns of theirs that are not what a row says: in every other
+# column two rows must agree to say the same thing (the line a row was read from aside: a row
+# that moved down the file says the same). Read from the table itself, so that a column a
+# later schema step adds (the e-mail counts) is compared too.
+_EVIDENCE = ("signals", "sightings", "positions", "account_targets")
+_NOT_SAID = {"import_id", "until_import", "line"}
+
+
+def _said(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of ``table`` in which two rows must agree to say the same thing."""
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in _NOT_SAID]
+
+
 # The columns that name one thing in a table (a pair, a person, an account), for counting
 # what an import added, dropped and changed.
 _KEY = {"signals": ("a", "b"), "sightings": ("person_id",), "account_targets": ("account_id",)}
@@ -81,7 +72,8 @@ def supersede(ws: Workspace, older: list[int], new: int) -> None:
     conn = ws.conn
     series = _series(conn, older)
     marks = _marks(series)
-    for table, columns in _SAME.items():
+    for table in _EVIDENCE:
+        columns = _said(conn, table)
         same = " AND ".join(f"n.{c} IS o.{c}" for c in columns)
         repeated = f"EXISTS (SELECT 1 FROM {table} AS n WHERE n.import_id = ? AND {same})"
         conn.execute(
@@ -233,7 +225,7 @@ def _undo_one(ws: Workspace, import_id: int) -> None:
         (import_id,),
     ).fetchall():
         conn.execute(statement, json.loads(params))
-    for table in _SAME:
+    for table in _EVIDENCE:
         conn.execute(f"UPDATE {table} SET until_import = NULL WHERE until_import = ?", (import_id,))
     conn.execute("UPDATE imports SET superseded_by = NULL WHERE superseded_by = ?", (import_id,))
     conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
@@ -353,7 +345,7 @@ def _prune(ws: Workspace, cutoff: str) -> int:
                 (old, new),
             )
         )
-        for table in _SAME:  # rows later states still read now belong to the successor
+        for table in _EVIDENCE:  # rows later states still read now belong to the successor
             conn.execute(
                 f"UPDATE {table} SET import_id = ? WHERE import_id = ?"
                 " AND (until_import IS NULL OR until_import > ?)",

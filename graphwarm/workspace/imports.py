@@ -12,21 +12,31 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
-from ..identity import domain_key, name_key
-from ..sources import crm, linkedin, linkedin_export, read_ahead
-from ..sources.records import ImportReport, PersonRecord, PositionRecord, TieRecord
+from ..identity import domain_key, email_key, name_key
+from ..sources import calendar, crm, linkedin, linkedin_export, mail, read_ahead
+from ..sources.records import (
+    ImportReport,
+    InteractionRecord,
+    PersonRecord,
+    PositionRecord,
+    TieRecord,
+)
 from . import history
 from .store import Workspace
 
 __all__ = [
     "Progress",
     "import_accounts",
+    "import_calendar",
     "import_linkedin",
+    "import_mail",
     "import_people",
     "import_ties",
 ]
@@ -61,6 +71,23 @@ ON CONFLICT (a, b, import_id) DO UPDATE SET
     recs_ab = recs_ab + excluded.recs_ab, recs_ba = recs_ba + excluded.recs_ba,
     kind = coalesce(kind, excluded.kind), strength = max(strength, excluded.strength)
 """
+# E-mail and calendar evidence (one row per correspondent per import; two addresses of one
+# person add up).
+_UPSERT_TALK = """
+INSERT INTO signals (a, b, import_id, mails_ab, mails_ba, replies_ab, replies_ba, first_mail,
+                     last_mail, meetings, first_meeting, last_meeting)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (a, b, import_id) DO UPDATE SET
+    mails_ab = mails_ab + excluded.mails_ab, mails_ba = mails_ba + excluded.mails_ba,
+    replies_ab = replies_ab + excluded.replies_ab, replies_ba = replies_ba + excluded.replies_ba,
+    first_mail = coalesce(min(first_mail, excluded.first_mail), first_mail, excluded.first_mail),
+    last_mail = coalesce(max(last_mail, excluded.last_mail), last_mail, excluded.last_mail),
+    meetings = meetings + excluded.meetings,
+    first_meeting = coalesce(min(first_meeting, excluded.first_meeting), first_meeting,
+                             excluded.first_meeting),
+    last_meeting = coalesce(max(last_meeting, excluded.last_meeting), last_meeting,
+                            excluded.last_meeting)
+"""
 
 
 _FORGOTTEN = "someone erased on request (graphwarm forget --person)"
@@ -87,6 +114,9 @@ class _Writer:
         self.team_accounts = team_accounts
         self.sightings: list[tuple] = []
         self.signals: list[tuple] = []
+        self.talk: list[tuple] = []  # e-mail and calendar rows
+        self.own_addresses = 0  # correspondents who turned out to be the member
+        self.forgotten_people = 0  # correspondents erased on request
         self.touched: dict[int, tuple] = {}  # person → this import's sighting of them
         # People this import creates get ids from here on; only the others are remembered
         # (to fold this import's sighting into their row), so memory does not grow with the
@@ -171,6 +201,22 @@ class _Writer:
         self.signals.append(row)
         return True
 
+    def interaction(self, rec: InteractionRecord) -> bool:
+        """The member's e-mails and meetings with one correspondent."""
+        if self.resolver.forgotten and self.resolver.is_forgotten(rec.b):
+            self.forgotten_people += 1
+            return False
+        a, b = self.member_id, self.person(rec.b)
+        if a is None or a == b:  # another address of the member's own
+            self.own_addresses += 1
+            return False
+        mails, replies = (rec.mails_ab, rec.mails_ba), (rec.replies_ab, rec.replies_ba)
+        if a > b:
+            a, b, mails, replies = b, a, mails[::-1], replies[::-1]
+        rest = (rec.first_mail, rec.last_mail, rec.meetings, rec.first_meeting, rec.last_meeting)
+        self.talk.append((a, b, self.import_id, *mails, *replies, *rest))
+        return True
+
     def position(self, pos: PositionRecord) -> None:
         account = self.resolver.account_for(pos.company)
         self.ws.conn.execute(
@@ -200,6 +246,9 @@ class _Writer:
             self.signals.sort(key=_first_two)
             conn.executemany(_UPSERT_SIGNAL, self.signals)
             self.signals.clear()
+        if self.talk:
+            conn.executemany(_UPSERT_TALK, sorted(self.talk, key=_first_two))
+            self.talk.clear()
 
     def write(
         self, records: Iterable[PersonRecord | TieRecord], progress: Progress | None, label: str
@@ -234,7 +283,12 @@ class _Writer:
         report = self.report
         report.merged = len(self.merged)
         self.ws.finish_import(
-            self.import_id, report.rows_read, report.rows_imported, report.skipped, report.merged
+            self.import_id,
+            report.rows_read,
+            report.rows_imported,
+            report.skipped,
+            report.merged,
+            report.skip_counts,
         )
 
 
@@ -445,7 +499,7 @@ def _supersede(
     if not ids:
         return
     if not replace and report.rows_imported * 2 < before:
-        what = _ROWS_CALLED.get(report.kind, "rows")
+        what = _ROWS_CALLED.get(report.kind, report.unit)
         raise InputError(
             f"has {report.rows_imported:,} {what}; {whose} has {before:,}",
             file=report.file,
@@ -662,4 +716,152 @@ def _import_table(
         writer.finish()
         _supersede(ws, report, import_id, older, replace, "the import it would replace")
         _keep_history(ws, report)
+    return report
+
+
+# -- E-mail and calendar ----------------------------------------------------------------------
+
+
+def import_mail(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str,
+    addresses: list[str] | tuple[str, ...] = (),
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a member's mailbox: an ``.mbox`` (Google Takeout's, or inside its ``.zip`` /
+    ``.tgz``), ``.eml`` files, or folders of them, all parts of one mailbox.
+
+    Only headers are read; only counts and dates per correspondent are kept. ``addresses``
+    are the member's own (else they are worked out: see :class:`~graphwarm.sources.mail.
+    MailReader`). The same mailbox imported again changes nothing; a newer one replaces the
+    member's older mail import (unless it would keep less than half of its messages and
+    ``replace`` is not given).
+    """
+    reader = mail.MailReader(paths, max_recipients=ws.settings.max_recipients, progress=progress)
+    options = {"max_recipients": ws.settings.max_recipients}
+    return _import_interactions(ws, reader, "mail", member, addresses, options, replace)
+
+
+def import_calendar(
+    ws: Workspace,
+    paths: list[str | Path],
+    *,
+    member: str,
+    addresses: list[str] | tuple[str, ...] = (),
+    replace: bool = False,
+) -> ImportReport:
+    """Import a member's calendars: ``.ics`` files (or folders of them), all in one import.
+
+    Each past meeting (up to ``as_of``) with at most ``max_attendees`` people counts once
+    between the member and each other attendee who did not decline; recurring series are
+    expanded up to ``as_of``, at most ``max_occurrences`` meetings each. Only counts and dates
+    per person are kept. The same calendars imported again change nothing; newer ones replace
+    the member's older calendar import (see :func:`import_mail` for ``replace``).
+    """
+    settings = ws.settings
+    reader = calendar.CalendarReader(
+        paths,
+        as_of=settings.today(),
+        max_attendees=settings.max_attendees,
+        max_occurrences=settings.max_occurrences,
+    )
+    options = {
+        "as_of": settings.today().isoformat(),
+        "max_attendees": settings.max_attendees,
+        "max_occurrences": settings.max_occurrences,
+    }
+    return _import_interactions(ws, reader, "calendar", member, addresses, options, replace)
+
+
+class _InteractionSource(Protocol):
+    """What :func:`_import_interactions` needs of a mailbox or calendar reader."""
+
+    name: str
+    sha256: str
+    rows_read: int
+    rows_imported: int
+    skip_counts: Counter[str]
+    notes: list[str]
+    owners: set[str]
+
+    def read(self, addresses: Iterable[str], known: Iterable[str], member: str) -> None: ...
+
+    def records(self) -> Iterable[InteractionRecord]: ...
+
+
+def _import_interactions(
+    ws: Workspace,
+    reader: _InteractionSource,
+    kind: str,
+    member: str,
+    addresses: Iterable[str],
+    options_dict: dict,
+    replace: bool,
+) -> ImportReport:
+    """One member's mailbox or calendar: read it (outside the write lock), then replace the
+    member's older import of this kind with it, all or nothing. ``addresses``: the member's
+    own, as given; ``options_dict``: the settings that change what the import keeps."""
+    name = " ".join(member.split())
+    if not name_key(name):
+        raise InputError("--member names no one", hint='name the member: --member "Full Name"')
+    addresses = list(addresses)
+    given = sorted(filter(None, map(email_key, addresses)))
+    options = json.dumps({**options_dict, "addresses": given}, sort_keys=True)
+    report = ImportReport(file=reader.name, kind=kind, member=name)
+    known_id = ws.resolver.member_by_name.get(name_key(name) or "")
+    if known_id is not None and ws.find_import(kind, reader.sha256, options, known_id):
+        report.unchanged = True
+        return report
+    known = [
+        r[0] for r in ws.conn.execute("SELECT email FROM emails WHERE person_id = ?", (known_id,))
+    ]
+    reader.read(addresses, known, name)
+    with ws.transaction():
+        older = ws.conn.execute(
+            "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?"
+            " AND superseded_by IS NULL",
+            (kind, known_id),
+        ).fetchall()
+        team = _team_accounts(ws)
+        first_new_id = ws.resolver.next_id
+        me = PersonRecord(name=name, email=min(reader.owners, default=None))
+        member_id = ws.resolver.member_by_name.get(name_key(name) or "")
+        if member_id is None:  # no import of theirs yet
+            if known_id is None:
+                report.notes.append(f"{name} is a new member (no LinkedIn export of theirs yet)")
+            member_id = _member_id(ws, me, team)
+        import_id = ws.add_import(kind, reader.name, reader.sha256, options, member_id)
+        writer = _Writer(ws, import_id, member_id, report, team, first_new_id)
+        writer.sight(member_id, me)
+        for address in sorted(reader.owners):
+            ws.resolver.add_email(member_id, address)
+        for rec in reader.records():
+            writer.interaction(rec)
+        report.rows_read = reader.rows_read
+        report.rows_imported = reader.rows_imported
+        report.skip_counts = dict(reader.skip_counts)
+        report.notes.extend(reader.notes)
+        if writer.own_addresses:
+            report.notes.append(
+                f"{writer.own_addresses:,} correspondents are {name} (by name or address): "
+                "not counted as ties"
+            )
+        if writer.forgotten_people:
+            report.notes.append(
+                f"{writer.forgotten_people:,} correspondents were erased on request (graphwarm "
+                "forget --person): not imported"
+            )
+        writer.finish()
+        ids = [r[0] for r in older]
+        _supersede(
+            ws,
+            report,
+            import_id,
+            (ids, sum(r[1] for r in older)),
+            replace,
+            f"{name}'s current import",
+        )
     return report

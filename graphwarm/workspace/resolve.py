@@ -39,6 +39,7 @@ class Folder:
 
     def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
         self.conn = conn
+        self.public_domains = settings.public_mail_domains
         self.aliases: dict[str, str] = {}
         for canonical, names in settings.aliases.items():
             target = company_key(canonical)
@@ -174,7 +175,7 @@ class Resolver(Folder):
                 aid = int(cur.lastrowid or 0)
                 self.account_by_key[key] = aid
             return aid
-        domain = email_domain(email)
+        domain = email_domain(email, self.public_domains)
         return self.account_by_domain.get(domain) if domain else None
 
     def set_account_domain(self, account_id: int, domain: str | None) -> None:

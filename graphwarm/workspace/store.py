@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -308,6 +308,36 @@ DROP VIEW ties;
 """
     + _CURRENT_TIES,
     _KEEP_ASKS,
+    # E-mail and calendar evidence per pair (graphwarm import mail / calendar): messages and
+    # replies each way, meetings, and their first and last dates; the ties view sums them too.
+    """
+ALTER TABLE signals ADD COLUMN mails_ab INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE signals ADD COLUMN mails_ba INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE signals ADD COLUMN replies_ab INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE signals ADD COLUMN replies_ba INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE signals ADD COLUMN first_mail TEXT;
+ALTER TABLE signals ADD COLUMN last_mail TEXT;
+ALTER TABLE signals ADD COLUMN meetings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE signals ADD COLUMN first_meeting TEXT;
+ALTER TABLE signals ADD COLUMN last_meeting TEXT;
+DROP VIEW ties;
+CREATE VIEW ties AS
+SELECT a, b,
+       min(connected_on) AS connected_on,
+       sum(msgs_ab) AS msgs_ab, sum(msgs_ba) AS msgs_ba,
+       min(first_msg) AS first_msg, max(last_msg) AS last_msg,
+       sum(endorse_ab) AS endorse_ab, sum(endorse_ba) AS endorse_ba,
+       sum(recs_ab) AS recs_ab, sum(recs_ba) AS recs_ba,
+       group_concat(DISTINCT kind) AS kinds,
+       max(strength) AS strength,
+       count(*) AS sources,
+       sum(mails_ab) AS mails_ab, sum(mails_ba) AS mails_ba,
+       sum(replies_ab) AS replies_ab, sum(replies_ba) AS replies_ba,
+       min(first_mail) AS first_mail, max(last_mail) AS last_mail,
+       sum(meetings) AS meetings,
+       min(first_meeting) AS first_meeting, max(last_meeting) AS last_meeting
+FROM signals WHERE until_import IS NULL GROUP BY a, b;
+""",
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
@@ -351,6 +381,8 @@ class WorkspaceStatus:
     merged: int
     imports: list[dict[str, object]] = field(default_factory=list)
     exports: list[MemberExport] = field(default_factory=list)
+    mail_and_calendars: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Each member's mail and calendar imports: ``{member: [(kind, file), ...]}``."""
 
 
 class Workspace:
@@ -501,15 +533,20 @@ class Workspace:
         rows_imported: int,
         skipped: list[tuple[int, str]],
         merged: int,
+        skip_counts: Mapping[str, int] | None = None,
     ) -> None:
+        """Record an import's counts and skips; ``skip_counts`` (reason → how many) are kept
+        as one skip without a line per reason, e.g. ``1,234 × mailing list``."""
+        counts = {reason: n for reason, n in (skip_counts or {}).items() if n}
         self.conn.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_skipped = ?, merged = ? "
             "WHERE id = ?",
-            (rows_read, rows_imported, len(skipped), merged, import_id),
+            (rows_read, rows_imported, len(skipped) + sum(counts.values()), merged, import_id),
         )
         self.conn.executemany(
             "INSERT INTO import_skips (import_id, line, reason) VALUES (?, ?, ?)",
-            [(import_id, line, reason) for line, reason in skipped],
+            [(import_id, line, reason) for line, reason in skipped]
+            + [(import_id, None, f"{n:,} × {reason}") for reason, n in counts.items()],
         )
 
     def delete_imports(self, import_ids: list[int]) -> None:
@@ -552,6 +589,8 @@ class Workspace:
             " SELECT a, b, CASE"
             "  WHEN max(kind IS NOT NULL) = 1 THEN 'relationship'"
             "  WHEN sum(msgs_ab + msgs_ba) > 0 THEN 'messaged'"
+            "  WHEN sum(meetings) > 0 THEN 'met'"
+            "  WHEN sum(mails_ab + mails_ba) > 0 THEN 'e-mailed'"
             "  ELSE 'connection' END AS kind"
             " FROM signals WHERE until_import IS NULL GROUP BY a, b) AS k GROUP BY 1 ORDER BY 1"
         ):
@@ -580,6 +619,12 @@ class Workspace:
                     "skipped_examples": [{"line": s[0], "reason": s[1]} for s in skips],
                 }
             )
+        sources: dict[str, list[tuple[str, str]]] = {}
+        for imp in imports:
+            if imp["kind"] in ("mail", "calendar") and imp["member"]:
+                sources.setdefault(str(imp["member"]), []).append(
+                    (str(imp["kind"]), str(imp["file"]))
+                )
         return WorkspaceStatus(
             path=str(self.path),
             members=members,
@@ -595,6 +640,7 @@ class Workspace:
             ).fetchone()[0],
             imports=imports,
             exports=self.member_exports(),
+            mail_and_calendars=dict(sorted(sources.items())),
         )
 
 

@@ -80,6 +80,57 @@ def test_import_linkedin_loose_file_with_member(cli) -> None:
     assert "(Karin Lund): 2 of 2 rows imported, 0 skipped" in result.stdout
 
 
+def test_import_mail_counts_each_skip_and_status_lists_it(cli) -> None:
+    mailbox = LINKEDIN.parent / "mail" / "list_mail.mbox"
+    result = cli("import", "mail", mailbox, "--member", "Karin Lund")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{mailbox} (Karin Lund): 1 of 5 messages imported, 4 skipped",
+        "  2 skipped: mailing list (List-Id or List-Unsubscribe)",
+        "  2 skipped: bulk or automatic (Precedence or Auto-Submitted)",
+        "  note: Karin Lund is a new member (no LinkedIn export of theirs yet)",
+        "  note: the member's addresses: karin.lund@nordvik.se (shown with their name)",
+    ]
+    status = cli("status").stdout
+    assert f"mail{' ' * 29}{mailbox} (Karin Lund): 1/5 messages, 4 skipped" in status
+    assert "        2 × mailing list (List-Id or List-Unsubscribe)" in status
+    assert "e-mailed 1" in status
+    again = cli("import", "mail", mailbox, "--member", "Karin Lund")
+    assert again.stdout == f"{mailbox} (Karin Lund): already imported, nothing changed\n"
+
+
+def test_import_mail_with_the_members_address(cli) -> None:
+    mailbox = LINKEDIN.parent / "mail" / "no_owner.mbox"
+    refused = cli("import", "mail", mailbox, "--member", "Karin Lund")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"Error: {mailbox}: cannot tell which address is the member's (none is shown with "
+        "their name, no message is labelled Sent, and no one address is on most messages). "
+        "name it: --address lina@example.com (repeat it for each of the member's addresses)\n"
+    )
+    result = cli("import", "mail", mailbox, "--member", "Karin Lund", "--address", "p1@koskimaa.fi")
+    assert result.exit_code == 0, result.output
+    assert "1 of 3 messages imported, 2 skipped" in result.stdout
+    assert "  2 skipped: neither from nor to the member" in result.stdout
+
+
+def test_import_calendar_and_its_refusals(cli, db_path: Path) -> None:
+    folder = LINKEDIN.parent / "calendar"
+    result = cli("import", "calendar", folder / "outlook.ics", "--member", "Karin Lund")
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 'outlook.ics'} (Karin Lund): 2 of 2 events imported, 0 skipped" in (
+        result.stdout
+    )
+    assert "met 1" in cli("status").stdout
+    before = dump(db_path)
+    broken = cli("import", "calendar", folder / "no_events.ics", "--member", "Karin Lund")
+    assert broken.exit_code == 1
+    assert broken.output == (
+        f"Error: {folder / 'no_events.ics'}: has no events. export the calendar with its events\n"
+    )
+    assert dump(db_path) == before
+
+
 def test_import_people_accounts_ties_and_status(cli) -> None:
     accounts = cli("import", "accounts", CRM / "hubspot_companies.csv")
     assert accounts.exit_code == 0

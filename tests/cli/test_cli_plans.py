@@ -112,7 +112,7 @@ def test_forecast_text_shows_the_first_lines_and_counts_the_rest(tmp_path: Path,
     # the demo's introducers each talk about one account, several about several targets there
     grouped = [i for i in full["introducers"] if i["asks"] > len(i["accounts"])]
     assert len(grouped) > 1 and not full["warnings"]
-    assert "Ingvild Aasen: one conversation about 4 targets at Lysdal Kraft AS" in text
+    assert "Björn Söderberg: one conversation about 4 targets at Silvernäs Media AB" in text
     assert f"… and {len(grouped) - 1} more: graphwarm forecast --format csv" in text
     assert text.count("one conversation about") == 1
     member = full["members"][0]

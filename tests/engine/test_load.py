@@ -180,6 +180,11 @@ def workspaces(draw):  # type: ignore[no-untyped-def]
         for pid in range(1, n + 1)
     ]
     dates = st.sampled_from([None, "2020-01-01", "2026-10", "2019", "2026-10-31"])
+    # e-mails each way, meetings and their dates: mostly none, as in most workspaces
+    talk = st.one_of(
+        st.just((0, 0, 0, None, None, None)),
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 5), dates, dates, dates),
+    )
     signals = []
     for imp in (1, 2):
         for a in range(1, n + 1):
@@ -198,6 +203,7 @@ def workspaces(draw):  # type: ignore[no-untyped-def]
                             draw(st.integers(0, 2)),
                             draw(st.sampled_from([None, "partner"])),
                             draw(st.sampled_from([None, 0.3, 0.95])),
+                            *draw(talk),
                         )
                     )
     positions = [
@@ -240,7 +246,8 @@ def test_cache_equals_the_tables_on_random_workspaces(tmp_path_factory, data) ->
         )
         c.executemany(
             "INSERT INTO signals (a, b, import_id, connected_on, msgs_ab, msgs_ba, first_msg, "
-            "last_msg, endorse_ab, kind, strength) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "last_msg, endorse_ab, kind, strength, mails_ab, mails_ba, meetings, first_mail, "
+            "last_mail, last_meeting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             signals,
         )
         c.executemany(
@@ -254,6 +261,9 @@ def test_cache_equals_the_tables_on_random_workspaces(tmp_path_factory, data) ->
     cached = load_graph(ws, S)
     same_graph(cached, plain)
     assert [r.probability for r in reach(cached)] == [r.probability for r in reach(plain)]
+    # the arrays' sums (e-mails and meetings read apart) score each tie as the ties view does
+    for u, v, s in zip(plain.edge_u.tolist(), plain.edge_v.tolist(), plain.edge_s, strict=True):
+        assert s == pytest.approx(plain.tie_breakdown(u, v).s, abs=1e-12)  # type: ignore[union-attr]
     ws.close()
 
 

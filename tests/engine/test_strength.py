@@ -126,8 +126,33 @@ _row = st.fixed_dictionaries(
         "kinds": st.sampled_from([None, None, "partner"]),
         "strength": st.one_of(st.none(), st.floats(0, 1)),
         "shared_employer": st.booleans(),
+        "mails_ab": st.integers(0, 300),
+        "mails_ba": st.integers(0, 300),
+        "meetings": st.integers(0, 40),
+        "first_mail": _date,
+        "last_mail": _date,
+        "first_meeting": _date,
+        "last_meeting": _date,
     }
 )
+_TALK = (
+    "mails_ab",
+    "mails_ba",
+    "meetings",
+    "first_mail",
+    "last_mail",
+    "first_meeting",
+    "last_meeting",
+)
+
+
+def _columns(rows: list[dict]) -> dict:
+    """The rows as the array functions take them."""
+    return {
+        **{k: [r[k] for r in rows] for k in ("msgs_ab", "msgs_ba", "last_msg", "first_msg")},
+        **{k: [r[k] for r in rows] for k in ("connected_on", "shared_employer", *_TALK)},
+        "endorsements": [r["endorse_ab"] + r["recs_ba"] for r in rows],
+    }
 
 
 @settings(max_examples=60, deadline=None)
@@ -136,15 +161,9 @@ def test_bulk_strength_equals_scalar_strength(rows):
     scalar = np.array([tie_strength(r, S).s for r in rows])
     bulk = tie_strength_array(
         S,
-        msgs_ab=[r["msgs_ab"] for r in rows],
-        msgs_ba=[r["msgs_ba"] for r in rows],
-        last_msg=[r["last_msg"] for r in rows],
-        connected_on=[r["connected_on"] for r in rows],
-        first_msg=[r["first_msg"] for r in rows],
-        endorsements=[r["endorse_ab"] + r["recs_ba"] for r in rows],
-        shared_employer=[r["shared_employer"] for r in rows],
         relationship=[r["kinds"] is not None for r in rows],
         given=[r["strength"] for r in rows],
+        **_columns(rows),
     )
     np.testing.assert_allclose(bulk, scalar, rtol=0, atol=1e-12)
 
@@ -152,19 +171,64 @@ def test_bulk_strength_equals_scalar_strength(rows):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_row, min_size=1, max_size=30))
 def test_strength_parts_are_each_components_contribution(rows):
-    parts = strength_parts_array(
-        S,
-        msgs_ab=[r["msgs_ab"] for r in rows],
-        msgs_ba=[r["msgs_ba"] for r in rows],
-        last_msg=[r["last_msg"] for r in rows],
-        connected_on=[r["connected_on"] for r in rows],
-        first_msg=[r["first_msg"] for r in rows],
-        endorsements=[r["endorse_ab"] + r["recs_ba"] for r in rows],
-        shared_employer=[r["shared_employer"] for r in rows],
-    )
+    parts = strength_parts_array(S, **_columns(rows))
     for n, row in enumerate(rows):
         plain = {**row, "kinds": None, "strength": None}  # the parts ignore a given strength
         breakdown = tie_strength(plain, S)
         for part in breakdown.components:
             assert parts[part.name][n] == pytest.approx(part.contribution, abs=1e-12)
         assert min(1.0, sum(p[n] for p in parts.values())) == pytest.approx(breakdown.s, abs=1e-12)
+
+
+# --- one notion of interaction across LinkedIn messages, e-mails and meetings -------------------
+
+
+def test_e_mails_and_meetings_are_interactions():
+    """Volume counts messages + e-mails + 3 × meetings; reciprocity takes both channels each
+    way, a meeting both ways; recency and duration the last and first of any channel."""
+    b = tie_strength(
+        {
+            "msgs_ab": 2,
+            "mails_ab": 10,
+            "mails_ba": 4,
+            "meetings": 3,
+            "last_msg": "2025-01-01",
+            "last_mail": "2026-09-01",
+            "last_meeting": "2026-10-18",
+            "first_mail": "2024-11-01",
+        },
+        S,
+    )
+    n = 2 + 14 + 3 * 3
+    assert b.component("volume").value == pytest.approx(math.log1p(n) / math.log1p(50))
+    assert b.component("reciprocity").value == pytest.approx((4 + 3) / (2 + 10 + 3))
+    assert b.days_since_last == 14  # the meeting
+    assert b.component("duration").value == pytest.approx(2 * 365 / 365.25 / 5)
+    assert b.describe() == (
+        "strong: 2 messages one way, 14 e-mails both ways, met 3 times, last 2 weeks ago"
+    )
+
+
+def test_describe_reads_like_the_mail_issue():
+    b = tie_strength(
+        {"mails_ab": 12, "mails_ba": 11, "meetings": 4, "last_meeting": "2026-10-18"}, S
+    )
+    assert b.describe() == "strong: 23 e-mails both ways, met 4 times, last 2 weeks ago"
+    once = tie_strength({"meetings": 1, "last_meeting": "2026-10-31"}, S)
+    assert once.describe() == "medium: met once, last yesterday"  # a meeting goes both ways
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_row, min_size=1, max_size=30))
+def test_no_mail_and_no_meetings_score_exactly_as_linkedin_alone(rows):
+    """Zero e-mails and meetings (as in every workspace without them) change no bit of s."""
+    silent = [{**r, "mails_ab": 0, "mails_ba": 0, "meetings": 0} for r in rows]
+    silent = [{**r, **{k: None for k in _TALK[3:]}} for r in silent]
+    linkedin_only = {k: v for k, v in _columns(silent).items() if k not in _TALK}
+    with_zeros = tie_strength_array(S, **_columns(silent))
+    without = tie_strength_array(S, **linkedin_only)
+    assert with_zeros.tobytes() == without.tobytes()
+    for row in silent:
+        plain = {k: v for k, v in row.items() if k not in _TALK}
+        assert tie_strength(row, S).s == tie_strength(plain, S).s
+        assert tie_strength(row, S).describe() == tie_strength(plain, S).describe()

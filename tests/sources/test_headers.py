@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graphwarm.sources._headers import norm_header
@@ -43,5 +43,6 @@ def test_separators_between_words_do_not_count(words: list[str], separator: str)
 
 
 @given(st.text(max_size=30))
+@example("𝝖")  # mathematical alpha: its compatibility form is a capital
 def test_normal_form_is_idempotent(header: str) -> None:
     assert norm_header(norm_header(header)) == norm_header(header)

@@ -10,11 +10,16 @@ from helpers import CRM, LINKEDIN, dump, linkedin_fixture
 from graphwarm import (
     InputError,
     Workspace,
+    forget_member,
+    forget_person,
     import_accounts,
+    import_calendar,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
+from graphwarm.engine.load import load_graph
 from graphwarm.workspace import imports as imports_module
 from graphwarm.workspace import resolve as resolve_module
 
@@ -318,3 +323,230 @@ def test_imports_are_recorded_with_hash_counts_and_skips(ws: Workspace) -> None:
     assert row == ("people", str(CRM / "too_many_fields.csv"), 64, 3, 2, 1)
     skips = ws.conn.execute("SELECT line, reason FROM import_skips").fetchall()
     assert skips == [(3, "6 fields, expected 5")]
+
+
+# --- e-mail (graphwarm import mail) ---------------------------------------------------------------
+
+MAIL = LINKEDIN.parent / "mail"
+
+
+def _tie(ws: Workspace, a: str, b: str) -> dict:
+    """The ties view's row between two people named ``a`` and ``b``."""
+    cur = ws.conn.execute(
+        "SELECT t.* FROM ties t JOIN people p ON p.id IN (t.a, t.b) JOIN people q"
+        " ON q.id IN (t.a, t.b) AND q.id != p.id WHERE p.name = ? AND q.name = ?",
+        (a, b),
+    )
+    row = cur.fetchone()
+    assert row is not None, (a, b)
+    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
+
+
+def test_mail_adds_to_the_linkedin_tie_matched_by_e_mail_or_name(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    people = ws.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    report = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert (report.rows_read, report.rows_imported, report.kind) == (3, 3, "mail")
+    mikko = _tie(ws, "Karin Lund", "Mikko Virtanen")  # by the address his connection row gave
+    assert (mikko["connected_on"], mikko["sources"]) == ("2021-03-15", 3)
+    assert (mikko["mails_ab"], mikko["mails_ba"], mikko["replies_ba"]) == (2, 1, 1)
+    assert (mikko["first_mail"], mikko["last_mail"]) == ("2026-10-06", "2026-10-12")
+    sigrid = _tie(ws, "Karin Lund", "Sigrid Dahl")  # by name: the one Sigrid Dahl, no company
+    assert sigrid["mails_ab"] == 1 and sigrid["connected_on"] == "2024-10-01"
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
+    karin = ws.conn.execute("SELECT id FROM people WHERE name = 'Karin Lund'").fetchone()[0]
+    assert ws.conn.execute("SELECT email FROM emails WHERE person_id = ?", (karin,)).fetchall() == [
+        ("karin.lund@nordvik.se",)
+    ]
+
+
+def test_a_correspondent_is_matched_by_name_at_the_account_of_the_mail_domain(
+    ws: Workspace, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_accounts(ws, CRM / "hubspot_companies.csv")  # Nordvik Transport AB: nordvik.se
+    import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+    asa = _tie(ws, "Karin Lund", "Åsa Öberg")
+    assert (asa["connected_on"], asa["mails_ab"], asa["mails_ba"]) == ("2023-02-08", 1, 1)
+    assert ws.conn.execute("SELECT count(*) FROM people WHERE name = 'Åsa Öberg'").fetchone() == (
+        1,
+    )
+
+
+def test_someone_known_only_by_address_takes_the_account_of_their_domain_unless_public(
+    db_path: Path,
+) -> None:
+    with Workspace(db_path) as ws:
+        import_accounts(ws, CRM / "hubspot_companies.csv")
+        ws.resolver.set_account_domain(1, "gmail.com")  # as if an account had said so
+        import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+        accounts = dict(ws.conn.execute("SELECT name, account_id IS NOT NULL FROM people"))
+        assert accounts["Åsa Öberg"] == 1  # nordvik.se is Nordvik Transport's domain
+        assert accounts["Jörg Müller"] == 0  # forde-nord.de: a domain no account has
+    with Workspace(db_path) as ws:
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund", replace=True)
+        public = dict(ws.conn.execute("SELECT name, account_id FROM people"))
+        assert public["Sigrid Dahl"] is None  # gmail.com is a public mail domain
+    (db_path.parent / "graphwarm.toml").write_text('public_mail_domains = ["hotmail.com"]\n')
+    with Workspace(db_path) as ws:
+        ws.conn.execute("DELETE FROM imports WHERE kind = 'mail'")
+        ws.conn.execute("DELETE FROM people WHERE name = 'Sigrid Dahl'")
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+        overridden = dict(ws.conn.execute("SELECT name, account_id FROM people"))
+        assert overridden["Sigrid Dahl"] == 1  # the settings' list no longer names gmail.com
+
+
+def test_reimporting_the_same_mailbox_changes_nothing(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    before = dump(db_path)
+    again = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert again.unchanged
+    assert dump(db_path) == before
+
+
+def test_a_newer_mailbox_replaces_the_older_unless_it_shrinks(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "rfc2047_names.mbox"], member="Karin Lund")
+    newer = import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    assert newer.replaced
+    current = "SELECT count(*) FROM imports WHERE kind = 'mail' AND superseded_by IS NULL"
+    assert ws.conn.execute(current).fetchone() == (1,)  # the older one stays in the history
+    assert ws.conn.execute("SELECT retired FROM people WHERE name = 'Jörg Müller'").fetchall() == [
+        (1,)
+    ]  # only the older mailbox knew him
+    before = dump(db_path)
+    with pytest.raises(InputError) as info:
+        import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund")
+    assert str(info.value) == (
+        f"{MAIL / 'spam_trash.mbox'}: has 1 messages; Karin Lund's current import has 3. "
+        "nothing was changed; if the smaller file is right, pass --replace"
+    )
+    assert dump(db_path) == before
+    assert import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund", replace=True).replaced
+
+
+def test_a_mail_import_that_fails_changes_nothing(
+    ws: Workspace, db_path: Path, karin_export
+) -> None:
+    import_linkedin(ws, [karin_export()])
+    before = dump(db_path)
+    with pytest.raises(InputError, match="cannot tell which address is the member's"):
+        import_mail(ws, [MAIL / "no_owner.mbox"], member="Karin Lund")
+    with pytest.raises(InputError, match="is not mail"):
+        import_mail(ws, [MAIL / "not_mail.mbox"], member="Karin Lund")
+    assert dump(db_path) == before
+
+
+def test_no_subject_body_or_display_text_of_a_message_is_stored(
+    ws: Workspace, db_path: Path
+) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    stored = repr(dump(db_path))
+    assert "Mikko Virtanen" in stored  # people are kept, as every import keeps them
+    for text in ("not read", "Hej", "meeting: notes", "k1@nordvik.se", "Important"):
+        assert text not in stored
+
+
+# --- calendars (graphwarm import calendar) --------------------------------------------------------
+
+CALENDAR = LINKEDIN.parent / "calendar"
+
+
+def test_calendar_meetings_join_the_mail_on_one_tie_and_explain_it(db_path: Path) -> None:
+    (db_path.parent / "graphwarm.toml").write_text('as_of = "2026-11-01"\n')
+    with Workspace(db_path) as ws:
+        import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+        report = import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+        assert (report.kind, report.rows_read, report.rows_imported) == ("calendar", 16, 11)
+        assert report.skip_counts["declined by the member"] == 1
+        # the member's address came with the mail import
+        assert "the member's addresses: karin.lund@nordvik.se (known from earlier imports)" in (
+            report.notes
+        )
+        mikko = _tie(ws, "Karin Lund", "Mikko Virtanen")
+        assert (mikko["mails_ab"], mikko["mails_ba"], mikko["meetings"]) == (2, 1, 3)
+        assert (mikko["first_meeting"], mikko["last_meeting"]) == ("2026-10-06", "2026-10-14")
+        rg = load_graph(ws)
+        karin, mikko_id = (
+            rg.index_of(ws.conn.execute("SELECT id FROM people WHERE name = ?", (n,)).fetchone()[0])
+            for n in ("Karin Lund", "Mikko Virtanen")
+        )
+        assert rg.tie_breakdown(karin, mikko_id).describe() == (  # type: ignore[union-attr]
+            "medium: 3 e-mails both ways, met 3 times, last 3 weeks ago"
+        )
+
+
+def test_reimporting_the_same_calendar_changes_nothing_and_keeps_no_event_text(
+    ws: Workspace, db_path: Path
+) -> None:
+    import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+    before = dump(db_path)
+    assert import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund").unchanged
+    assert dump(db_path) == before
+    stored = repr(before)
+    for text in ("Secret plans", "Not to be read", "Room 7", "weekly"):
+        assert text not in stored
+
+
+def test_a_calendar_import_that_fails_changes_nothing(ws: Workspace, db_path: Path) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    before = dump(db_path)
+    for name in ("broken.ics", "no_events.ics", "not_calendar.ics"):
+        with pytest.raises(InputError):
+            import_calendar(ws, [CALENDAR / name], member="Karin Lund")
+    assert dump(db_path) == before
+
+
+def test_forget_member_removes_their_mail_and_calendar(ws: Workspace, karin_export) -> None:
+    import_linkedin(ws, [karin_export()])
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    import_calendar(ws, [CALENDAR / "google.ics"], member="Karin Lund")
+    forget_member(ws, "Karin Lund")
+    assert ws.conn.execute("SELECT count(*) FROM imports").fetchone() == (0,)
+    assert ws.conn.execute("SELECT count(*) FROM signals").fetchone() == (0,)
+    assert ws.conn.execute("SELECT count(*) FROM people").fetchone() == (0,)
+
+
+def test_a_forgotten_correspondent_stays_forgotten(ws: Workspace) -> None:
+    import_mail(ws, [MAIL / "takeout.mbox"], member="Karin Lund")
+    forget_person(ws, "sigrid.dahl@gmail.com")
+    report = import_mail(ws, [MAIL / "takeout.mbox", MAIL / "odd_dates.mbox"], member="Karin Lund")
+    assert report.replaced
+    assert (
+        "1 correspondents were erased on request (graphwarm forget --person): not imported"
+        in report.notes
+    )
+    assert ws.conn.execute("SELECT count(*) FROM people WHERE name = 'Sigrid Dahl'").fetchone() == (
+        0,
+    )
+    assert _tie(ws, "Karin Lund", "Mikko Virtanen")["mails_ba"] == 1 + 4  # both mailboxes
+
+
+def _mbox(path: Path, sent: int) -> Path:
+    """A mailbox of Karin Lund's with ``sent`` messages to Mikko Virtanen, on days 1, 2, …."""
+    path.write_text(
+        "".join(
+            f"From x@x Tue Oct 06 09:00:00 +0000 2026\nFrom: Karin Lund <karin.lund@nordvik.se>\n"
+            f"To: Mikko Virtanen <mikko.virtanen@koskimaa.fi>\n"
+            f"Date: {day} Oct 2026 09:00:00 +0200\nMessage-ID: <k{day}@nordvik.se>\n\nHej\n\n"
+            for day in range(1, sent + 1)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_newer_mailbox_with_other_counts_for_a_pair_replaces_them_and_undo_restores_them(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from graphwarm.workspace.history import undo
+
+    counts = "SELECT sum(mails_ab + mails_ba), max(last_mail) FROM ties"
+    me = {"member": "Karin Lund", "addresses": ["karin.lund@nordvik.se"]}
+    import_mail(ws, [_mbox(tmp_path / "week1.mbox", 2)], **me)
+    assert ws.conn.execute(counts).fetchone() == (2, "2026-10-02")
+    import_mail(ws, [_mbox(tmp_path / "week2.mbox", 3)], **me)
+    assert ws.conn.execute(counts).fetchone() == (3, "2026-10-03")  # not the older row's
+    undo(ws)
+    assert ws.conn.execute(counts).fetchone() == (2, "2026-10-02")

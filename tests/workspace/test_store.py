@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import CRM, db_bytes, dump, linkedin_fixture
+from helpers import CRM, FIXTURES, db_bytes, dump, linkedin_fixture
 
 from graphwarm import (
     NotFoundError,
@@ -17,6 +17,7 @@ from graphwarm import (
     forget_person,
     import_accounts,
     import_linkedin,
+    import_mail,
     import_people,
     import_ties,
 )
@@ -94,6 +95,27 @@ def test_a_workspace_from_before_the_history_is_migrated_and_reads_the_same(
         ]
         assert ws.conn.execute("SELECT batch, superseded_by FROM imports").fetchall() == [(1, None)]
         assert ws.status().people == 2
+
+
+def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
+) -> None:
+    before_mail = store._MIGRATIONS[:-1]  # as graphwarm wrote it before the mail step
+    monkeypatch.setattr(store, "_MIGRATIONS", before_mail)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before_mail))
+    with Workspace(db_path) as ws:
+        import_linkedin(ws, [karin_export()])
+        before = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
+    monkeypatch.undo()
+    with Workspace(db_path, create=False) as ws:
+        rows = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
+        assert [row[: len(before[0])] for row in rows] == before  # old columns first, as before
+        assert {row[len(before[0]) :] for row in rows} == {(0, 0, 0, 0, None, None, 0, None, None)}
+        import_mail(ws, [FIXTURES / "mail" / "takeout.mbox"], member="Karin Lund")
+        assert ws.conn.execute("SELECT sum(mails_ab), sum(mails_ba) FROM ties").fetchone() == (
+            3,
+            1,
+        )
 
 
 def test_a_failing_migration_leaves_the_workspace_as_it_was(
