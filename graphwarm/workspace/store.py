@@ -359,7 +359,8 @@ def open_workspace(
 @dataclass(frozen=True)
 class MemberExport:
     """A member's newest current import (of their LinkedIn export): when (ISO time), how many
-    days before the settings' today, and whether that is more than ``stale_after_days``."""
+    days before the settings' today (0 for an import after it: ``as_of`` in the past), and
+    whether that is more than ``stale_after_days``."""
 
     member: str
     imported_at: str
@@ -573,7 +574,8 @@ class Workspace:
             " WHERE p.is_member AND NOT p.retired GROUP BY p.id"
             " ORDER BY substr(newest, 1, 10), p.name"
         ):
-            age = (today - dt.date.fromisoformat(newest[:10])).days
+            # an import after the settings' today (as_of pinned to the data's date): not stale
+            age = max(0, (today - dt.date.fromisoformat(newest[:10])).days)
             out.append(MemberExport(name, newest, age, age > settings.stale_after_days))
         return out
 

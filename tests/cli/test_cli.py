@@ -749,6 +749,7 @@ def test_status_names_a_few_members_and_shows_each_export_age(cli, weekly_export
     at = out.index("Member exports (newest import; stale after 90 days):")
     assert out[at + 1] == "  Medlem Nummer0: 2026-08-01, 122 days old, stale"
     assert out[at + 2].startswith("  Medlem Nummer1: ")
+    assert out[at + 2].endswith(", 0 days old")  # imported after as_of: no negative age
     assert len([line for line in out if line.startswith("  Medlem Nummer")]) == 12
 
 
