@@ -419,7 +419,7 @@ def _history_table(entries: list[HistoryEntry]) -> list[str]:
             state += "  [older history pruned: cannot be undone]"
         lines.append(
             f"{e.id:>4}  {e.imported_at.replace('T', ' ')[:16]}  {e.kind:<22} "
-            f"{_short(e.file)}{who}: {e.rows_imported:,} rows{state}"
+            f"{_short(e.file)}{who}: {e.rows_imported:,} {import_unit(e.kind)}{state}"
         )
         lines.append(
             f"        people +{e.people_added:,} -{e.people_dropped:,}, ties +{e.ties_added:,} "
@@ -446,7 +446,11 @@ def undo_command(ws: Workspace, import_id: int | None, cascade: bool) -> None:
       graphwarm undo 12 --cascade
     """
     report = undo(ws, import_id, cascade=cascade)
-    click.echo(f"Undid {len(report.imports)} imports:")
+    whole = ""
+    if import_id is not None and len(report.imports) > 1:  # more than the user named
+        built_on = " and the imports built on it" if cascade else ""
+        whole = f" (the command that made import {import_id}{built_on})"
+    click.echo(f"Undid {counted(len(report.imports), 'import')}{whole}:")
     for iid, file in report.imports:
         click.echo(f"  {iid:>4} {_short(file)}")
     _warm(ws)

@@ -6,10 +6,12 @@ weekly import. Both states are searched with the same settings, and compared:
 
 - targets whose best path changed: a warm path gained or lost, the label changed, or the
   chance moved by more than ``change_points`` percentage points; with the old and new path;
-- job changes: a person (the same LinkedIn URL or e-mail) at another account now. Flagged
+- job changes: a person (the same LinkedIn URL or e-mail) known at one account then and at
+  another now (a file that no longer names their employer is no move). Flagged
   above all: someone who moved **into** a target account (a new insider: often a new internal
   path), and an introducer of an earlier best path who **left** the target's account;
-- people new at a target account, and targets that are gone;
+- people new at a target account (or whose employer is known now and was not then), and
+  targets that are gone;
 - ties going cold: a tie on a current best path whose last interaction passed the recency
   half-life between the earlier state and today;
 - stale sources: a member whose newest export is older than ``stale_after_days``.
@@ -185,14 +187,15 @@ def _people_changes(
     out = []
     for pid, name, company, account in rows:
         before = shown_then[pid]
-        if before is None:
+        old_account = None if before is None else before[3]
+        if old_account is None:  # new, or their employer was not known then
             if account in targets_now:
                 where = accounts[account]
                 out.append(Change("new at a target account", where, name, "", company, account))
             continue
-        _, old_company, _, old_account, _ = before
-        if old_account == account:
+        if account is None or old_account == account:  # no employer known now is no move
             continue
+        old_company = before[1]  # type: ignore[index]
         where = accounts.get(account, company or "") if account is not None else company or ""
         old = old_company or ""
         kind = "moved into a target account" if account in targets_now else "job change"

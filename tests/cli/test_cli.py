@@ -693,7 +693,7 @@ def test_history_lists_imports_and_undo_takes_the_last_one_back(
     assert len(csv_out) == 5
     undone = cli("undo")
     assert undone.exit_code == 0, undone.output
-    assert undone.stdout == f"Undid 1 imports:\n     4 {newer}:Connections.csv\n"
+    assert undone.stdout == f"Undid 1 import:\n     4 {newer}:Connections.csv\n"
     assert cli("reach", "--format", "json").stdout == before
     assert_error(cli("undo", "99"), "there is no import 99", "graphwarm history lists them")
 
@@ -713,7 +713,9 @@ def test_undo_of_an_import_later_ones_build_on_needs_cascade(cli, karin_export, 
     assert dump(db_path) == before
     result = cli("undo", "1", "--cascade")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Undid 4 imports:\n     4 ")
+    assert result.stdout.startswith(
+        "Undid 4 imports (the command that made import 1 and the imports built on it):\n     4 "
+    )
     assert "  members:  0" in cli("status").stdout
 
 

@@ -183,3 +183,20 @@ def test_plans_without_a_reimport_have_no_since_section(weekly_team: Workspace) 
 def test_no_reimport_no_changes(weekly_team: Workspace) -> None:
     report = changes(weekly_team)
     assert report.changes == [] and report.began is None
+
+
+def test_an_export_that_no_longer_names_an_employer_is_no_job_change(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    from helpers import WEEK1
+
+    ws = weekly_team
+    _date(ws, "2026-11-24")
+    unnamed = [(*c[:2], "", "", c[4]) if c[0] == JONAS[0] else c for c in WEEK1]
+    assert unnamed != WEEK1  # Jonas is in week 1, at Vester Logistik AS
+    import_linkedin(ws, [weekly_export(LINA, unnamed, 2)])
+    _date(ws, "2026-12-01")
+    with Workspace(ws.path) as again:
+        report = changes(again)
+    assert not [c for c in report.changes if c.who == JONAS[0] and "job" in c.kind]
+    assert not [c for c in report.changes if c.kind == "moved into a target account"]
