@@ -28,6 +28,7 @@ __all__ = [
     "output_option",
     "pass_workspace",
     "raw_option",
+    "since_options",
     "write_output",
 ]
 
@@ -205,3 +206,29 @@ output_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of the screen.",
 )
+
+
+def since_options(command: Callable) -> Callable:
+    """``--since DATE`` and ``--since-import N``: which earlier state to compare with (at most
+    one; the command gets ``since`` as a date or ``None``, and ``since_import``)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None and ctx.params.get("since") is not None:
+            raise click.UsageError("give at most one of --since or --since-import")
+        return value
+
+    command = click.option(
+        "--since-import",
+        type=int,
+        metavar="N",
+        callback=check,
+        help="Compare with the workspace as it was right after import N (graphwarm history).",
+    )(command)
+    return click.option(
+        "--since",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="DATE",
+        is_eager=True,
+        callback=lambda ctx, param, value: value.date() if value else None,
+        help="Compare with the workspace as it was at the start of DATE (YYYY-MM-DD).",
+    )(command)

@@ -7,35 +7,30 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import click
-
 from ..outputs.changes import changes, changes_csv, changes_table
 from ..workspace.store import Workspace
-from ._common import format_option, main, output_option, pass_workspace, raw_option, write_output
+from ._common import (
+    format_option,
+    main,
+    output_option,
+    pass_workspace,
+    raw_option,
+    since_options,
+    write_output,
+)
 
 __all__: list[str] = []
 
 
 @main.command("changes")
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="DATE",
-    help="Compare with the workspace as it was at the start of DATE (YYYY-MM-DD).",
-)
-@click.option(
-    "--since-import",
-    type=int,
-    metavar="N",
-    help="Compare with the workspace as it was right after import N (graphwarm history).",
-)
+@since_options
 @format_option("table", "csv", "json")
 @output_option
 @raw_option
 @pass_workspace()
 def changes_command(
     ws: Workspace,
-    since: dt.datetime | None,
+    since: dt.date | None,
     since_import: int | None,
     fmt: str,
     output: Path | None,
@@ -56,9 +51,7 @@ def changes_command(
       graphwarm changes --since 2026-11-01 --format csv -o changes.csv
       graphwarm changes --since-import 12
     """
-    if since is not None and since_import is not None:
-        raise click.UsageError("give at most one of --since or --since-import")
-    report = changes(ws, since_import=since_import, since=since.date() if since else None)
+    report = changes(ws, since_import=since_import, since=since)
     if fmt == "json":
         data = {
             "since": report.since,

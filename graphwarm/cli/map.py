@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
 from ..outputs.netmap import DEFAULT_MAX_NODES, EVERYONE_MAX_NODES, write_map
 from ..workspace.store import Workspace
-from ._common import account_option, label_option, main, member_option, pass_workspace
+from ._common import (
+    account_option,
+    label_option,
+    main,
+    member_option,
+    pass_workspace,
+    since_options,
+)
 
 __all__: list[str] = []
 
@@ -33,6 +41,7 @@ __all__: list[str] = []
     f"[default: {DEFAULT_MAX_NODES:,}; {EVERYONE_MAX_NODES:,} with --everyone].",
 )
 @click.option("--everyone", is_flag=True, help="Draw the whole network, not only warm paths.")
+@since_options
 @pass_workspace()
 def map_command(
     ws: Workspace,
@@ -42,15 +51,22 @@ def map_command(
     labels: tuple[str, ...],
     max_nodes: int | None,
     everyone: bool,
+    since: dt.date | None,
+    since_import: int | None,
 ) -> None:
     """Write an interactive map of who on the team reaches which account, through whom, and
     how warm it is: one HTML file that opens offline. Search for a person or account, click
     a target to see its best path and why.
 
+    Targets whose warm path is new, or lost, since an earlier state are marked (as
+    graphwarm changes finds them, for the whole team): by default since each member's import
+    before the latest; a workspace where nothing was re-imported gets no marks.
+
     \b
     Example:
       graphwarm map -o map.html
       graphwarm map --account "Nordvik Transport AB" --label internal -o nordvik.html
+      graphwarm map --since 2026-11-01
     """
     view = write_map(
         ws,
@@ -60,11 +76,14 @@ def map_command(
         labels=list(labels),
         max_nodes=max_nodes,
         everyone=everyone,
+        since=since,
+        since_import=since_import,
     )
     counts = view.counts()
     click.echo(
         f"Wrote {output}: {len(view.targets):,} targets at {counts['account']:,} accounts, "
         f"{len(view.nodes):,} nodes, {len(view.edges):,} edges."
     )
-    if view.left_out_note:
-        click.echo(view.left_out_note)
+    for note in (view.since_note, view.left_out_note):
+        if note:
+            click.echo(note)

@@ -21,7 +21,8 @@ KINDS = ("member", "intermediary", "target", "account", "contact")
 class MapNode:
     """One drawn node. ``key``: ``p<people.id>`` or ``a<accounts.id>``; ``kind`` one of
     :data:`KINDS`; ``label`` the reach label (targets, accounts) or ``None``; ``tooltip``
-    plain text."""
+    plain text; ``mark`` a target's change since an earlier state (``gained``: a new warm
+    path, ``lost``: a lost one) or ``""``."""
 
     key: str
     kind: str
@@ -31,6 +32,7 @@ class MapNode:
     probability: float | None = None
     x: float = 0.0
     y: float = 0.0
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class MapView:
     filters: dict[str, list[str]] = field(default_factory=dict)
     focus: dict[str, str] = field(default_factory=dict)
     """Node key → the target whose best drawn path goes through it (for the search box)."""
+    since: str | None = None
+    """The day the marks of new and lost warm paths count from; ``None``: no marks."""
 
     def counts(self) -> dict[str, int]:
         """Drawn nodes per kind."""
@@ -86,6 +90,26 @@ class MapView:
         for n in self.nodes:
             out[n.kind] += 1
         return out
+
+    def mark_counts(self) -> dict[str, int]:
+        """Drawn targets per mark: ``gained`` (a new warm path) and ``lost``."""
+        out = {"gained": 0, "lost": 0}
+        for n in self.nodes:
+            if n.mark:
+                out[n.mark] += 1
+        return out
+
+    @property
+    def since_note(self) -> str:
+        """How many drawn targets gained or lost a warm path since :attr:`since`; empty
+        without marks."""
+        if self.since is None:
+            return ""
+        gained, lost = self.mark_counts().values()
+        return (
+            f"Since {self.since}: {gained:,} new warm path{_s(gained)}, "
+            f"{lost:,} warm path{_s(lost)} lost."
+        )
 
     @property
     def left_out_note(self) -> str:

@@ -37,10 +37,14 @@ __all__ = [
     "KINDS",
     "Change",
     "ChangeReport",
+    "Comparison",
     "changes",
     "changes_by_account",
     "changes_csv",
     "changes_table",
+    "compare",
+    "path_kind",
+    "reimported",
 ]
 
 # Every kind of change, in the order reports list them: the flags first.
@@ -92,10 +96,8 @@ def changes(
 ) -> ChangeReport:
     """Compare the current state with an earlier one (see the module)."""
     settings = settings or ws.settings
-    state = past_state(ws, since_import=since_import, since=since)
-    now_rg, then_rg = load_graphs(ws, state, settings)
-    now = {tr.target: tr for tr in reach(now_rg, settings, per_member=False)}
-    then = {tr.target: tr for tr in reach(then_rg, settings, per_member=False)}
+    c = compare(ws, since_import=since_import, since=since, settings=settings)
+    state, now_rg, then_rg, now, then = c.state, c.now_rg, c.then_rg, c.now, c.then
     report = ChangeReport(since=state.label, began=state.began)
     found = report.changes
     found += _path_changes(now_rg, then_rg, now, then, settings)
@@ -105,6 +107,35 @@ def changes(
     order = {kind: i for i, kind in enumerate(KINDS)}
     found.sort(key=lambda c: (order[c.kind], c.account.casefold(), c.who.casefold()))
     return report
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Both states searched alike: the earlier ``state``, each state's graph, and each
+    target's best path in it (by target node)."""
+
+    state: PastState
+    now_rg: ReferralGraph
+    then_rg: ReferralGraph
+    now: dict[int, TargetReach]
+    then: dict[int, TargetReach]
+
+
+def compare(
+    ws: Workspace,
+    *,
+    since_import: int | None = None,
+    since: dt.date | None = None,
+    settings: Settings | None = None,
+) -> Comparison:
+    """The current state and an earlier one (see :func:`past_state`), each searched from the
+    whole team: what :func:`changes` and the map's marks compare."""
+    settings = settings or ws.settings
+    state = past_state(ws, since_import=since_import, since=since)
+    now_rg, then_rg = load_graphs(ws, state, settings)
+    now = {tr.target: tr for tr in reach(now_rg, settings, per_member=False)}
+    then = {tr.target: tr for tr in reach(then_rg, settings, per_member=False)}
+    return Comparison(state, now_rg, then_rg, now, then)
 
 
 def _account_names(rg: ReferralGraph) -> dict[int, str]:
@@ -138,15 +169,16 @@ def _path_changes(
         assert ref is not None
         account = accounts.get(ref.account_id, "") if ref.account_id is not None else ""
         who = now_names[target] if new is not None else then_names[target]
-        kind = _path_kind(old, new, settings)
+        kind = path_kind(old, new, settings)
         if kind:
             old_path, new_path = _path(then_rg, old), _path(now_rg, new)
             out.append(Change(kind, account, who, old_path, new_path, ref.account_id))
     return out
 
 
-def _path_kind(old: TargetReach | None, new: TargetReach | None, settings: Settings) -> str:
-    """How a target's best path changed ("" for not enough to report)."""
+def path_kind(old: TargetReach | None, new: TargetReach | None, settings: Settings) -> str:
+    """How a target's best path changed, as a kind of :data:`KINDS` ("" for not enough to
+    report)."""
     if new is None:
         return "target gone"
     was_warm, is_warm = old is not None and old.label != "cold", new.label != "cold"
@@ -263,10 +295,16 @@ def _stale_exports(ws: Workspace, settings: Settings) -> list[Change]:
     ]
 
 
+def reimported(ws: Workspace) -> bool:
+    """Whether the default comparison has an earlier state: some file or member's latest
+    import replaced an older one."""
+    return bool(past_state(ws).rolled_back)
+
+
 def changes_by_account(ws: Workspace) -> tuple[str | None, dict[int, list[Change]]]:
     """For the account plans: the default comparison's changes per ``accounts.id``, and the
     day the earlier state began; nothing (and no search) when no file was re-imported."""
-    if not past_state(ws).rolled_back:
+    if not reimported(ws):
         return None, {}
     report = changes(ws)
     by_account: dict[int, list[Change]] = {}

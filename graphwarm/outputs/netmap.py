@@ -68,6 +68,11 @@ LABEL_COLOURS = {
 }
 _NEUTRAL = {"member": "#5b2a86", "intermediary": "#6f6f6f", "contact": "#b5b5b5"}
 _ACCOUNT_NONE = "#9a9a9a"
+# A marked target's border and the badge after its name (the legend draws the same).
+_MARKS: dict[str, dict[str, Any]] = {
+    "gained": {"colour": "#c2185b", "dashes": False, "badge": "▲ new", "text": "new warm path"},
+    "lost": {"colour": "#5d2a0c", "dashes": [5, 4], "badge": "▼ lost", "text": "warm path lost"},
+}
 _SHAPES = {
     "member": "star",
     "intermediary": "dot",
@@ -96,14 +101,21 @@ def build_map(
     max_nodes: int | None = None,
     everyone: bool = False,
     now: dt.datetime | None = None,
+    since: dt.date | None = None,
+    since_import: int | None = None,
 ) -> MapView:
     """The map of a workspace: the warm-path view, or with ``everyone`` the whole network.
 
     ``accounts``, ``members`` and ``labels`` narrow it like ``graphwarm reach`` does.
     ``max_nodes`` defaults to :data:`DEFAULT_MAX_NODES` (:data:`EVERYONE_MAX_NODES` with
-    ``everyone``).
+    ``everyone``). Targets whose warm path is new or lost since an earlier state are marked:
+    since day ``since`` or import ``since_import``, or by default since the import before
+    each member's latest (as ``graphwarm changes`` compares); with no such state (nothing
+    re-imported) the map is unmarked.
     """
     from ..engine.queries import reach_targets
+    from ._map_marks import mark_changes
+    from .changes import compare, reimported
 
     result = reach_targets(
         ws, accounts=list(accounts or []), labels=list(labels or []), members=list(members or [])
@@ -111,7 +123,7 @@ def build_map(
     filters = {
         k: list(v) for k, v in (("account", accounts), ("member", members), ("label", labels)) if v
     }
-    return map_view(
+    view = map_view(
         result.graph,
         result.targets,
         settings=ws.settings,
@@ -122,6 +134,10 @@ def build_map(
         filters=filters,
         now=now,
     )
+    if since is None and since_import is None and not reimported(ws):
+        return view
+    comparison = compare(ws, since_import=since_import, since=since)
+    return mark_changes(view, comparison, ws.settings)
 
 
 def map_view(
@@ -213,6 +229,7 @@ def render_map(view: MapView) -> str:
         ),
         "filters": "; ".join(f"--{k} {', '.join(v)}" for k, v in view.filters.items()),
         "left_out": view.left_out_note,
+        "since": view.since_note,
     }
     template = _environment().get_template("map.html")
     return template.render(
@@ -223,6 +240,9 @@ def render_map(view: MapView) -> str:
         data=data,
         counts=counts,
         label_counts=label_counts,
+        marks=_MARKS,
+        mark_counts=view.mark_counts(),
+        since=view.since,
         colours=LABEL_COLOURS,
         neutral=_NEUTRAL,
         vis_js=_vis_js(),
@@ -238,6 +258,8 @@ def write_map(
     labels: Sequence[str] | None = None,
     max_nodes: int | None = None,
     everyone: bool = False,
+    since: dt.date | None = None,
+    since_import: int | None = None,
 ) -> MapView:
     """Build the map of ``ws`` (see :func:`build_map`) and write it to ``path`` as UTF-8."""
     view = build_map(
@@ -247,6 +269,8 @@ def write_map(
         labels=labels,
         max_nodes=max_nodes,
         everyone=everyone,
+        since=since,
+        since_import=since_import,
     )
     Path(path).write_text(render_map(view), encoding="utf-8")
     return view
@@ -281,6 +305,12 @@ def _vis_node(n: MapNode) -> dict[str, Any]:
         node["borderWidth"] = 2
     elif n.kind == "member":
         node["borderWidth"] = 2
+    if n.mark:
+        mark = _MARKS[n.mark]
+        node["label"] += f" {mark['badge']}"
+        node["color"]["border"] = node["color"]["hover"]["border"] = mark["colour"]
+        node["borderWidth"] = 4
+        node["shapeProperties"] = {"borderDashes": mark["dashes"]}
     return node
 
 
