@@ -87,10 +87,10 @@ _address_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports, CRM files, and members' mailboxes and calendars into the
-    workspace. Each import says which column it read for which field when that was unusual
-    (a fuzzy match, one of several columns, one name column); "graphwarm -v import ..."
-    always does.
+    """Import LinkedIn exports, CRM files (contacts, accounts, ties, logged activities), and
+    members' mailboxes and calendars into the workspace. Each import says which column it read
+    for which field when that was unusual (a fuzzy match, one of several columns, one name
+    column); "graphwarm -v import ..." always does.
 
     \b
     Example:

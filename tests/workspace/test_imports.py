@@ -658,3 +658,10 @@ def test_reimporting_activities_changes_nothing_and_a_newer_file_supersedes(
     current = "SELECT count(*) FROM imports WHERE kind = 'activities' AND superseded_by IS NULL"
     assert ws.conn.execute(current).fetchone() == (1,)
     assert _tie(ws, "Lina Ahl", "Per Moberg")["meetings"] == 3
+    lines = newer.read_bytes().splitlines(keepends=True)
+    newer.write_bytes(b"".join(lines[:2]))  # one activity of five
+    before = dump(db_path)
+    with pytest.raises(InputError, match="has 1 activities; the import it would replace has 5"):
+        import_activities(ws, newer)
+    assert dump(db_path) == before
+    assert import_activities(ws, newer, replace=True).replaced
