@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .workspace.forget import forget_member, forget_person
     from .workspace.imports import (
         import_accounts,
+        import_activities,
         import_calendar,
         import_linkedin,
         import_mail,
@@ -69,6 +70,7 @@ _LAZY = {
     "forget_member": "workspace.forget",
     "forget_person": "workspace.forget",
     "import_accounts": "workspace.imports",
+    "import_activities": "workspace.imports",
     "import_calendar": "workspace.imports",
     "import_linkedin": "workspace.imports",
     "import_mail": "workspace.imports",
@@ -114,6 +116,7 @@ __all__ = [
     "forget_member",
     "forget_person",
     "import_accounts",
+    "import_activities",
     "import_calendar",
     "import_linkedin",
     "import_mail",

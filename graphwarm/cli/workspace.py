@@ -15,12 +15,14 @@ import click
 from .._csvcells import csv_line
 from .._words import counted
 from ..errors import InputError
+from ..sources.activities import ACTIVITY_TYPES
 from ..sources.records import ImportReport, import_unit
 from ..workspace.forget import forget_member, forget_person
 from ..workspace.history import HistoryEntry, history, prune_history, undo
 from ..workspace.imports import (
     Progress,
     import_accounts,
+    import_activities,
     import_calendar,
     import_linkedin,
     import_mail,
@@ -85,10 +87,10 @@ _address_option = click.option(
 
 @main.group("import")
 def import_group() -> None:
-    """Import LinkedIn exports, CRM files, and members' mailboxes and calendars into the
-    workspace. Each import says which column it read for which field when that was unusual
-    (a fuzzy match, one of several columns, one name column); "graphwarm -v import ..."
-    always does.
+    """Import LinkedIn exports, CRM files (contacts, accounts, ties, logged activities), and
+    members' mailboxes and calendars into the workspace. Each import says which column it read
+    for which field when that was unusual (a fuzzy match, one of several columns, one name
+    column); "graphwarm -v import ..." always does.
 
     \b
     Example:
@@ -187,6 +189,42 @@ def calendar_command(
     echo_reports(
         [import_calendar(ws, list(paths), member=member, addresses=addresses, replace=replace)]
     )
+
+
+@import_group.command("activities")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--type",
+    "activity_type",
+    type=click.Choice(ACTIVITY_TYPES),
+    help="What every row is, for a file without a type column (HubSpot exports each apart).",
+)
+@_column_option
+@_replace_option
+@pass_workspace(create=True)
+def activities_command(
+    ws: Workspace, file: Path, activity_type: str | None, columns: tuple[str, ...], replace: bool
+) -> None:
+    """Import the e-mails, meetings and calls a CRM logged (a HubSpot activity export, or any
+    CSV like it). Fields: owner, contact, type, date, direction, outcome.
+
+    Each activity up to as_of counts between its owner (matched to a member by e-mail
+    address, else by name) and each of its contacts (several separated by ";"): an e-mail as
+    an e-mail in its direction (none given: sent by the owner), a meeting, and a call that got
+    through, as a meeting. Rows whose owner is no member are skipped and counted, the owners
+    named. Only these columns are read: never a subject, body or note. A newer file of the
+    same name replaces the older import, as for import people.
+
+    \b
+    Example:
+      graphwarm import activities hubspot-activities.csv
+      graphwarm import activities hubspot-calls.csv --type call
+    """
+    report = import_activities(
+        ws, file, columns=_columns(columns), activity_type=activity_type, replace=replace
+    )
+    echo_reports([report])
+    _warm(ws)
 
 
 @import_group.command("people")

@@ -11,6 +11,7 @@ from ._headers import norm_header
 __all__ = [
     "ACCOUNT_FIELDS",
     "ACCOUNT_ID_FIELDS",
+    "ACTIVITY_FIELDS",
     "ONLY_ALONE",
     "PEOPLE_FIELDS",
     "SPELLED",
@@ -284,6 +285,40 @@ TIE_FIELDS: dict[str, tuple[str, ...]] = {
 ACCOUNT_ID_FIELDS: dict[str, tuple[str, ...]] = {
     "id": _syn("Id", "Account ID"),
     "name": _syn("Name", "Account Name"),
+}
+
+ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
+    "owner": _syn(
+        "Activity assigned to",
+        "Assigned to",
+        "Activity owner",
+        "HubSpot Owner",
+        "Owner",
+        "Owner Name",
+        "Owner Email",
+    ),
+    "contact": _syn(
+        "Associated Contact",
+        "Associated Contacts",
+        "Contact",
+        "Contacts",
+        "Contact Name",
+        "Contact Email",
+        "Attendees",
+    ),
+    "type": _syn("Activity type", "Type", "Activity", "Engagement type", "Object type"),
+    "date": _syn(
+        "Activity date",
+        "hs_timestamp",
+        "Timestamp",
+        "Date",
+        "Create date",
+        "Created at",
+        "Meeting start time",
+        "Start time",
+    ),
+    "direction": _syn("Email direction", "hs_email_direction", "Direction", "Call direction"),
+    "outcome": _syn("Call outcome", "hs_call_disposition", "Meeting outcome", "Outcome"),
 }
 
 ONLY_ALONE = frozenset(_syn("Title", "Titel", "Titre", "Título", "URL"))

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from ..errors import InputError
 from ..identity import domain_key, email_key, name_key
-from ..sources import calendar, crm, linkedin, linkedin_export, mail, read_ahead
+from ..sources import activities, calendar, crm, linkedin, linkedin_export, mail, read_ahead
 from ..sources.records import (
     ImportReport,
     InteractionRecord,
@@ -34,6 +34,7 @@ from .store import Workspace
 __all__ = [
     "Progress",
     "import_accounts",
+    "import_activities",
     "import_calendar",
     "import_linkedin",
     "import_mail",
@@ -201,12 +202,13 @@ class _Writer:
         self.signals.append(row)
         return True
 
-    def interaction(self, rec: InteractionRecord) -> bool:
-        """The member's e-mails and meetings with one correspondent."""
+    def interaction(self, rec: InteractionRecord, member_id: int | None = None) -> bool:
+        """A member's e-mails and meetings with one correspondent: the import's member, or
+        ``member_id`` (a CRM file's activities are many members')."""
         if self.resolver.forgotten and self.resolver.is_forgotten(rec.b):
             self.forgotten_people += 1
             return False
-        a, b = self.member_id, self.person(rec.b)
+        a, b = member_id or self.member_id, self.person(rec.b)
         if a is None or a == b:  # another address of the member's own
             self.own_addresses += 1
             return False
@@ -481,6 +483,7 @@ _ROWS_CALLED = {
     "accounts": "target accounts",
     "people": "people",
     "ties": "ties",
+    "activities": "activities",
 }
 
 
@@ -865,3 +868,104 @@ def _import_interactions(
             f"{name}'s current import",
         )
     return report
+
+
+def import_activities(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    columns: dict[str, str] | None = None,
+    activity_type: str | None = None,
+    replace: bool = False,
+) -> ImportReport:
+    """Import a CRM's logged e-mails, meetings and calls (a HubSpot activity export, or any
+    CSV like it: see :mod:`graphwarm.sources.activities`).
+
+    Each activity up to ``as_of`` counts between its owner, matched to a member by e-mail
+    address, else by name, and each of its contacts: an e-mail as an e-mail in its direction,
+    a meeting or a call that got through as a meeting. A row whose owner is no member is
+    skipped and counted, the owners named in a note. ``activity_type`` says what every row is
+    in a file without a type column. A file of the same name supersedes the older import, as
+    in :func:`import_people`.
+    """
+    reader = activities.ActivitiesReader(
+        path, as_of=ws.settings.today(), columns=columns, activity_type=activity_type
+    )
+    options = json.dumps(
+        {"as_of": reader.as_of, "columns": columns or {}, "type": activity_type}, sort_keys=True
+    )
+    report = ImportReport(file=reader.name, kind="activities", columns=reader.choices)
+    with ws.transaction():
+        if _unchanged(ws, report, reader.sha256, options):
+            return report
+        older = _same_file(ws, report)
+        import_id = ws.add_import("activities", reader.name, reader.sha256, options)
+        team = _team_accounts(ws)
+        writer = _Writer(ws, import_id, None, report, team, ws.resolver.next_id, older[0])
+        rows = list(reader)  # once through for the owners' addresses, then written
+        owner_of = _OwnerMatcher(ws, rows)
+        strangers: Counter[str] = Counter()
+        for done, act in enumerate(rows, 1):
+            member_id = owner_of(act.owner)
+            if member_id is None:
+                strangers[act.owner.name or act.owner.email or ""] += 1
+                continue
+            erased = writer.forgotten_people
+            if any([writer.interaction(rec, member_id) for rec in act.records()]):
+                report.rows_imported += 1
+            else:
+                why = _FORGOTTEN if writer.forgotten_people > erased else "the contact is its owner"
+                report.skipped.append((act.line, why))
+            if done % _BATCH == 0:
+                writer.flush()
+        report.rows_read = reader.rows_read
+        report.skipped = sorted(reader.skipped + report.skipped)
+        report.notes.extend(reader.notes)
+        report.notes.extend(owner_of.notes)
+        if strangers:
+            report.skip_counts[_NOT_A_MEMBER] = sum(strangers.values())
+            named = ", ".join(f"{who} ({n:,})" for who, n in strangers.most_common())
+            report.notes.append(
+                f"owners who are no member of the team: {named}; their activities are not"
+                " imported (import their LinkedIn export, or a mailbox or calendar, to make"
+                " them members)"
+            )
+        writer.finish()
+        _supersede(ws, report, import_id, older, replace, "the import it would replace")
+        _keep_history(ws, report)
+    return report
+
+
+_NOT_A_MEMBER = "owner is no member of the team"
+
+
+class _OwnerMatcher:
+    """An activity's owner → the member's person id (by e-mail address, else by name), or
+    ``None`` for someone who is no member. An address the file shows beside a member's name
+    (``Lina Ahl (lina@nordvik.se)``) is that member's in all of its rows, unless it is shown
+    beside two members' names; :attr:`notes` says which were learned so."""
+
+    def __init__(self, ws: Workspace, rows: list[activities.Activity]) -> None:
+        resolver = ws.resolver
+        members = set(resolver.member_by_name.values())
+        self.by_name = resolver.member_by_name
+        self.by_email = {e: pid for e, pid in resolver.by_email.items() if pid in members}
+        self.notes: list[str] = []
+        shown: dict[str, dict[int, str]] = {}  # address → {member: their name as shown}
+        for act in rows:
+            email, name = email_key(act.owner.email), act.owner.name
+            pid = self.by_name.get(name_key(name) or "")
+            if email and pid is not None and email not in self.by_email:
+                shown.setdefault(email, {})[pid] = name or ""
+        for email, names in sorted(shown.items()):
+            if len(names) == 1:
+                [(pid, name)] = names.items()
+                self.by_email[email] = pid
+                self.notes.append(f"owner {email} is {name}: the file shows them together")
+            else:
+                both = " and ".join(sorted(names.values()))
+                self.notes.append(f"owner {email} is shown with {both}: matched by name only")
+
+    def __call__(self, owner: PersonRecord) -> int | None:
+        pid = self.by_email.get(email_key(owner.email) or "")
+        return pid if pid is not None else self.by_name.get(name_key(owner.name) or "")

@@ -774,3 +774,32 @@ def test_import_and_undo_leave_the_graph_cache_current(cli, karin_export, db_pat
     assert cache_is_current()
     assert cli("undo").exit_code == 0
     assert cache_is_current()
+
+
+def test_import_activities_names_the_owners_who_are_no_members(cli, db_path: Path) -> None:
+    folder = LINKEDIN.parent / "activities"
+    cli("import", "linkedin", LINKEDIN / "connections_2018.csv", "--member", "Lina Ahl")
+    result = cli("import", "activities", folder / "owner-not-member.csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{folder / 'owner-not-member.csv'}: 1 of 4 rows imported, 3 skipped",
+        "  3 skipped: owner is no member of the team",
+        "  note: 1 e-mail without a direction: counted as sent by their owner (name the column"
+        " with --column direction=HEADER if the file has one)",
+        "  note: owners who are no member of the team: Gustav Rask (2), Maja Lind (1); their"
+        " activities are not imported (import their LinkedIn export, or a mailbox or calendar,"
+        " to make them members)",
+    ]
+    assert "Lina Ahl → Per Moberg (medium: met once" in cli("path", "Per Moberg").stdout
+    before = dump(db_path)
+    refused = cli("import", "activities", folder / "hubspot-emails-api.csv")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"Error: {folder / 'hubspot-emails-api.csv'}, line 1: no activity type column (found:"
+        " hs_object_id, hs_timestamp, Activity assigned to, Associated Contact). say what every"
+        " row is with --type email, --type meeting or --type call, or name the column with"
+        " --column type=HEADER\n"
+    )
+    assert dump(db_path) == before
+    typed = cli("import", "activities", folder / "hubspot-emails-api.csv", "--type", "email")
+    assert "2 of 2 rows imported, 0 skipped" in typed.stdout

@@ -13,6 +13,7 @@ from graphwarm import (
     forget_member,
     forget_person,
     import_accounts,
+    import_activities,
     import_calendar,
     import_linkedin,
     import_mail,
@@ -550,3 +551,117 @@ def test_a_newer_mailbox_with_other_counts_for_a_pair_replaces_them_and_undo_res
     assert ws.conn.execute(counts).fetchone() == (3, "2026-10-03")  # not the older row's
     undo(ws)
     assert ws.conn.execute(counts).fetchone() == (2, "2026-10-02")
+
+
+ACTIVITIES = LINKEDIN.parent / "activities"
+
+
+def test_activities_count_as_e_mails_and_meetings_between_owner_and_contact(
+    weekly_team: Workspace,
+) -> None:
+    ws = weekly_team
+    report = import_activities(ws, ACTIVITIES / "hubspot-activities.csv")
+    assert (report.kind, report.rows_read, report.rows_imported) == ("activities", 6, 4)
+    assert report.skipped == [
+        (6, "call not answered (No answer)"),
+        (7, "type 'Note' is not an e-mail, meeting or call"),
+    ]
+    assert "owner lina@nordvik.se is Lina Ahl: the file shows them together" in report.notes
+    per = _tie(ws, "Lina Ahl", "Per Moberg")
+    assert (per["mails_ab"], per["mails_ba"], per["meetings"]) == (1, 1, 2)  # a meeting, a call
+    assert (per["first_mail"], per["last_mail"]) == ("2026-11-02", "2026-11-03")
+    assert (per["first_meeting"], per["last_meeting"]) == ("2026-11-10", "2026-11-12")
+    asa = _tie(ws, "Lina Ahl", "Åsa Öberg")  # the meeting's second contact
+    assert (asa["meetings"], asa["mails_ab"]) == (1, 0)
+
+
+def test_activities_of_an_owner_who_is_no_member_are_skipped_and_named(
+    weekly_team: Workspace,
+) -> None:
+    report = import_activities(weekly_team, ACTIVITIES / "owner-not-member.csv")
+    assert (report.rows_read, report.rows_imported) == (4, 1)
+    assert report.skip_counts == {"owner is no member of the team": 3}
+    assert (
+        "owners who are no member of the team: Gustav Rask (2), Maja Lind (1); their activities"
+        " are not imported (import their LinkedIn export, or a mailbox or calendar, to make them"
+        " members)" in report.notes
+    )
+    assert _tie(weekly_team, "Lina Ahl", "Per Moberg")["meetings"] == 1
+
+
+def test_an_unknown_contact_becomes_a_person_and_a_row_without_one_is_refused(
+    weekly_team: Workspace,
+) -> None:
+    report = import_activities(weekly_team, ACTIVITIES / "unknown-contact.csv")
+    assert report.skipped == [(3, "no contact")]
+    tove = _tie(weekly_team, "Lina Ahl", "Tove Nyberg")
+    assert tove["meetings"] == 1
+    email = "SELECT email FROM emails JOIN people p ON p.id = person_id WHERE p.name = ?"
+    assert weekly_team.conn.execute(email, ("Tove Nyberg",)).fetchall() == [
+        ("tove.nyberg@fjordlast.example",)
+    ]
+
+
+def test_activity_dates_unreadable_missing_or_after_as_of_are_refused(
+    weekly_team: Workspace,
+) -> None:
+    report = import_activities(weekly_team, ACTIVITIES / "bad-dates.csv")
+    as_of = weekly_team.settings.today()  # the workspace was opened before graphwarm.toml
+    assert report.skipped == [
+        (4, "date 'next tuesday' cannot be read"),
+        (5, "no date"),
+        (6, f"on 2026-12-20, after as_of ({as_of}): not held yet"),
+    ]
+    assert "dates (Activity date) read as day/month (from 2 unambiguous rows)" in report.notes
+    per = _tie(weekly_team, "Lina Ahl", "Per Moberg")  # 05/10 read day first, as 13/10 shows
+    assert (per["meetings"], per["first_meeting"]) == (2, "2026-10-05")
+
+
+def test_hubspot_milliseconds_and_an_e_mail_without_direction(weekly_team: Workspace) -> None:
+    path = ACTIVITIES / "hubspot-emails-api.csv"
+    with pytest.raises(InputError, match="no activity type column"):
+        import_activities(weekly_team, path)
+    report = import_activities(weekly_team, path, activity_type="email")
+    assert report.notes[0] == (
+        "2 e-mails without a direction: counted as sent by their owner (name the column with"
+        " --column direction=HEADER if the file has one)"
+    )
+    assert report.rows_imported == 2  # the second row's owner by the address the first shows
+    (per,) = weekly_team.conn.execute(
+        "SELECT mails_ab, mails_ba, first_mail, last_mail FROM ties t JOIN emails e"
+        " ON e.person_id IN (t.a, t.b) WHERE e.email = 'per.moberg@example.com'"
+    ).fetchall()
+    assert per == (2, 0, "2025-11-02", "2025-11-03")  # a is Lina (the older id): sent by her
+
+
+def test_a_file_that_is_not_an_activity_export_is_refused(weekly_team: Workspace, db_path: Path):
+    before = dump(db_path)
+    with pytest.raises(InputError, match="is not an activity export: no owner and no date column"):
+        import_activities(weekly_team, ACTIVITIES / "wrong-file.csv")
+    assert dump(db_path) == before
+
+
+def test_reimporting_activities_changes_nothing_and_a_newer_file_supersedes(
+    weekly_team: Workspace, db_path: Path, tmp_path: Path
+) -> None:
+    ws = weekly_team
+    import_activities(ws, ACTIVITIES / "hubspot-activities.csv")
+    before = dump(db_path)
+    assert import_activities(ws, ACTIVITIES / "hubspot-activities.csv").unchanged
+    assert dump(db_path) == before
+    newer = tmp_path / "hubspot-activities.csv"
+    newer.write_bytes(
+        (ACTIVITIES / "hubspot-activities.csv").read_bytes().replace(b"No answer", b"Connected")
+    )
+    report = import_activities(ws, newer)
+    assert report.replaced and report.rows_imported == 5
+    current = "SELECT count(*) FROM imports WHERE kind = 'activities' AND superseded_by IS NULL"
+    assert ws.conn.execute(current).fetchone() == (1,)
+    assert _tie(ws, "Lina Ahl", "Per Moberg")["meetings"] == 3
+    lines = newer.read_bytes().splitlines(keepends=True)
+    newer.write_bytes(b"".join(lines[:2]))  # one activity of five
+    before = dump(db_path)
+    with pytest.raises(InputError, match="has 1 activities; the import it would replace has 5"):
+        import_activities(ws, newer)
+    assert dump(db_path) == before
+    assert import_activities(ws, newer, replace=True).replaced
