@@ -106,21 +106,19 @@ def _echo_table(asks: list[AskRecord], output: Path | None) -> None:
     for name, kwargs in (
         ("Ask", {"justify": "right"}),
         ("Status", {}),
-        ("Age", {"justify": "right"}),
-        ("", {}),
-        ("Target", {"overflow": "fold", "max_width": 24}),
-        ("Account", {"overflow": "fold", "max_width": 24}),
-        ("Label", {}),
+        ("Age", {"justify": "right", "no_wrap": True}),
+        ("Target", {"ratio": 2}),
+        ("Account", {"ratio": 2}),
+        ("Label", {"no_wrap": True}),
         ("Meeting", {"justify": "right"}),
-        ("Path", {"overflow": "fold"}),
+        ("Path", {"ratio": 3}),
     ):
         table.add_column(name, **kwargs)
     for a in asks:
         table.add_row(
             str(a.id),
-            a.status,
+            f"{a.status}\n[bold red]nudge[/]" if a.nudge else a.status,
             f"{a.age_days} d",
-            "[bold red]nudge[/]" if a.nudge else "",
             a.target,
             a.account or "",
             a.label,
