@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
+from .._words import counted
 from ..errors import InputError
 from ..identity import domain_key, email_key, name_key
 from ..sources import activities, calendar, crm, linkedin, linkedin_export, mail, read_ahead
@@ -478,12 +479,14 @@ def _import_export(
 
 # What the rows of each kind of import are called in the refusal of a shrinking re-import.
 _ROWS_CALLED = {
-    "linkedin:connections": "connections",
-    "linkedin:messages": "messages",
-    "accounts": "target accounts",
-    "people": "people",
-    "ties": "ties",
-    "activities": "activities",
+    "linkedin:connections": ("connection", "connections"),
+    "linkedin:messages": ("message", "messages"),
+    "mail": ("message", "messages"),
+    "calendar": ("event", "events"),
+    "accounts": ("target account", "target accounts"),
+    "people": ("person", "people"),
+    "ties": ("tie", "ties"),
+    "activities": ("activity", "activities"),
 }
 
 
@@ -502,9 +505,9 @@ def _supersede(
     if not ids:
         return
     if not replace and report.rows_imported * 2 < before:
-        what = _ROWS_CALLED.get(report.kind, report.unit)
+        singular, plural = _ROWS_CALLED.get(report.kind, ("row", "rows"))
         raise InputError(
-            f"has {report.rows_imported:,} {what}; {whose} has {before:,}",
+            f"has {counted(report.rows_imported, singular, plural)}; {whose} has {before:,}",
             file=report.file,
             hint="nothing was changed; if the smaller file is right, pass --replace",
         )

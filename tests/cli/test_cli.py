@@ -660,7 +660,7 @@ def test_import_accounts_refuses_a_shrunken_list_until_told_to_replace(
     before = dump(db_path)
     assert_error(
         cli("import", "accounts", targets),
-        f"{targets}: has 1 target accounts; the import it would replace has 3.",
+        f"{targets}: has 1 target account; the import it would replace has 3.",
         "nothing was changed; if the smaller file is right, pass --replace",
     )
     assert dump(db_path) == before

@@ -168,7 +168,7 @@ def test_a_truncated_weekly_export_is_stopped_and_changes_nothing(
 
 @pytest.mark.parametrize(
     ("func", "header", "what"),
-    [(import_accounts, "Company name", "target accounts"), (import_people, "Name", "people")],
+    [(import_accounts, "Company name", "target account"), (import_people, "Name", "person")],
 )
 def test_a_crm_file_of_the_same_name_with_most_rows_gone_is_stopped(
     weekly_team: Workspace, tmp_path: Path, func, header: str, what: str

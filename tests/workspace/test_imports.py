@@ -420,7 +420,7 @@ def test_a_newer_mailbox_replaces_the_older_unless_it_shrinks(ws: Workspace, db_
     with pytest.raises(InputError) as info:
         import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund")
     assert str(info.value) == (
-        f"{MAIL / 'spam_trash.mbox'}: has 1 messages; Karin Lund's current import has 3. "
+        f"{MAIL / 'spam_trash.mbox'}: has 1 message; Karin Lund's current import has 3. "
         "nothing was changed; if the smaller file is right, pass --replace"
     )
     assert dump(db_path) == before
@@ -661,7 +661,7 @@ def test_reimporting_activities_changes_nothing_and_a_newer_file_supersedes(
     lines = newer.read_bytes().splitlines(keepends=True)
     newer.write_bytes(b"".join(lines[:2]))  # one activity of five
     before = dump(db_path)
-    with pytest.raises(InputError, match="has 1 activities; the import it would replace has 5"):
+    with pytest.raises(InputError, match="has 1 activity; the import it would replace has 5"):
         import_activities(ws, newer)
     assert dump(db_path) == before
     assert import_activities(ws, newer, replace=True).replaced
