@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._words import counted
 from ..errors import InputError
 from ._archive import folder_entries, zip_entries
 from ._csvfile import Source, Table, read_table
@@ -130,6 +131,7 @@ class Export:
     parts: dict[str, Part] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _positions: list[PositionRecord] | None = field(default=None, repr=False)
 
     def member_name(self) -> str | None:
         """The owner's name from Profile.csv, if the export has one."""
@@ -145,31 +147,50 @@ class Export:
         return None
 
     def member_position(self) -> PositionRecord | None:
-        """The member's current position (the newest one without an end date)."""
-        current = [p for p in self.positions() if not p.finished]
+        """The member's current position (the newest one that has not ended)."""
+        current = [p for p in self.positions() if not p.ended]
         return max(current, key=lambda p: p.started or "", default=None)
 
     def positions(self) -> list[PositionRecord]:
+        """The rows of Positions.csv, read once; dates that cannot be read are left out and
+        counted in :attr:`notes` (an ended position stays ended)."""
+        if self._positions is not None:
+            return self._positions
         part = self.parts.get("positions")
+        self._positions = []
         if part is None:
-            return []
+            return self._positions
         table = open_part(part.source, "positions")
         col = Columns(table)
-        out = []
+        unread: list[str] = []
         for row in table.rows():
             company = col.get(row.fields, "company name")
             if not company:
                 continue
-            out.append(
+            dates = {}
+            for column in ("started on", "finished on"):
+                text = col.get(row.fields, column)
+                dates[column] = _month(text)
+                if text and dates[column] is None:
+                    unread.append(f"line {row.line}: {text!r}")
+            self._positions.append(
                 PositionRecord(
                     company=company,
                     title=col.get(row.fields, "title") or None,
-                    started=_month(col.get(row.fields, "started on")),
-                    finished=_month(col.get(row.fields, "finished on")),
+                    started=dates["started on"],
+                    finished=dates["finished on"],
                     line=row.line,
+                    ended=bool(col.get(row.fields, "finished on")),
                 )
             )
-        return out
+        if unread:
+            self.notes.append(
+                f"{part.source.name}: {counted(len(unread), 'date')} could not be read and"
+                f" {'was' if len(unread) == 1 else 'were'} left out ({', '.join(unread[:3])}"
+                f"{', …' if len(unread) > 3 else ''}); a position whose end date is unreadable"
+                " is still taken as ended"
+            )
+        return self._positions
 
 
 def find_exports(paths: list[str | Path]) -> list[Export]:

@@ -87,6 +87,9 @@ class PositionRecord:
     started: str | None
     finished: str | None
     line: int | None = None
+    ended: bool = False
+    """The file says the position ended (its ``Finished On`` is not empty), even when that
+    date cannot be read and ``finished`` is ``None``: an ended job is never the current one."""
 
 
 def import_unit(kind: str) -> str:

@@ -410,9 +410,8 @@ def _import_export(
         notes.append(f"Invitations.csv: {rows} rows read, used only to find the member's URL")
     if owner_url is None and messages is not None:
         owner_url = messages.find_owner()
-    notes.extend(export.notes)  # files not used, and which were when there was a choice
-
     position = export.member_position()
+    notes.extend(export.notes)  # files not used, which were when there was a choice, dates
     me = PersonRecord(
         name=name,
         url=owner_url,

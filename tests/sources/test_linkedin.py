@@ -452,6 +452,31 @@ def test_positions_and_profile(ws: Workspace, karin_export) -> None:
     assert people(ws)["Åsa Öberg"]["id"] != karin["id"]
 
 
+def test_a_position_whose_end_date_cannot_be_read_is_still_ended(
+    ws: Workspace, karin_export
+) -> None:
+    """An unreadable Finished On must not make an old job the member's current one: her
+    company decides who her colleagues are, so a wrong one invents internal referrals."""
+    positions = linkedin_fixture("Positions_unreadable_dates.csv")
+    reports = import_linkedin(ws, [karin_export({"Positions.csv": positions})])
+    karin = people(ws)["Karin Lund"]
+    assert karin["company"] == "Nordvik Transport AB"  # not Havndal, which started later
+    stored = ws.conn.execute(
+        "SELECT company, started, finished FROM positions ORDER BY company"
+    ).fetchall()
+    assert stored == [
+        ("Havndal Marine AS", "2022-01", None),
+        ("Nordvik Transport AB", "2021-03", None),
+        ("Strand Rederi AS", None, "2015-12"),
+    ]
+    notes = [n.rsplit("/", 1)[-1] for r in reports for n in r.notes if "could not be read" in n]
+    assert notes == [
+        "karin.zip:Positions.csv: 2 dates could not be read and were left out (line 3:"
+        " 'sommaren 2023', line 4: 'Frühling 2015'); a position whose end date is unreadable"
+        " is still taken as ended"
+    ]
+
+
 def test_no_profile_and_no_member_is_an_error(ws: Workspace, karin_export) -> None:
     with pytest.raises(InputError) as info:
         import_linkedin(ws, [karin_export({"Profile.csv": None})])
