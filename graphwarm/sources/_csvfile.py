@@ -34,6 +34,7 @@ from typing import BinaryIO, NamedTuple
 import ftfy
 import ftfy.bad_codecs  # registers the "sloppy-windows-1252" codec
 
+from graphwarm._words import counted
 from graphwarm.errors import InputError
 
 __all__ = ["Decoding", "Row", "Source", "Table", "read_table"]
@@ -243,8 +244,12 @@ class Table:
         )
 
     def decoding_notes(self) -> list[str]:
-        """Notes for the import report on how the bytes were read (see :meth:`Decoding.notes`)."""
-        return self.decoding.notes()
+        """Notes for the import report on how the bytes were read (see :meth:`Decoding.notes`),
+        and on the lines whose garbled characters were repaired."""
+        repaired = self.repaired_lines
+        return self.decoding.notes() + (
+            [f"repaired garbled characters on {counted(repaired, 'line')}"] if repaired else []
+        )
 
     def rows(self) -> Iterator[Row]:
         """Stream the data rows after the header; may be called once.

@@ -242,8 +242,6 @@ class TableReader:
         self.notes.extend(self.table.decoding_notes())
         if self.table.footer_lines:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
-        if self.table.repaired_lines:
-            self.notes.append(f"repaired garbled characters on {self.table.repaired_lines} lines")
         if blanked := self.blanks.note():
             self.notes.append(blanked)
         if self.rows_read == 0:

@@ -52,8 +52,6 @@ class PartReader:
         self.rows_read += len(self._table.skipped)
         self.notes.extend(self._table.decoding_notes())
         self.notes.extend(self._cols.notes)
-        if self._table.repaired_lines:
-            self.notes.append(f"repaired garbled characters on {self._table.repaired_lines} lines")
         if blanked := self._cols.blanks.note():
             self.notes.append(blanked)
 

@@ -156,7 +156,7 @@ def test_connections_encoding_variants(ws: Workspace, tmp_path: Path, fixture: s
 def test_connections_double_encoded_is_repaired_and_noted(ws: Workspace, tmp_path: Path) -> None:
     assert "Ã…sa" in (LINKEDIN / "connections_double_encoded.csv").read_text("utf-8")
     reports = imported(ws, tmp_path, Connections="connections_double_encoded.csv")
-    assert "repaired garbled characters on 1 lines" in report_for(reports, "connections").notes
+    assert "repaired garbled characters on 1 line" in report_for(reports, "connections").notes
     assert "Ã" not in repr(people(ws))
 
 
