@@ -1,4 +1,4 @@
-"""Counts in words: the noun agrees with the number."""
+"""Numbers in words: the noun agrees with the number; a small chance is not "0 %"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphwarm import _words
-from graphwarm._words import counted
+from graphwarm._words import counted, percent
 
 
 def test_one_is_singular_every_other_count_plural() -> None:
@@ -25,6 +25,18 @@ def test_the_number_is_written_in_full_and_the_noun_follows(n: int) -> None:
     text = counted(n, "ask")
     assert text.replace(",", "").split(" ")[0] == str(n)
     assert text.endswith("ask" if n == 1 else "asks")
+
+
+def test_a_chance_below_one_percent_keeps_a_decimal() -> None:
+    """A calibrated cold call per dial (0.3 % in a field study) must not read as 0 %."""
+    assert [percent(p) for p in (0.0, 0.003, 0.0099, 0.01, 0.514, 1.0)] == [
+        "0 %",
+        "0.3 %",
+        "1 %",
+        "1 %",
+        "51 %",
+        "100 %",
+    ]
 
 
 def test_the_docstring_example() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._words import percent
 from ..settings import Settings
 from .graph import ReferralGraph
 from .routes import LABELS, Route, TargetReach, cold_probability, gc_paused
@@ -64,7 +65,9 @@ def explain_path(
         best = route.best
         if best is None:
             why = f" ({route.reason})" if route.reason else ""
-            text = f"{_name(rg, route.target)}: cold call{why} — {_pct(route.probability)} per call"
+            text = (
+                f"{_name(rg, route.target)}: cold call{why} — {percent(route.probability)} per call"
+            )
             data = {
                 "target": _person(rg, route.target),
                 "label": "cold",
@@ -84,11 +87,11 @@ def explain_path(
         parts.append(f"{_name(rg, j)} ({why})")
         ties.append({"from": _name(rg, i), "to": _name(rg, j), "strength": s, "why": why})
     if route.label == "direct":
-        tail = f"direct: {_pct(route.probability)} meeting"
+        tail = f"direct: {percent(route.probability)} meeting"
     else:
         tail = (
-            f"{_LABEL_TEXT[route.label]}: {_pct(route.p_meeting_if_intro)} if made, "
-            f"{_pct(route.probability)} overall"
+            f"{_LABEL_TEXT[route.label]}: {percent(route.p_meeting_if_intro)} if made, "
+            f"{percent(route.probability)} overall"
         )
     text = " → ".join(parts) + " — " + tail
     data = route_record(rg, route)
@@ -247,8 +250,8 @@ def cold_reason(best: Route | None, settings: Settings) -> str:
     if best is None:
         return f"no path within {settings.max_hops} hops"
     return (
-        f"best path {_pct(best.probability)} does not beat a cold call "
-        f"({_pct(cold_probability(settings))}) by {_pct(settings.margin)}"
+        f"best path {percent(best.probability)} does not beat a cold call "
+        f"({percent(cold_probability(settings))}) by {percent(settings.margin)}"
     )
 
 
@@ -344,7 +347,3 @@ def _name(rg: ReferralGraph, node_id: int) -> str:
 def _person(rg: ReferralGraph, node_id: int) -> dict[str, Any]:
     name, company = _text(rg, node_id)
     return {"name": name, "company": company}
-
-
-def _pct(p: float) -> str:
-    return f"{p * 100:.0f} %"

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from .._words import percent
 from ..engine.explain import explain_path
 from ..engine.routes import TargetReach
 from ..engine.strength import strength_word
@@ -21,7 +22,7 @@ from ..errors import GraphwarmError
 from ..settings import Settings, settings_path_for
 from ..workspace.store import Workspace
 from ._plan_builder import _Builder, _names
-from ._plan_model import AccountPlan, IntroDraft, pct
+from ._plan_model import AccountPlan, IntroDraft
 
 __all__ = [
     "TemplateError",
@@ -76,7 +77,7 @@ class _IntroTemplate:
             loader=jinja2.FunctionLoader(lambda name: (source, str(path), lambda: True)),
         )
         env.filters["names"] = _names
-        env.filters["pct"] = pct
+        env.filters["pct"] = percent
         try:
             self.template = env.get_template(path.name)
         except jinja2.TemplateSyntaxError as err:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._words import percent
 from ..engine.explain import explain_path, node_names
 from ..engine.graph import ReferralGraph
 from ..engine.reach import reach
@@ -22,7 +23,7 @@ from ..engine.strength import strength_word
 from ..errors import NotFoundError
 from ..identity import company_key
 from ..settings import Settings
-from ._plan_model import AccountPlan, Ask, KnownPerson, Missing, PlanRoute, TargetPlan, pct
+from ._plan_model import AccountPlan, Ask, KnownPerson, Missing, PlanRoute, TargetPlan
 
 __all__ = ["_Builder", "_account_ids", "_names", "_widened"]
 
@@ -361,8 +362,8 @@ class _Builder:
                 out.append(
                     Missing(
                         f"No one known at {account}: ask {self._whom(r)}? That path reaches "
-                        f"{self.name(tr.target)} in {r.hops} hops ({pct(r.probability)}; "
-                        f"a cold call is {pct(cold_p)}).",
+                        f"{self.name(tr.target)} in {r.hops} hops ({percent(r.probability)}; "
+                        f"a cold call is {percent(cold_p)}).",
                         self.plan_route(r),
                     )
                 )
@@ -391,12 +392,13 @@ class _Builder:
             if r.hops > hops:
                 text = (
                     f"{who}: no path within {hops} hops. Ask {self._whom(r)}? That path "
-                    f"takes {r.hops} hops ({pct(r.probability)}; a cold call is {pct(cold_p)})."
+                    f"takes {r.hops} hops ({percent(r.probability)}; a cold call is"
+                    f" {percent(cold_p)})."
                 )
             else:
                 text = (
-                    f"{who}: the best path ({pct(r.probability)}) does not beat a cold call "
-                    f"({pct(cold_p)}) by the margin. Worth a try through {self._whom(r)}, "
+                    f"{who}: the best path ({percent(r.probability)}) does not beat a cold call "
+                    f"({percent(cold_p)}) by the margin. Worth a try through {self._whom(r)}, "
                     "or strengthen that tie first."
                 )
             out.append(Missing(text, self.plan_route(r)))

@@ -1,6 +1,6 @@
 """What an account plan holds: the dataclasses :func:`~graphwarm.outputs.plans.plan_accounts`
-returns and the templates read (:class:`AccountPlan` and its parts), with the label texts and
-:func:`pct` their properties use. They live below the builder, the introduction request and
+returns and the templates read (:class:`AccountPlan` and its parts), with the label texts
+their properties use. They live below the builder, the introduction request and
 the renderer, so each can import them without a cycle; :mod:`graphwarm.outputs.plans`
 re-exports the public ones.
 """
@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .._words import percent
 from ..engine.routes import Route
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ __all__ = [
     "Missing",
     "PlanRoute",
     "TargetPlan",
-    "pct",
 ]
 
 LABEL_TEXT = {
@@ -86,10 +86,10 @@ class PlanRoute:
         """``51 % chance of a meeting: 61 % the introduction is made × 84 % if it is``."""
         r = self.route
         if r.label == "direct":
-            return f"{pct(r.probability)} chance of a meeting (direct)"
+            return f"{percent(r.probability)} chance of a meeting (direct)"
         return (
-            f"{pct(r.probability)} chance of a meeting: {pct(r.p_intro)} the introduction is "
-            f"made × {pct(r.p_meeting_if_intro)} meeting if it is"
+            f"{percent(r.probability)} chance of a meeting: {percent(r.p_intro)} the introduction"
+            f" is made × {percent(r.p_meeting_if_intro)} meeting if it is"
         )
 
 
@@ -198,9 +198,3 @@ class AccountPlan:
     @property
     def cold_targets(self) -> list[TargetPlan]:
         return [t for t in self.targets if t.best is None]
-
-
-def pct(p: float) -> str:
-    """``0.514`` → ``51 %``; below 1 % one decimal."""
-    value = p * 100
-    return f"{value:.1f} %" if 0 < value < 1 else f"{value:.0f} %"

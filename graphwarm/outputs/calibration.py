@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
+from .._words import percent
 from ..engine.calibrate import Calibration, ParameterFit
-from ._plan_model import pct
 from .plans import _plan_env
 
 __all__ = ["ReliabilityBin", "reliability_bins", "render_calibration", "write_calibration"]
@@ -112,7 +112,7 @@ def _row(p: ParameterFit) -> dict[str, str]:
     """One figure's table row, as text."""
 
     def shown(x: float) -> str:
-        return f"{x:.2f}" if p.name == "beta" else pct(x)
+        return f"{x:.2f}" if p.name == "beta" else percent(x)
 
     loss = ""
     if p.log_loss_settings is not None:

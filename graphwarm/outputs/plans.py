@@ -34,6 +34,7 @@ from typing import Any
 
 import jinja2
 
+from .._words import percent
 from ..engine.asks import AskRecord, list_asks
 from ..engine.load import load_graph
 from ..engine.reach import reach
@@ -57,7 +58,6 @@ from ._plan_model import (
     Missing,
     PlanRoute,
     TargetPlan,
-    pct,
 )
 from .changes import changes_by_account
 
@@ -248,7 +248,7 @@ def _plan_env(fmt: str) -> jinja2.Environment:
     else:
         env = jinja2.Environment(autoescape=False, finalize=_md_finalize, **common)
         env.filters["quote"] = _md_block
-    env.filters["pct"] = pct
+    env.filters["pct"] = percent
     env.globals["LABEL_TEXT"] = LABEL_TEXT
     return env
 
