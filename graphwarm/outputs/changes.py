@@ -77,6 +77,31 @@ class Change:
     new: str
     account_id: int | None = None
 
+    @property
+    def text(self) -> str:
+        """What changed, in words: ``was …; now …`` for best paths (whose text has arrows of
+        its own), the tie and the path it is on for a tie going cold, else ``old → new``
+        (``new`` alone when there was nothing before)."""
+        if self.kind in _PATH_KINDS:
+            return f"was {self.old}; now {self.new}" if self.new else f"was {self.old}"
+        if self.kind == "tie going cold":
+            return f"{self.old}; on {self.new}"
+        return f"{self.old} → {self.new}" if self.old else self.new
+
+
+# The kinds whose old and new are a target's best paths (:func:`_path`).
+_PATH_KINDS = frozenset(
+    (
+        "introducer left",
+        "warm path gained",
+        "warm path lost",
+        "label changed",
+        "chance up",
+        "chance down",
+        "target gone",
+    )
+)
+
 
 @dataclass
 class ChangeReport:
@@ -234,9 +259,9 @@ def _people_changes(
         out.append(Change(kind, where, name, old, company or "", account))
         for tr in left_from.get(pid, []):
             if tr.account_id == old_account and tr.target in now:  # an insider no more
-                path = f"was on: {_path(then_rg, tr)}; now: {_path(now_rg, now.get(tr.target))}"
                 left = accounts.get(old_account, old)
-                out.append(Change("introducer left", left, name, path, company or "", old_account))
+                paths = _path(then_rg, tr), _path(now_rg, now[tr.target])
+                out.append(Change("introducer left", left, name, *paths, old_account))
     return out
 
 
@@ -263,8 +288,9 @@ def _ties_going_cold(
                 continue
             pair = (min(a, b), max(a, b))
             if pair not in last:
-                last[pair] = ws.conn.execute(
-                    "SELECT max(last_msg) FROM signals WHERE a = ? AND b = ?"
+                last[pair] = ws.conn.execute(  # a LinkedIn message, an e-mail or a meeting
+                    "SELECT nullif(max(max(coalesce(last_msg, ''), coalesce(last_mail, ''),"
+                    " coalesce(last_meeting, ''))), '') FROM signals WHERE a = ? AND b = ?"
                     " AND until_import IS NULL",
                     pair,
                 ).fetchone()[0]
@@ -338,6 +364,5 @@ def changes_table(report: ChangeReport) -> str:
             kind = c.kind
             lines.append(f"{kind}:")
         where = f" ({c.account})" if c.account else ""
-        arrow = f"{c.old} → {c.new}" if c.old else c.new
-        lines.append(f"  {c.who}{where}: {arrow}")
+        lines.append(f"  {c.who}{where}: {c.text}")
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from helpers import ANDERS, JONAS, LINA, MAJA, OLLE, Contact, dump
 
 from graphwarm import Workspace, import_linkedin
 from graphwarm.outputs.changes import Change, changes, changes_csv, changes_table
-from graphwarm.workspace.imports import import_people
+from graphwarm.workspace.imports import import_mail, import_people
 
 KAI = ("Kai Berg", "kai-berg")
 KIM = "Kim Wik,Kustbanken AB,CFO\n"
@@ -102,14 +102,29 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
         "introducer left",
         "Nordmark Energi AB",
         "Maja Lind",
-        f"was on: {up.old}; now: {up.new}",
-        "Kustbanken AB",
+        up.old,
+        up.new,
         nordmark,
     )
     assert by_kind["tie going cold"].old == "Lina Ahl – Anders Holm: last interaction 2026-06-03"
     assert by_kind["stale export"].old == "2026-08-01"
     assert by_kind["stale export"].new == "122 days old"
     assert report.began == "2026-11-24T08:00:00+00:00"
+
+
+def test_a_tie_with_a_recent_e_mail_is_not_going_cold(week2, tmp_path: Path) -> None:
+    """Lina's last LinkedIn message to Anders passed the half-life, but she e-mailed him last
+    week: the tie's last interaction is the e-mail, so it is not going cold."""
+    mail = tmp_path / "lina.eml"
+    mail.write_text(
+        "From: Lina Ahl <lina@example.se>\nTo: Anders Holm <anders@nordmark.se>\n"
+        "Date: Sat, 28 Nov 2026 10:00:00 +0100\nMessage-ID: <1@example.se>\n\n",
+        encoding="utf-8",
+    )
+    with week2() as ws:
+        import_mail(ws, [mail], member="Lina Ahl", addresses=["lina@example.se"])
+        found = changes(ws).changes
+    assert [c.kind for c in found if c.who == "Eva Strand"] == ["chance up"]
 
 
 def test_changes_since_an_import_and_nothing_changed_since_the_last(
@@ -146,6 +161,15 @@ def test_changes_csv_and_table(week2) -> None:
     assert (
         "moved into a target account:\n  Anders Holm (Nordmark Energi AB): Kustbanken AB → "
         in table
+    )
+    # a path has arrows of its own: the table says was and now, never path → path
+    assert (
+        "introducer left:\n  Maja Lind (Nordmark Energi AB): was internal 20%: Olle Berg → Maja"
+        " Lind → Eva Strand; now internal 27%: Lina Ahl → Anders Holm → Eva Strand\n" in table
+    )
+    assert (
+        "tie going cold:\n  Eva Strand (Nordmark Energi AB): Lina Ahl – Anders Holm: last"
+        " interaction 2026-06-03; on internal 27%: Lina Ahl → Anders Holm → Eva Strand\n" in table
     )
 
 
