@@ -61,7 +61,7 @@ _column_option = click.option(
     metavar="FIELD=HEADER",
     help="Read FIELD from the column HEADER (repeatable).",
 )
-_replace_option = click.option(
+_replace_file_option = click.option(
     "--replace",
     is_flag=True,
     help="Replace the current import of a file of this name even by one with less than half "
@@ -200,7 +200,7 @@ def calendar_command(
     help="What every row is, for a file without a type column (HubSpot exports each apart).",
 )
 @_column_option
-@_replace_option
+@_replace_file_option
 @pass_workspace(create=True)
 def activities_command(
     ws: Workspace, file: Path, activity_type: str | None, columns: tuple[str, ...], replace: bool
@@ -238,7 +238,7 @@ def activities_command(
     help="A Salesforce Account.csv to name each contact's company by its AccountId.",
 )
 @_column_option
-@_replace_option
+@_replace_file_option
 @pass_workspace(create=True)
 def people_command(
     ws: Workspace,
@@ -275,7 +275,7 @@ def people_command(
 @import_group.command("accounts")
 @click.argument("file", type=click.Path(path_type=Path))
 @_column_option
-@_replace_option
+@_replace_file_option
 @pass_workspace(create=True)
 def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: bool) -> None:
     """Import target accounts. Fields: name, domain, tier, value. A newer file of the same
@@ -292,7 +292,7 @@ def accounts_command(ws: Workspace, file: Path, columns: tuple[str, ...], replac
 @import_group.command("ties")
 @click.argument("file", type=click.Path(path_type=Path))
 @_column_option
-@_replace_option
+@_replace_file_option
 @pass_workspace(create=True)
 def ties_command(ws: Workspace, file: Path, columns: tuple[str, ...], replace: bool) -> None:
     """Import relationships the team knows about. Fields: a_name, a_company, a_email, a_url,
