@@ -108,7 +108,7 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
     )
     assert by_kind["tie going cold"].old == "Lina Ahl – Anders Holm: last interaction 2026-06-03"
     assert by_kind["stale export"].old == "2026-08-01"
-    assert by_kind["stale export"].new == "122 days old"
+    assert by_kind["stale export"].new == "122 days old (by its import)"
     assert report.began == "2026-11-24T08:00:00+00:00"
 
 

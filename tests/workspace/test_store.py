@@ -100,9 +100,11 @@ def test_a_workspace_from_before_the_history_is_migrated_and_reads_the_same(
 def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
 ) -> None:
-    before_mail = store._MIGRATIONS[:-1]  # as graphwarm wrote it before the mail step
+    mail_step = next(i for i, step in enumerate(store._MIGRATIONS) if "mails_ab" in step)
+    before_mail = store._MIGRATIONS[:mail_step]  # as graphwarm wrote it before the mail step
     monkeypatch.setattr(store, "_MIGRATIONS", before_mail)
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before_mail))
+    monkeypatch.setattr(store.Workspace, "date_export", lambda *_: None)  # nor dated exports
     with Workspace(db_path) as ws:
         import_linkedin(ws, [karin_export()])
         before = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
@@ -116,6 +118,29 @@ def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
             3,
             1,
         )
+
+
+def test_a_workspace_from_before_export_dates_dates_its_exports_by_import(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
+) -> None:
+    """The step that adds an export's dates: older imports are dated by their import until a
+    newer export replaces them."""
+    before = store._MIGRATIONS[:-1]
+    assert "export_named" in store._MIGRATIONS[-1]
+    monkeypatch.setattr(store, "_MIGRATIONS", before)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before))
+    monkeypatch.setattr(store.Workspace, "date_export", lambda *_: None)
+    with Workspace(db_path) as ws:
+        import_linkedin(ws, [karin_export()])
+    monkeypatch.undo()
+    with Workspace(db_path, create=False) as ws:
+        (export,) = ws.member_exports()
+        assert (export.dated_by, export.newest_entry) == ("import", None)
+        assert export.dated == export.imported_at[:10]
+        dated = karin_export(name="Basic_LinkedInDataExport_03-15-2026.zip")
+        import_linkedin(ws, [dated])  # the same files: unchanged, but now dated
+        (export,) = ws.member_exports()
+        assert (export.dated, export.dated_by) == ("2026-03-15", "file name")
 
 
 def test_a_failing_migration_leaves_the_workspace_as_it_was(
