@@ -354,9 +354,10 @@ def outcomes_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> Non
 @main.command("status")
 @pass_workspace()
 def status_command(ws: Workspace) -> None:
-    """Show members with the age of each one's newest export, people, accounts, ties by
-    kind, and every current import with its counts (graphwarm history lists the replaced ones
-    too).
+    """Show members with the age of each one's newest LinkedIn export (dated by LinkedIn's
+    name for it, else by its import), the members with no export yet (the [team] members
+    roster in graphwarm.toml names who should have one), people, accounts, ties by kind, and
+    every current import with its counts (graphwarm history lists the replaced ones too).
 
     \b
     Example:

@@ -190,3 +190,40 @@ def test_folders_written_with_backslashes_are_folders(make_zip: Callable[..., Pa
     (export,) = find_exports([path])
     assert set(export.parts) == {"connections", "profile"}
     assert export.parts["connections"].source.name == f"{path}:export\\Connections.csv"
+
+
+# --- the export's date, from LinkedIn's name for it ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "date"),
+    [
+        ("Basic_LinkedInDataExport_11-02-2026.zip", "2026-11-02"),
+        ("Complete_LinkedInDataExport_3-7-2019 (1).zip", "2019-03-07"),  # a second download
+        ("basic_linkedindataexport_12-31-2025", "2025-12-31"),  # unpacked, case changed
+        ("Basic_LinkedInDataExport_31-12-2025.zip", None),  # day first: not LinkedIn's
+        ("Basic_LinkedInDataExport_02-30-2026.zip", None),  # no such day
+        ("LinkedInDataExport_11-02-2026.zip", None),
+        ("lina_2019.zip", None),
+    ],
+)
+def test_named_date(name: str, date: str | None) -> None:
+    assert linkedin_export.named_date(name) == date
+
+
+def test_an_export_is_dated_by_its_zip_folder_or_the_folder_of_loose_files(
+    tmp_path: Path, make_zip: Callable[..., Path]
+) -> None:
+    files = {"Profile.csv": PROFILE, "Connections.csv": CONNECTIONS}
+    (zipped,) = find_exports([make_zip(files, "Basic_LinkedInDataExport_11-02-2026.zip")])
+    plain = make_zip({f"Basic_LinkedInDataExport_10-01-2026/{k}": v for k, v in files.items()})
+    (inside,) = find_exports([plain])  # the folder inside a renamed zip
+    folder = tmp_path / "Complete_LinkedInDataExport_09-15-2026"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    (unpacked,) = find_exports([folder])
+    (loose,) = find_exports([folder / "Connections.csv"])
+    (undated,) = find_exports([make_zip(files, "lina.zip")])
+    dates = [e.named_date for e in (zipped, inside, unpacked, loose, undated)]
+    assert dates == ["2026-11-02", "2026-10-01", "2026-09-15", "2026-09-15", None]
