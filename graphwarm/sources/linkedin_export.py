@@ -217,7 +217,7 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
             exports.append(_export_of(str(path), folder_entries(path), "folder"))
-            exports[-1].named_date = exports[-1].named_date or named_date(path.resolve().name)
+            exports[-1].named_date = named_date(path.resolve().name) or exports[-1].named_date
         elif zipfile.is_zipfile(path):
             exports.append(_export_of(str(path), zip_entries(path), "zip"))
             exports[-1].named_date = named_date(path.name) or exports[-1].named_date

@@ -625,7 +625,12 @@ class Workspace:
         its file name tells it, else from its import (:class:`MemberExport`).
         Only LinkedIn imports count: a mailbox is no export."""
         settings = settings or self.settings
-        today = settings.today()
+        today, limit = settings.today(), settings.stale_after_days
+
+        def days_to_today(day: str) -> int:
+            # a day after the settings' today (as_of pinned to the data's date): not stale
+            return max(0, (today - dt.date.fromisoformat(day)).days)
+
         out = []
         for name, imported, named, newest in self.conn.execute(
             "SELECT p.name, max(i.imported_at), max(i.export_named), max(i.newest_entry)"
@@ -633,14 +638,10 @@ class Workspace:
             " AND i.kind LIKE 'linkedin:%' WHERE p.is_member AND NOT p.retired GROUP BY p.id"
         ):
             dated, by = (named, "file name") if named else (imported[:10], "import")
-            age, entry_age = (
-                # a date after the settings' today (as_of pinned to the data's date): not stale
-                max(0, (today - dt.date.fromisoformat(day)).days) if day else None
-                for day in (dated, newest)
-            )
-            assert age is not None
-            stale = age > settings.stale_after_days
-            maybe = not stale and not named and (entry_age or 0) > settings.stale_after_days
+            age = days_to_today(dated)
+            entry_age = days_to_today(newest) if newest else None
+            stale = age > limit
+            maybe = not stale and not named and (entry_age or 0) > limit
             out.append(
                 MemberExport(name, imported, dated, by, age, stale, newest, entry_age, maybe)
             )
