@@ -3,6 +3,7 @@ and refusing, in one line, the zips that cannot be read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from helpers import LINKEDIN, linkedin_fixture
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphwarm import InputError, Workspace, import_linkedin
 from graphwarm.sources import linkedin_export
@@ -209,6 +212,15 @@ def test_folders_written_with_backslashes_are_folders(make_zip: Callable[..., Pa
 )
 def test_named_date(name: str, date: str | None) -> None:
     assert linkedin_export.named_date(name) == date
+
+
+@given(st.dates(), st.sampled_from(["Basic", "Complete"]), st.booleans())
+def test_named_date_reads_every_day_linkedin_can_write(
+    day: dt.date, kind: str, unpadded: bool
+) -> None:
+    month, dom = (str(day.month), str(day.day)) if unpadded else (f"{day:%m}", f"{day:%d}")
+    name = f"{kind}_LinkedInDataExport_{month}-{dom}-{day:%Y}.zip"
+    assert linkedin_export.named_date(name) == (day.isoformat() if day.year >= 1000 else None)
 
 
 def test_an_export_is_dated_by_its_zip_folder_or_the_folder_of_loose_files(
