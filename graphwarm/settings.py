@@ -14,6 +14,9 @@ Example ``graphwarm.toml``::
     [aliases]
     "International Business Machines" = ["IBM"]
 
+    [team]
+    members = ["Anna Berg", "Bo Ek"]   # the team roster: members with no export are reported
+
 ``graphwarm calibrate --apply`` writes ``[probability]`` values and records each in
 ``[calibrated]`` (:class:`Calibrated`), so that calibration always starts again from the
 setting it replaced and reports can say which figures are the team's own.
@@ -35,7 +38,7 @@ from typing import Any
 
 from ._words import counted
 from .errors import SettingsError
-from .identity import FREE_MAIL_DOMAINS
+from .identity import FREE_MAIL_DOMAINS, name_key
 
 __all__ = [
     "DEFAULT_BUYER_TITLES",
@@ -170,6 +173,9 @@ class Settings:
     """At most this many meetings of one recurring series count."""
     public_mail_domains: frozenset[str] = FREE_MAIL_DOMAINS
     """Mail domains anyone can have an address at (gmail.com, …): they name no employer."""
+    team_members: tuple[str, ...] = ()
+    """The team roster (``[team] members``): who should have an export in the workspace, so
+    that ``changes`` and ``status`` can name a member who has none yet."""
     probability: ProbabilitySettings = field(default_factory=ProbabilitySettings)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -399,7 +405,7 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
     sections = {"probability": ProbabilitySettings, "strength": StrengthSettings}
     nested: dict[str, Any] = {}
     simple = {f.name for f in dataclasses.fields(Settings)} - set(sections)
-    simple -= {"aliases", "calibrated"}
+    simple -= {"aliases", "calibrated", "team_members"}
     for key, value in data.items():
         if key in sections:
             if not isinstance(value, dict):
@@ -409,10 +415,13 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> Settings:
             top["aliases"] = _aliases(value, fail)
         elif key == "calibrated":
             top["calibrated"] = _calibrated(value, fail)
+        elif key == "team":
+            top["team_members"] = _team(value, fail)
         elif key in simple:
             top[key] = _simple_value(key, value, fail)
         else:
-            raise fail(key, f"unknown setting {key!r}", _suggest(key, simple | set(sections)))
+            known = simple | set(sections) | {"aliases", "calibrated", "team"}
+            raise fail(key, f"unknown setting {key!r}", _suggest(key, known))
     settings = Settings(**top, **nested)
     p = settings.probability
     if p.f_min > p.f_max:
@@ -478,6 +487,36 @@ def _aliases(value: Any, fail: Any) -> dict[str, tuple[str, ...]]:
             raise fail(name, f"alias {name!r} must map to a name or a list of names")
         out[name] = tuple(names)
     return out
+
+
+def _team(value: Any, fail: Any) -> tuple[str, ...]:
+    """``[team] members``: the roster's names, each once (compared as ``--member`` compares
+    names: case, accents and punctuation aside)."""
+    example = '[team] must be a table: members = ["Anna Berg", "Bo Ek"]'
+    if not isinstance(value, dict):
+        raise fail("team", example)
+    for key in value:
+        if key != "members":
+            raise fail(key, f"unknown setting {key!r} in [team]", _suggest(key, {"members"}))
+    names = value.get("members", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise fail("members", 'members must be a list of names: ["Anna Berg", "Bo Ek"]')
+    out: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        key = name_key(name)
+        if not key:
+            continue
+        if key in out:
+            raise fail(
+                "members",
+                f"members names {out[key]!r} twice"
+                if out[key] == name
+                else f"members names {out[key]!r} and {name!r}, one person to graphwarm",
+                "list each member once",
+            )
+        out[key] = name
+    return tuple(out.values())
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -148,6 +148,7 @@ public_mail_domains = ["Mail.example", "@post.example", " "]
         "strength",
         "aliases",
         "calibrated",  # test_what_calibrate_applied_is_recorded
+        "team_members",  # test_team_roster
     }, "a new setting needs a test here"
 
 
@@ -170,6 +171,36 @@ def test_aliases(tmp_path: Path) -> None:
         "International Business Machines": ("IBM", "I.B.M."),
         "Nordvik Transport": ("NVT",),
     }
+
+
+def test_team_roster(tmp_path: Path) -> None:
+    text = '[team]\nmembers = ["Anna Berg", "  Bo   Ek ", "", "Åsa Öberg"]\n'
+    assert load_settings(write(tmp_path, text)).team_members == ("Anna Berg", "Bo Ek", "Åsa Öberg")
+    assert load_settings(None).team_members == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "message"),
+    [
+        ('team = ["Anna Berg"]\n', "team", 1, "[team] must be a table: members = ["),
+        ('[team]\nmembers = "Anna Berg"\n', "members", 2, "members must be a list of names"),
+        ("[team]\nmembers = [1, 2]\n", "members", 2, "members must be a list of names"),
+        ('[team]\nmember = ["Anna Berg"]\n', "member", 2, "unknown setting 'member' in [team]"),
+        (
+            '[team]\nmembers = ["Anna Berg", "ANNA  berg"]\n',
+            "members",
+            2,
+            "members names 'Anna Berg' and 'ANNA berg', one person to graphwarm",
+        ),
+        ('[team]\nmembers = ["Bo Ek", "Bo Ek"]\n', "members", 2, "members names 'Bo Ek' twice"),
+    ],
+)
+def test_team_roster_errors_name_key_and_line(
+    tmp_path: Path, text: str, key: str, line: int, message: str
+) -> None:
+    err = settings_error(tmp_path, text)
+    assert (err.column, err.line) == (key, line)
+    assert message in str(err)
 
 
 def test_unknown_key_names_key_and_line(tmp_path: Path) -> None:

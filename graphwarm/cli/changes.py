@@ -40,7 +40,9 @@ def changes_command(
     lost, label changed, chance up or down by more than change_points), job changes (above
     all someone who moved into a target account, and an introducer who left the target's
     account), people new at a target account, targets gone, ties on a best path going cold,
-    and members whose export is older than stale_after_days or missing.
+    members whose LinkedIn export is older than stale_after_days, and members with no export
+    yet (known from their mail, calendar, CRM activities or asks, or named by the [team]
+    members roster in graphwarm.toml).
 
     By default it compares with the workspace before each member's (and file's) latest
     re-import: last week's, when the team imports every week.

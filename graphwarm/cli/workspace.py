@@ -354,9 +354,10 @@ def outcomes_command(ws: Workspace, file: Path, columns: tuple[str, ...]) -> Non
 @main.command("status")
 @pass_workspace()
 def status_command(ws: Workspace) -> None:
-    """Show members with the age of each one's newest export, people, accounts, ties by
-    kind, and every current import with its counts (graphwarm history lists the replaced ones
-    too).
+    """Show members with the age of each one's newest LinkedIn export (dated by LinkedIn's
+    name for it, else by its import), the members with no export yet (the [team] members
+    roster in graphwarm.toml names who should have one), people, accounts, ties by kind, and
+    every current import with its counts (graphwarm history lists the replaced ones too).
 
     \b
     Example:
@@ -562,12 +563,21 @@ def echo_status(ws: Workspace) -> None:
     for member, sources in s.mail_and_calendars.items():
         listed = "; ".join(f"{kind} {_short(file)}" for kind, file in sources)
         click.echo(f"  {member}'s mail and calendars: {listed}")
-    if s.exports:
+    if s.exports or s.missing_exports:
         stale = ws.settings.stale_after_days
-        click.echo(f"Member exports (newest import; stale after {stale} days):")
+        click.echo(f"Member exports (newest; stale after {stale} days):")
     for e in s.exports:
         stale = ", stale" if e.stale else ""
-        click.echo(f"  {e.member}: {e.imported_at[:10]}, {e.age_days:,} days old{stale}")
+        maybe = (
+            f" (maybe {e.newest_entry_days:,}: nothing in it after {e.newest_entry})"
+            if e.maybe_stale
+            else ""
+        )
+        click.echo(
+            f"  {e.member}: {e.dated} by its {e.dated_by}, {e.age_days:,} days old{maybe}{stale}"
+        )
+    for m in s.missing_exports:
+        click.echo(f"  {m.member}: no export yet ({m.known})")
     if s.imports:
         click.echo("Imports:")
     for imp in s.imports:

@@ -14,7 +14,10 @@ weekly import. Both states are searched with the same settings, and compared:
   targets that are gone;
 - ties going cold: a tie on a current best path whose last interaction passed the recency
   half-life between the earlier state and today;
-- stale sources: a member whose newest export is older than ``stale_after_days``.
+- stale sources: a member whose newest LinkedIn export is older than ``stale_after_days``
+  (dated by LinkedIn's file name for it where that tells, else by its import), and members
+  with no export yet (known from a mailbox, calendar, CRM activities or asks, or named only
+  by the team roster, ``[team] members``).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ KINDS = (
     "target gone",
     "tie going cold",
     "stale export",
+    "no export yet",
 )
 
 
@@ -314,11 +318,19 @@ def _ties_going_cold(
 
 
 def _stale_exports(ws: Workspace, settings: Settings) -> list[Change]:
-    return [
-        Change("stale export", "", e.member, e.imported_at[:10], f"{e.age_days:,} days old")
+    """Stale exports (``old``: the export's date, ``new``: its age and what dated it: its file
+    name or its import), and members with no export (``new``: what is known of them)."""
+    stale = [
+        Change(
+            "stale export", "", e.member, e.dated, f"{e.age_days:,} days old (by its {e.dated_by})"
+        )
         for e in ws.member_exports(settings)
         if e.stale
     ]
+    missing = [
+        Change("no export yet", "", m.member, "", m.known) for m in ws.missing_exports(settings)
+    ]
+    return stale + missing
 
 
 def reimported(ws: Workspace) -> bool:

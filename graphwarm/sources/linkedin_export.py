@@ -4,10 +4,16 @@ in case across years) and opened with the CSV reader of :mod:`graphwarm.sources.
 
 A zip or folder holding several exports (or copies of a file) gives one export: the folder
 holding the most of an export's files, and the report notes say which was used and why.
+
+LinkedIn names the archive ``Basic_LinkedInDataExport_MM-DD-YYYY.zip`` (or ``Complete_…``):
+that date, in the name of the zip, of the folder it unpacks to or of a loose file's folder, is
+the export's (:attr:`Export.named_date`), which may be long before its import.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +35,7 @@ __all__ = [
     "classify_header",
     "find_exports",
     "full_name",
+    "named_date",
     "open_part",
 ]
 
@@ -131,6 +138,8 @@ class Export:
     parts: dict[str, Part] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    named_date: str | None = None
+    """The day LinkedIn made the export (YYYY-MM-DD), from its name, when that tells."""
     _positions: list[PositionRecord] | None = field(default=None, repr=False)
 
     def member_name(self) -> str | None:
@@ -208,8 +217,10 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
             raise InputError("no such file or folder", file=path, hint="check the path")
         if path.is_dir():
             exports.append(_export_of(str(path), folder_entries(path), "folder"))
+            exports[-1].named_date = named_date(path.resolve().name) or exports[-1].named_date
         elif zipfile.is_zipfile(path):
             exports.append(_export_of(str(path), zip_entries(path), "zip"))
+            exports[-1].named_date = named_date(path.name) or exports[-1].named_date
         else:
             source = Source.from_path(path)
             kind = _kind_of_loose(source)
@@ -222,6 +233,8 @@ def find_exports(paths: list[str | Path]) -> list[Export]:
                 )
             loose.parts[kind] = Part(kind, source, source.sha256())
             loose.label = f"{loose.label} + {path}" if loose.label else str(path)
+            dated = named_date(path.resolve().parent.name)
+            loose.named_date = max(loose.named_date or "", dated or "") or None
     if loose.parts:
         exports.append(loose)
     return exports
@@ -247,6 +260,7 @@ def _export_of(label: str, entries: list[tuple[str, Source]], container: str) ->
         )
     root, note = _export_folder(found, container)
     export.notes.extend([note] if note else [])
+    export.named_date = named_date(root.rpartition("/")[2])
     chosen: dict[str, str] = {}
     for kind, paths in found.items():
         inside = sorted((p for p in paths if _within(p, root)), key=_place)
@@ -270,6 +284,30 @@ def _export_of(label: str, entries: list[tuple[str, Source]], container: str) ->
     export.ignored = [source.name for inner, source in entries if inner not in used]
     export.notes.extend(_unused_notes([inner for inner, _ in entries if inner not in used]))
     return export
+
+
+_NAMED = re.compile(
+    r"(?:basic|complete)_linkedindataexport_(\d{1,2})-(\d{1,2})-(\d{4})", re.IGNORECASE
+)
+
+
+def named_date(name: str) -> str | None:
+    """The date in LinkedIn's name for an export (month first, as LinkedIn writes it), or
+    ``None`` for a name without one or with an impossible date.
+
+    >>> named_date("Basic_LinkedInDataExport_11-02-2026 (1).zip")
+    '2026-11-02'
+    >>> named_date("lina.zip"), named_date("Complete_LinkedInDataExport_13-02-2026.zip")
+    (None, None)
+    """
+    found = _NAMED.search(name)
+    if found is None:
+        return None
+    month, day, year = map(int, found.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _export_folder(found: dict[str, list[str]], container: str) -> tuple[str, str | None]:

@@ -128,6 +128,7 @@ class _Writer:
         self.first_new_id = first_new_id
         self.merged: set[int] = set()
         self.older = older or []  # the imports this one replaces: seeing their people is no merge
+        self.newest = ""  # the newest date of a tie written (an export is no older)
 
     def person(self, rec: PersonRecord) -> int:
         pid, _ = self.resolver.resolve(rec, self.team_accounts)
@@ -201,6 +202,7 @@ class _Writer:
                 tie.strength,
             )
         self.signals.append(row)
+        self.newest = max(self.newest, tie.connected_on or "", tie.last_msg or "")
         return True
 
     def interaction(self, rec: InteractionRecord, member_id: int | None = None) -> bool:
@@ -437,6 +439,9 @@ def _import_export(
         reports.append(report)
         if kind in unchanged:
             report.unchanged = True
+            same = ws.find_import(report.kind, part.sha256, "", member_id)
+            if same is not None:  # the same file, exported again: its later date counts
+                ws.date_export(same, export.named_date, None)
             if kind == "connections" and messages is not None and "messages" not in unchanged:
                 for _ in connections:  # type: ignore[union-attr]  # messages need its names
                     pass
@@ -470,6 +475,7 @@ def _import_export(
                 me.url = f"https://www.linkedin.com/{messages.owner_url}"
                 _learn_member_url(ws, member_id, me.url)
         writer.finish()
+        ws.date_export(import_id, export.named_date, writer.newest[:10] or None)
         _supersede(ws, report, import_id, older, replace, f"{name}'s current import")
     if reports:
         reports[0].notes.extend(notes)

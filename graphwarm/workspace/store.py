@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._words import counted
 from ..errors import WorkspaceError
+from ..identity import name_key
 from ..settings import Settings, load_settings, settings_path_for
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = [
     "DEFAULT_DB",
     "SCHEMA_VERSION",
     "MemberExport",
+    "MissingExport",
     "Workspace",
     "WorkspaceStatus",
     "default_db_path",
@@ -338,6 +341,14 @@ SELECT a, b,
        min(first_meeting) AS first_meeting, max(last_meeting) AS last_meeting
 FROM signals WHERE until_import IS NULL GROUP BY a, b;
 """,
+    # The date of a LinkedIn export, which may be long before its import: ``export_named``
+    # from its file name (Basic_LinkedInDataExport_MM-DD-YYYY.zip), exact; ``newest_entry``
+    # the newest date in the file (a connection or message), which the export is no older
+    # than. Both YYYY-MM-DD, NULL where the import cannot tell.
+    """
+ALTER TABLE imports ADD COLUMN export_named TEXT;
+ALTER TABLE imports ADD COLUMN newest_entry TEXT;
+""",
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
@@ -358,14 +369,47 @@ def open_workspace(
 
 @dataclass(frozen=True)
 class MemberExport:
-    """A member's newest current import (of their LinkedIn export): when (ISO time), how many
-    days before the settings' today (0 for an import after it: ``as_of`` in the past), and
-    whether that is more than ``stale_after_days``."""
+    """A member's newest LinkedIn export: its date (``dated``, YYYY-MM-DD) and what dates it
+    (``dated_by``): ``"file name"``, LinkedIn's name for the archive (exact), else
+    ``"import"``, the day it was imported (the export is no newer); ``imported_at`` (ISO
+    time); how many days before the settings' today it is dated (0 for a date after it:
+    ``as_of`` in the past), and whether that is more than ``stale_after_days``.
+
+    ``newest_entry``: the newest connection or message date in it (the export is no older).
+    An export dated by its import whose newest entry is more than ``stale_after_days`` old
+    may be as old as that (``maybe_stale``): a 2019 export imported today, or the export of
+    a member who seldom uses LinkedIn; only the file name's date tells them apart."""
 
     member: str
     imported_at: str
+    dated: str
+    dated_by: str
     age_days: int
     stale: bool
+    newest_entry: str | None = None
+    newest_entry_days: int | None = None
+    maybe_stale: bool = False
+
+
+@dataclass(frozen=True)
+class MissingExport:
+    """A member with no LinkedIn export in the workspace: known from their mail, calendar,
+    logged activities or asks (``known_from``: ``"mail"``, ``"calendar"``, ``"3 CRM
+    contacts"``, ``"2 asks"``, ``"team roster"``), or only from the team roster
+    (``[team] members`` in graphwarm.toml)."""
+
+    member: str
+    known_from: tuple[str, ...]
+
+    @property
+    def known(self) -> str:
+        """What is known of them, in words: ``"known from mail, 2 asks; on the team
+        roster"`` or ``"only on the team roster in graphwarm.toml, nothing imported"``."""
+        data = [k for k in self.known_from if k != "team roster"]
+        if not data:
+            return "only on the team roster in graphwarm.toml, nothing imported"
+        rostered = "; on the team roster" if "team roster" in self.known_from else ""
+        return f"known from {', '.join(data)}{rostered}"
 
 
 @dataclass
@@ -382,6 +426,8 @@ class WorkspaceStatus:
     merged: int
     imports: list[dict[str, object]] = field(default_factory=list)
     exports: list[MemberExport] = field(default_factory=list)
+    missing_exports: list[MissingExport] = field(default_factory=list)
+    """Members (and names on the team roster) with no LinkedIn export."""
     mail_and_calendars: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Each member's mail and calendar imports: ``{member: [(kind, file), ...]}``."""
 
@@ -550,6 +596,17 @@ class Workspace:
             + [(import_id, None, f"{n:,} × {reason}") for reason, n in counts.items()],
         )
 
+    def date_export(self, import_id: int, named: str | None, newest: str | None) -> None:
+        """Record what dates a LinkedIn import's export (YYYY-MM-DD): the date in its file
+        name and the newest date in the file, ``None`` where it does not tell; a date already
+        recorded is only ever moved later (the same file, exported again on a later day)."""
+        self.conn.execute(
+            "UPDATE imports SET export_named = coalesce(max(export_named, ?), export_named, ?),"
+            " newest_entry = coalesce(max(newest_entry, ?), newest_entry, ?) WHERE id = ?"
+            " AND (? > coalesce(export_named, '') OR ? > coalesce(newest_entry, ''))",
+            (named, named, newest, newest, import_id, named or "", newest or ""),
+        )
+
     def delete_imports(self, import_ids: list[int]) -> None:
         """Remove imports and everything they brought; tidy up what nothing backs any more."""
         if not import_ids:
@@ -563,21 +620,92 @@ class Workspace:
     # -- reading ------------------------------------------------------------------------------
 
     def member_exports(self, settings: Settings | None = None) -> list[MemberExport]:
-        """Each member's newest export, oldest day first (then by name), aged at ``settings``
-        (default: the workspace's) ``today()``."""
+        """Each member's newest LinkedIn export, oldest first (then by name), aged at
+        ``settings`` (default: the workspace's) ``today()`` from the export's own date where
+        its file name tells it, else from its import (:class:`MemberExport`).
+        Only LinkedIn imports count: a mailbox is no export."""
         settings = settings or self.settings
-        today = settings.today()
+        today, limit = settings.today(), settings.stale_after_days
+
+        def days_to_today(day: str) -> int:
+            # a day after the settings' today (as_of pinned to the data's date): not stale
+            return max(0, (today - dt.date.fromisoformat(day)).days)
+
         out = []
-        for name, newest in self.conn.execute(
-            "SELECT p.name, max(i.imported_at) AS newest FROM people p JOIN imports i"
-            " ON i.member_id = p.id AND i.superseded_by IS NULL"
-            " WHERE p.is_member AND NOT p.retired GROUP BY p.id"
-            " ORDER BY substr(newest, 1, 10), p.name"
+        for name, imported, named, newest in self.conn.execute(
+            "SELECT p.name, max(i.imported_at), max(i.export_named), max(i.newest_entry)"
+            " FROM people p JOIN imports i ON i.member_id = p.id AND i.superseded_by IS NULL"
+            " AND i.kind LIKE 'linkedin:%' WHERE p.is_member AND NOT p.retired GROUP BY p.id"
         ):
-            # an import after the settings' today (as_of pinned to the data's date): not stale
-            age = max(0, (today - dt.date.fromisoformat(newest[:10])).days)
-            out.append(MemberExport(name, newest, age, age > settings.stale_after_days))
+            dated, by = (named, "file name") if named else (imported[:10], "import")
+            age = days_to_today(dated)
+            entry_age = days_to_today(newest) if newest else None
+            stale = age > limit
+            maybe = not stale and not named and (entry_age or 0) > limit
+            out.append(
+                MemberExport(name, imported, dated, by, age, stale, newest, entry_age, maybe)
+            )
+        out.sort(key=lambda e: (e.dated, e.member))
         return out
+
+    def missing_exports(self, settings: Settings | None = None) -> list[MissingExport]:
+        """Members with no LinkedIn export, by name: those the workspace knows from a mailbox,
+        a calendar, logged activities or asks, and the names of the team roster
+        (``[team] members``) that match no member with an export, matched by name as
+        ``--member`` is (case, accents and punctuation aside)."""
+        settings = settings or self.settings
+        q = self.conn.execute
+        roster = {name_key(n): n for n in settings.team_members}
+        with_export = {
+            name_key(r[0])
+            for r in q(
+                "SELECT p.name FROM people p WHERE p.is_member AND NOT p.retired AND EXISTS"
+                " (SELECT 1 FROM imports i WHERE i.member_id = p.id AND i.superseded_by IS NULL"
+                " AND i.kind LIKE 'linkedin:%')"
+            )
+        }
+        found: dict[str | None, MissingExport] = {}
+        for pid, name in q(
+            "SELECT p.id, p.name FROM people p WHERE p.is_member AND NOT p.retired AND NOT EXISTS"
+            " (SELECT 1 FROM imports i WHERE i.member_id = p.id AND i.superseded_by IS NULL"
+            " AND i.kind LIKE 'linkedin:%')"
+        ):
+            key = name_key(name)
+            if key in with_export:  # the same name has an export: one person to --member
+                continue
+            found[key] = MissingExport(name, self._known_of(pid, key in roster))
+        for key, name in roster.items():
+            if key not in found and key not in with_export:
+                found[key] = MissingExport(name, ("team roster",))
+        return sorted(found.values(), key=lambda m: (name_key(m.member) or "", m.member))
+
+    def _known_of(self, pid: int, rostered: bool) -> tuple[str, ...]:
+        """What the workspace holds of member ``pid`` besides a LinkedIn export."""
+        q = self.conn.execute
+        known = [
+            kind
+            for (kind,) in q(
+                "SELECT DISTINCT kind FROM imports WHERE member_id = ? AND superseded_by IS NULL"
+                " AND kind NOT LIKE 'linkedin:%' ORDER BY kind",
+                (pid,),
+            )
+        ]
+        (contacts,) = q(
+            "SELECT count(*) FROM signals s JOIN imports i ON i.id = s.import_id"
+            " WHERE i.kind = 'activities' AND s.until_import IS NULL AND (s.a = ? OR s.b = ?)",
+            (pid, pid),
+        ).fetchone()
+        if contacts:
+            known.append(counted(contacts, "CRM contact"))
+        try:
+            (asks,) = q("SELECT count(*) FROM asks WHERE member_id = ?", (pid,)).fetchone()
+        except sqlite3.OperationalError:  # a read-only file from before asks
+            asks = 0
+        if asks:
+            known.append(counted(asks, "ask"))
+        if rostered:
+            known.append("team roster")
+        return tuple(known)
 
     def status(self) -> WorkspaceStatus:
         """Members, people, accounts, ties by kind and each import with its counts."""
@@ -642,6 +770,7 @@ class Workspace:
             ).fetchone()[0],
             imports=imports,
             exports=self.member_exports(),
+            missing_exports=self.missing_exports(),
             mail_and_calendars=dict(sorted(sources.items())),
         )
 

@@ -748,10 +748,12 @@ def test_status_names_a_few_members_and_shows_each_export_age(cli, weekly_export
     db_path.with_name("graphwarm.toml").write_text('as_of = "2026-12-01"\n', encoding="utf-8")
     out = cli("status").stdout.splitlines()
     assert "  members:  12 (Medlem Nummer0, Medlem Nummer1, Medlem Nummer10 and 9 more)" in out
-    at = out.index("Member exports (newest import; stale after 90 days):")
-    assert out[at + 1] == "  Medlem Nummer0: 2026-08-01, 122 days old, stale"
+    at = out.index("Member exports (newest; stale after 90 days):")
+    assert out[at + 1] == "  Medlem Nummer0: 2026-08-01 by its import, 122 days old, stale"
     assert out[at + 2].startswith("  Medlem Nummer1: ")
-    assert out[at + 2].endswith(", 0 days old")  # imported after as_of: no negative age
+    # imported after as_of: no negative age; nothing in it is newer than MAJA's connection, and
+    # its file name has no date, so it may be as old as that
+    assert out[at + 2].endswith(", 0 days old (maybe 1,421: nothing in it after 2023-01-10)")
     assert len([line for line in out if line.startswith("  Medlem Nummer")]) == 12
 
 

@@ -57,3 +57,46 @@ def test_changes_refusals(cli, weekly_team: Workspace) -> None:
     )
     both = cli("changes", "--since", "2026-01-01", "--since-import", "1")
     assert both.exit_code == 2 and "give at most one of --since or --since-import" in both.output
+
+
+def test_members_with_no_export_in_changes_and_status(
+    cli, weekly_team: Workspace, tmp_path
+) -> None:
+    """The roster's names as --member takes them: "lina ahl" has an export, "Zoé Ek" and
+    "Kai Berg" have none; status lists them under the member exports, changes in every format."""
+    toml = tmp_path / "graphwarm.toml"
+    roster = '\n[team]\nmembers = ["lina ahl", "Zoé Ek", "Kai Berg"]\n'
+    toml.write_text(toml.read_text("utf-8") + roster, encoding="utf-8")
+    status = cli("status").stdout.splitlines()
+    at = status.index("Member exports (newest; stale after 90 days):")
+    none_yet = "no export yet (only on the team roster in graphwarm.toml, nothing imported)"
+    assert [line.split(":")[0] for line in status[at + 1 : at + 5]] == [
+        "  Lina Ahl",
+        "  Olle Berg",
+        "  Kai Berg",
+        "  Zoé Ek",
+    ]
+    assert status[at + 3 : at + 5] == [f"  Kai Berg: {none_yet}", f"  Zoé Ek: {none_yet}"]
+    data = json.loads(cli("changes", "--format", "json").stdout)
+    assert [(c["kind"], c["who"]) for c in data["changes"]] == [
+        ("no export yet", "Kai Berg"),
+        ("no export yet", "Zoé Ek"),
+    ]
+    csv_text = cli("changes", "--format", "csv").stdout.splitlines()
+    assert csv_text[1:] == [
+        f'no export yet,,{who},,"only on the team roster in graphwarm.toml, nothing imported"'
+        for who in ("Kai Berg", "Zoé Ek")
+    ]
+
+
+def test_a_bad_team_roster_is_one_line_naming_the_file_and_line(
+    cli, weekly_team: Workspace, tmp_path
+) -> None:
+    toml = tmp_path / "graphwarm.toml"
+    toml.write_text('as_of = "2026-12-01"\n[team]\nmembers = "Lina Ahl"\n', encoding="utf-8")
+    result = cli("changes")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        f"Error: {toml}, line 3, column 'members': members must be a list of names:"
+        ' ["Anna Berg", "Bo Ek"]'
+    )

@@ -108,7 +108,7 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
     )
     assert by_kind["tie going cold"].old == "Lina Ahl – Anders Holm: last interaction 2026-06-03"
     assert by_kind["stale export"].old == "2026-08-01"
-    assert by_kind["stale export"].new == "122 days old"
+    assert by_kind["stale export"].new == "122 days old (by its import)"
     assert report.began == "2026-11-24T08:00:00+00:00"
 
 
@@ -224,3 +224,37 @@ def test_an_export_that_no_longer_names_an_employer_is_no_job_change(
         report = changes(again)
     assert not [c for c in report.changes if c.who == JONAS[0] and "job" in c.kind]
     assert not [c for c in report.changes if c.kind == "moved into a target account"]
+
+
+def test_members_with_no_export_yet(week2, tmp_path: Path) -> None:
+    """The roster names Zoé, whom nothing else knows, and Kai, whose export is stale; Bo is a
+    member by his mailbox alone."""
+    toml = tmp_path / "graphwarm.toml"
+    roster = '\n[team]\nmembers = ["Kai Berg", "LINA AHL", "Zoe Ek"]\n'
+    toml.write_text(toml.read_text("utf-8") + roster, encoding="utf-8")
+    mail = tmp_path / "bo.eml"
+    mail.write_text(
+        "From: Bo Lind <bo@example.se>\nTo: Anders Holm <anders@nordmark.se>\n"
+        "Date: Sat, 28 Nov 2026 10:00:00 +0100\nMessage-ID: <2@example.se>\n\n",
+        encoding="utf-8",
+    )
+    with week2() as ws:
+        import_mail(ws, [mail], member="Bo Lind", addresses=["bo@example.se"])
+        report = changes(
+            ws, since_import=ws.conn.execute("SELECT max(id) FROM imports").fetchone()[0]
+        )
+    assert [(c.kind, c.who, c.old, c.new) for c in report.changes] == [
+        ("stale export", "Kai Berg", "2026-08-01", "122 days old (by its import)"),
+        ("no export yet", "Bo Lind", "", "known from mail"),
+        (
+            "no export yet",
+            "Zoe Ek",
+            "",
+            "only on the team roster in graphwarm.toml, nothing imported",
+        ),
+    ]
+    table = changes_table(report)
+    assert "no export yet:\n  Bo Lind: known from mail\n  Zoe Ek: only on the team" in table
+    assert list(changes_csv(report))[-1] == (
+        'no export yet,,Zoe Ek,,"only on the team roster in graphwarm.toml, nothing imported"\n'
+    )

@@ -3,6 +3,7 @@ and refusing, in one line, the zips that cannot be read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from helpers import LINKEDIN, linkedin_fixture
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphwarm import InputError, Workspace, import_linkedin
 from graphwarm.sources import linkedin_export
@@ -190,3 +193,49 @@ def test_folders_written_with_backslashes_are_folders(make_zip: Callable[..., Pa
     (export,) = find_exports([path])
     assert set(export.parts) == {"connections", "profile"}
     assert export.parts["connections"].source.name == f"{path}:export\\Connections.csv"
+
+
+# --- the export's date, from LinkedIn's name for it ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "date"),
+    [
+        ("Basic_LinkedInDataExport_11-02-2026.zip", "2026-11-02"),
+        ("Complete_LinkedInDataExport_3-7-2019 (1).zip", "2019-03-07"),  # a second download
+        ("basic_linkedindataexport_12-31-2025", "2025-12-31"),  # unpacked, case changed
+        ("Basic_LinkedInDataExport_31-12-2025.zip", None),  # day first: not LinkedIn's
+        ("Basic_LinkedInDataExport_02-30-2026.zip", None),  # no such day
+        ("LinkedInDataExport_11-02-2026.zip", None),
+        ("lina_2019.zip", None),
+    ],
+)
+def test_named_date(name: str, date: str | None) -> None:
+    assert linkedin_export.named_date(name) == date
+
+
+@given(st.dates(), st.sampled_from(["Basic", "Complete"]), st.booleans())
+def test_named_date_reads_every_day_linkedin_can_write(
+    day: dt.date, kind: str, unpadded: bool
+) -> None:
+    month, dom = (str(day.month), str(day.day)) if unpadded else (f"{day:%m}", f"{day:%d}")
+    name = f"{kind}_LinkedInDataExport_{month}-{dom}-{day:%Y}.zip"
+    assert linkedin_export.named_date(name) == (day.isoformat() if day.year >= 1000 else None)
+
+
+def test_an_export_is_dated_by_its_zip_folder_or_the_folder_of_loose_files(
+    tmp_path: Path, make_zip: Callable[..., Path]
+) -> None:
+    files = {"Profile.csv": PROFILE, "Connections.csv": CONNECTIONS}
+    (zipped,) = find_exports([make_zip(files, "Basic_LinkedInDataExport_11-02-2026.zip")])
+    plain = make_zip({f"Basic_LinkedInDataExport_10-01-2026/{k}": v for k, v in files.items()})
+    (inside,) = find_exports([plain])  # the folder inside a renamed zip
+    folder = tmp_path / "Complete_LinkedInDataExport_09-15-2026"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    (unpacked,) = find_exports([folder])
+    (loose,) = find_exports([folder / "Connections.csv"])
+    (undated,) = find_exports([make_zip(files, "lina.zip")])
+    dates = [e.named_date for e in (zipped, inside, unpacked, loose, undated)]
+    assert dates == ["2026-11-02", "2026-10-01", "2026-09-15", "2026-09-15", None]

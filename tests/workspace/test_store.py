@@ -100,9 +100,11 @@ def test_a_workspace_from_before_the_history_is_migrated_and_reads_the_same(
 def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
 ) -> None:
-    before_mail = store._MIGRATIONS[:-1]  # as graphwarm wrote it before the mail step
+    mail_step = next(i for i, step in enumerate(store._MIGRATIONS) if "mails_ab" in step)
+    before_mail = store._MIGRATIONS[:mail_step]  # as graphwarm wrote it before the mail step
     monkeypatch.setattr(store, "_MIGRATIONS", before_mail)
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before_mail))
+    monkeypatch.setattr(store.Workspace, "date_export", lambda *_: None)  # nor dated exports
     with Workspace(db_path) as ws:
         import_linkedin(ws, [karin_export()])
         before = ws.conn.execute("SELECT * FROM ties ORDER BY a, b").fetchall()
@@ -116,6 +118,29 @@ def test_a_workspace_from_before_mail_gets_the_mail_columns_and_keeps_its_ties(
             3,
             1,
         )
+
+
+def test_a_workspace_from_before_export_dates_dates_its_exports_by_import(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, karin_export
+) -> None:
+    """The step that adds an export's dates: older imports are dated by their import until a
+    newer export replaces them."""
+    before = store._MIGRATIONS[:-1]
+    assert "export_named" in store._MIGRATIONS[-1]
+    monkeypatch.setattr(store, "_MIGRATIONS", before)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before))
+    monkeypatch.setattr(store.Workspace, "date_export", lambda *_: None)
+    with Workspace(db_path) as ws:
+        import_linkedin(ws, [karin_export()])
+    monkeypatch.undo()
+    with Workspace(db_path, create=False) as ws:
+        (export,) = ws.member_exports()
+        assert (export.dated_by, export.newest_entry) == ("import", None)
+        assert export.dated == export.imported_at[:10]
+        dated = karin_export(name="Basic_LinkedInDataExport_03-15-2026.zip")
+        import_linkedin(ws, [dated])  # the same files: unchanged, but now dated
+        (export,) = ws.member_exports()
+        assert (export.dated, export.dated_by) == ("2026-03-15", "file name")
 
 
 def test_a_failing_migration_leaves_the_workspace_as_it_was(
@@ -340,3 +365,123 @@ def test_forgotten_person_stays_forgotten_on_reimport(ws: Workspace, make_zip) -
     forget_person(ws, "Sigrid Dahl")
     assert import_linkedin(ws, [export])[0].unchanged
     assert "Sigrid Dahl" not in _names(ws)
+
+
+# --- members and their exports (status, changes) ------------------------------------------------
+
+ZOE_MAIL = (
+    "From: Zoé Ek <zoe@solvik.se>\nTo: Per Falk <per.falk@vester.no>\n"
+    "Date: Mon, 16 Nov 2026 10:00:00 +0100\nMessage-ID: <1@solvik.se>\n\n"
+)
+ZOE_CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Invented//Calendar//EN
+BEGIN:VEVENT
+UID:z1
+DTSTART:20261118T100000Z
+ORGANIZER;CN=Zoé Ek:mailto:zoe@solvik.se
+ATTENDEE;CN=Eva Strand;PARTSTAT=ACCEPTED:mailto:eva.strand@nordmark.se
+END:VEVENT
+END:VCALENDAR
+"""
+ZOE_ACTIVITIES = (
+    "Activity ID,Activity type,Activity date,Activity assigned to,Associated Contact\n"
+    "1,Meeting,2026-11-20 13:00,Zoé Ek,Eva Strand (eva.strand@nordmark.se)\n"
+    "2,Call,2026-11-21 13:00,Zoé Ek,Jonas Ek (jonas.ek@vester.no)\n"
+)
+
+
+def test_members_without_a_linkedin_export_and_what_is_known_of_them(
+    weekly_team: Workspace, tmp_path: Path
+) -> None:
+    """Zoé is a member by her mailbox and calendar, owns CRM activities and an ask, but has
+    no LinkedIn export; the roster names her (without accents), Kai (whom nothing else
+    knows) and Lina (who has an export, in capitals)."""
+    from graphwarm import import_calendar
+    from graphwarm.engine.asks import record_ask
+    from graphwarm.settings import Settings
+    from graphwarm.workspace.imports import import_activities
+
+    ws = weekly_team
+    (tmp_path / "zoe.eml").write_text(ZOE_MAIL, encoding="utf-8")
+    (tmp_path / "zoe.ics").write_text(ZOE_CALENDAR, encoding="utf-8")
+    (tmp_path / "activities.csv").write_text(ZOE_ACTIVITIES, encoding="utf-8")
+    import_mail(ws, [tmp_path / "zoe.eml"], member="Zoé Ek", addresses=["zoe@solvik.se"])
+    import_calendar(ws, [tmp_path / "zoe.ics"], member="Zoé Ek", addresses=["zoe@solvik.se"])
+    import_activities(ws, tmp_path / "activities.csv")
+    record_ask(ws, "Per Falk", member="Zoé Ek")
+    assert ws.missing_exports() == [
+        store.MissingExport("Zoé Ek", ("calendar", "mail", "2 CRM contacts", "1 ask"))
+    ]
+    assert [e.member for e in ws.member_exports()] == ["Lina Ahl", "Olle Berg"]  # mail is none
+    roster = Settings(as_of=ws.settings.as_of, team_members=("zoe EK", "Kai Berg", "LINA AHL"))
+    missing = ws.missing_exports(roster)
+    assert missing == [
+        store.MissingExport("Kai Berg", ("team roster",)),
+        store.MissingExport(
+            "Zoé Ek", ("calendar", "mail", "2 CRM contacts", "1 ask", "team roster")
+        ),
+    ]
+    assert [m.known for m in missing] == [
+        "only on the team roster in graphwarm.toml, nothing imported",
+        "known from calendar, mail, 2 CRM contacts, 1 ask; on the team roster",
+    ]
+    assert ws.status().missing_exports == ws.missing_exports()
+
+
+def test_a_mailbox_does_not_renew_a_members_export(weekly_team: Workspace, tmp_path: Path) -> None:
+    weekly_team.conn.execute("UPDATE imports SET imported_at = '2026-08-01T08:00:00+00:00'")
+    weekly_team.conn.commit()
+    ws = Workspace(weekly_team.path)  # with the graphwarm.toml beside it: as_of 2026-12-01
+    (tmp_path / "lina.eml").write_text(ZOE_MAIL.replace("Zoé Ek <zoe", "Lina Ahl <lina"), "utf-8")
+    import_mail(ws, [tmp_path / "lina.eml"], member="Lina Ahl", addresses=["lina@solvik.se"])
+    lina = next(e for e in ws.member_exports() if e.member == "Lina Ahl")
+    assert (lina.dated, lina.dated_by, lina.age_days, lina.stale) == (
+        "2026-08-01",
+        "import",
+        122,
+        True,
+    )
+    assert ws.missing_exports() == []
+    ws.close()
+
+
+def test_an_export_is_dated_by_its_file_name_and_its_newest_entry_is_kept(
+    ws: Workspace, weekly_export, tmp_path: Path
+) -> None:
+    """LinkedIn's name dates the export exactly; without it, the import dates it and the
+    newest connection or message says how old it may be."""
+    from helpers import ANDERS, LINA, MAJA, OLLE
+
+    (tmp_path / "graphwarm.toml").write_text('as_of = "2026-12-01"\n', encoding="utf-8")
+    ws = Workspace(ws.path)
+    named = weekly_export(OLLE, [MAJA], 1).rename(
+        tmp_path / "Complete_LinkedInDataExport_06-30-2026.zip"
+    )
+    talks = [("Anders Holm", "anders-holm", "2025-07-04", True)]
+    import_linkedin(ws, [named, weekly_export(LINA, [ANDERS, MAJA], 1, messages=talks)])
+    lina, olle = sorted(ws.member_exports(), key=lambda e: e.member)
+    assert (olle.dated, olle.dated_by, olle.age_days, olle.stale) == (
+        "2026-06-30",
+        "file name",
+        154,
+        True,
+    )
+    assert (olle.newest_entry, olle.maybe_stale) == ("2023-01-10", False)  # dated: no maybe
+    assert (lina.dated_by, lina.age_days, lina.stale) == ("import", 0, False)
+    # the newest of its connections (2024-03-03) and messages (2025-07-04)
+    assert (lina.newest_entry, lina.newest_entry_days, lina.maybe_stale) == (
+        "2025-07-04",
+        515,
+        True,
+    )
+    dates = ws.conn.execute(
+        "SELECT kind, export_named, newest_entry FROM imports WHERE kind LIKE 'linkedin:%'"
+        " ORDER BY id"
+    ).fetchall()
+    assert dates == [
+        ("linkedin:connections", "2026-06-30", "2023-01-10"),
+        ("linkedin:connections", None, "2024-03-03"),
+        ("linkedin:messages", None, "2025-07-04"),
+    ]
+    ws.close()
