@@ -18,7 +18,7 @@ import re
 import zoneinfo
 from functools import cache
 
-__all__ = ["Address", "Start", "split_simple"]
+__all__ = ["Address", "Event", "Start", "split_simple"]
 
 # One content line after unfolding: name, parameters, value (a quoted parameter value may hold
 # ";", ":" and ","; an unquoted one none of them).
