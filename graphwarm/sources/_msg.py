@@ -5,7 +5,8 @@ the headers a received message came with (``PR_TRANSPORT_MESSAGE_HEADERS``): tho
 on as they are, to be read like an ``.eml``'s. A message saved from Sent Items carries none;
 its header block is then written from the MAPI properties (sender, To and Cc recipients,
 submit or delivery time, Internet message id, In-Reply-To), so that the mail reader's one set
-of rules counts or skips it. Only the streams of those properties are opened: the body, the
+of rules counts or skips it (so is a message whose headers give an Exchange address wrapped
+as an Internet one, ``IMCEAEX-…``). Only the streams of those properties are opened: the body, the
 subject and the attachments are never read (the file's directory lists their names).
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.parser
+import email.policy
 import email.utils
 import io
 import logging
@@ -85,7 +88,9 @@ def _header_block(msg: MSGFile) -> bytes | str:
         return _DRAFT
     transport = msg.getStringStream("__substg1.0_007D")
     if transport and transport.strip():
-        return _transport_block(transport)
+        block = _transport_block(transport)
+        if not _encapsulated(block):
+            return block
     return _mapi_block(msg)
 
 
@@ -100,6 +105,18 @@ def _transport_block(text: str) -> bytes:
             break
         lines.append(line + "\n")
     return "".join(lines).encode("utf-8", "replace")
+
+
+def _encapsulated(block: bytes) -> bool:
+    """Whether the headers give someone by an Exchange address wrapped as an Internet one
+    (``IMCEAEX-_O=…@domain``), which is no one's address: the properties then say it."""
+    head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(block)
+    return any(
+        address.lower().startswith("imceaex-")
+        for _, address in email.utils.getaddresses(
+            [str(v) for k in ("from", "to", "cc") for v in head.get_all(k, [])]
+        )
+    )
 
 
 def _mapi_block(msg: MSGFile) -> bytes | str:

@@ -51,6 +51,15 @@ def test_a_received_message_gives_its_transport_headers_without_outlooks_prefix(
     assert not block.endswith(b"\n\n")
 
 
+def test_headers_with_a_wrapped_exchange_address_give_way_to_the_properties() -> None:
+    # From: <IMCEAEX-_O=NORDVIK_…@nordvik.se> is no one's address; the SMTP property is hers
+    assert msg_header_block((MSG / "imceaex.msg").read_bytes()) == (
+        b"From: Karin Lund <karin.lund@nordvik.se>\n"
+        b"To: Mikko Virtanen <mikko.virtanen@koskimaa.fi>\n"
+        b"Date: Tue, 06 Oct 2026 07:00:00 +0000\n"
+    )
+
+
 def test_msg_files_count_as_the_same_messages_as_eml_files() -> None:
     as_msg, as_eml = read(MSG / "thread"), read(MSG / "thread_eml")
     assert list(as_msg.records()) == list(as_eml.records())
