@@ -137,11 +137,12 @@ def linkedin_command(
 def mail_command(
     ws: Workspace, paths: tuple[Path, ...], member: str, addresses: tuple[str, ...], replace: bool
 ) -> None:
-    """Import a member's mailbox: Google Takeout's .mbox (or its .zip / .tgz), .eml files,
-    or folders of them; give every part of one mailbox in one command.
+    """Import a member's mailbox: Google Takeout's .mbox (or its .zip / .tgz), .eml or Outlook
+    .msg files, or folders of them; give every part of one mailbox in one command.
 
     Only headers are read (From, To, Cc, Date, Message-ID, In-Reply-To and the list, bulk
-    and label markers); a subject, body or attachment is never read or kept. For each
+    and label markers; of a .msg saved from Sent Items, which has none, the same from its
+    Outlook properties); a subject, body or attachment is never read or kept. For each
     correspondent of the member the workspace keeps e-mails and replies each way and the
     first and last date. Mailing lists, bulk and automatic mail, no-reply senders, Spam and
     Trash, and messages to more than max_recipients (10) people are skipped and counted.
@@ -151,6 +152,7 @@ def mail_command(
     Example:
       graphwarm import mail takeout-20261101.zip --member "Lina Ahl"
       graphwarm import mail Inbox.mbox Sent.mbox --member "Lina Ahl" --address lina@nordvik.se
+      graphwarm import mail "Outlook export/" --member "Lina Ahl"
     """
     with _progress() as progress:
         report = import_mail(

@@ -1,8 +1,9 @@
 """Reading a member's mailbox: who wrote to whom and when, from the headers alone.
 
-A Google Takeout ``.mbox`` (loose, or inside its ``.zip`` / ``.tgz``), ``.eml`` files or a
-folder of them. The mailbox is streamed line by line and split at its ``From `` lines; only
-each message's header block is parsed (``From``, ``To``, ``Cc``, ``Date``, ``Message-ID``,
+A Google Takeout ``.mbox`` (loose, or inside its ``.zip`` / ``.tgz``), ``.eml`` or Outlook
+``.msg`` files or a folder of them. The mailbox is streamed line by line and split at its
+``From `` lines (a ``.msg``'s header block comes from :mod:`._msg`); only each message's
+header block is parsed (``From``, ``To``, ``Cc``, ``Date``, ``Message-ID``,
 ``In-Reply-To``, the list and bulk markers, ``X-Gmail-Labels``). A subject, a body or an
 attachment is never parsed or kept: what leaves this module is counts and dates per
 correspondent (:class:`~graphwarm.sources.records.InteractionRecord`).
@@ -34,6 +35,7 @@ from typing import IO
 
 from ..errors import InputError
 from ..identity import email_key
+from ._msg import msg_header_block
 from ._owner import member_addresses
 from .records import InteractionRecord, PersonRecord
 
@@ -76,9 +78,11 @@ _WANTED = frozenset(
     ]
 )
 _MAX_HEADER = 256 * 1024  # of a header block no more is kept (a file that is not mail)
-_MAILBOX_SUFFIXES = (".mbox", ".eml")
+_MAILBOX_SUFFIXES = (".mbox", ".eml", ".msg")
 _EPOCH = dt.date(1970, 1, 1)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (and other Office files)
+# A header block, why a message is skipped (a .msg's), or None: cut off; and the mbox date.
+_Block = tuple[bytes | str | None, str | None]
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
 
 
@@ -94,7 +98,7 @@ class _Message:
 
 
 class MailReader:
-    """One member's mailbox: one or more files (mbox, eml, zip or tgz of them, folders).
+    """One member's mailbox: one or more files (mbox, eml, msg, zip or tgz of them, folders).
 
     ``sha256`` (of every file read, in order) is known on construction, so an unchanged
     mailbox is recognised before it is read; :meth:`read` makes one pass over the messages,
@@ -109,7 +113,7 @@ class MailReader:
         progress: _Progress | None = None,
     ) -> None:
         if not paths:
-            raise InputError("no mailbox given", hint="name an .mbox, .eml, folder or .zip")
+            raise InputError("no mailbox given", hint="name an .mbox, .eml, .msg, folder or .zip")
         self.paths = [Path(p) for p in paths]
         self.name = ", ".join(str(p) for p in paths)
         self.max_recipients = max_recipients
@@ -149,6 +153,9 @@ class MailReader:
                 self.rows_read += 1
                 if block is None:
                     self.skip_counts[_CUT] += 1
+                    continue
+                if isinstance(block, str):
+                    self.skip_counts[block] += 1
                     continue
                 self._take(parser.parsebytes(block), fallback_date)
                 if self.progress and self.rows_read % 10_000 == 0:
@@ -333,11 +340,11 @@ class MailReader:
 
 
 class _Input:
-    """One path given: a mailbox file, an .eml, a folder, or a .zip / .tgz of them."""
+    """One path given: a mailbox file, an .eml, a .msg, a folder, or a .zip / .tgz of them."""
 
     def __init__(self, path: Path, kind: str) -> None:
         self.path = path
-        self.kind = kind  # "mbox", "eml", "folder", "zip", "tar"
+        self.kind = kind  # "mbox", "eml", "msg", "folder", "zip", "tar"
         self.notes: list[str] = []
         self.files = self._files()
 
@@ -367,22 +374,28 @@ class _Input:
         mail = [p for p in files if p.suffix.lower() in _MAILBOX_SUFFIXES]
         if not mail:
             raise InputError(
-                "has no .mbox or .eml files", file=self.path, hint="point at the mailbox itself"
+                "has no .mbox, .eml or .msg files",
+                file=self.path,
+                hint="point at the mailbox itself",
             )
         if len(mail) < len(files):
             self.notes.append(
-                f"{self.path}: {len(files) - len(mail):,} files that are not .mbox or .eml not read"
+                f"{self.path}: {len(files) - len(mail):,} files that are not .mbox, .eml or .msg "
+                "not read"
             )
         return [(p.relative_to(self.path).as_posix(), _opener(p)) for p in mail]
 
-    def header_blocks(self) -> Iterator[tuple[bytes | None, str | None]]:
-        """Each message's header block (``None``: cut off) and its mbox ``From `` line date."""
+    def header_blocks(self) -> Iterator[_Block]:
+        """Each message's header block (``None``: cut off; text: why it is skipped) and its
+        mbox ``From `` line date."""
         if self.kind == "mbox":
             with self.path.open("rb") as stream:
                 yield from _mbox_blocks(stream, str(self.path))
         elif self.kind == "eml":
             with self.path.open("rb") as stream:
                 yield _eml_block(stream)
+        elif self.kind == "msg":
+            yield msg_header_block(self.path.read_bytes()), None
         elif self.kind == "folder":
             for name, open_file in self.files:
                 with open_file() as stream:
@@ -392,7 +405,7 @@ class _Input:
         else:
             yield from self._tar_blocks()
 
-    def _zip_blocks(self) -> Iterator[tuple[bytes | None, str | None]]:
+    def _zip_blocks(self) -> Iterator[_Block]:
         try:
             archive = zipfile.ZipFile(self.path)
             infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -417,7 +430,7 @@ class _Input:
                         hint="download the archive again, or unzip it and import the .mbox",
                     ) from None
 
-    def _tar_blocks(self) -> Iterator[tuple[bytes | None, str | None]]:
+    def _tar_blocks(self) -> Iterator[_Block]:
         found = others = 0
         try:
             with tarfile.open(self.path, mode="r|*") as archive:
@@ -442,7 +455,7 @@ class _Input:
     def _note_others(self, others: int, found: int) -> None:
         if not found:
             raise InputError(
-                "has no .mbox or .eml inside",
+                "has no .mbox, .eml or .msg inside",
                 file=self.path,
                 hint="a Google Takeout archive holds Takeout/Mail/*.mbox: export Mail too",
             )
@@ -459,12 +472,7 @@ def _sniff(name: str, head: bytes, path: Path) -> str:
     if head.startswith(b"From "):
         return "mbox"
     if head.startswith(_OLE2_MAGIC):
-        raise InputError(
-            "is an Outlook .msg file, which graphwarm does not read yet",
-            file=path,
-            hint="save the messages as .eml (Outlook: File → Save As), or export the mailbox "
-            "as .mbox",
-        )
+        return "msg"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith(b"\x1f\x8b") or head[257:262] == b"ustar":
@@ -472,25 +480,25 @@ def _sniff(name: str, head: bytes, path: Path) -> str:
     if name.lower().endswith(".eml") or _HEADER_LINE.match(head):
         return "eml"
     raise InputError(
-        "is not mail: not an mbox (it does not start with a 'From ' line), an .eml, or a "
-        ".zip or .tgz of them",
+        "is not mail: not an mbox (it does not start with a 'From ' line), an .eml, an Outlook "
+        ".msg, or a .zip or .tgz of them",
         file=path,
-        hint="give the .mbox from Google Takeout (or its .zip / .tgz), or .eml files",
+        hint="give the .mbox from Google Takeout (or its .zip / .tgz), or .eml or .msg files",
     )
 
 
-def _file_blocks(stream: IO[bytes], name: str) -> Iterator[tuple[bytes | None, str | None]]:
-    """An mbox or one .eml, told apart by the first line."""
+def _file_blocks(stream: IO[bytes], name: str) -> Iterator[_Block]:
+    """An mbox, one .eml or one .msg, told apart by their first bytes."""
     first = stream.readline()
-    if first.startswith(b"From "):
+    if first.startswith(_OLE2_MAGIC):
+        yield msg_header_block(first + stream.read()), None
+    elif first.startswith(b"From "):
         yield from _mbox_blocks(stream, name, first)
     else:
         yield _eml_block(stream, first)
 
 
-def _mbox_blocks(
-    stream: IO[bytes], name: str, first: bytes | None = None
-) -> Iterator[tuple[bytes | None, str | None]]:
+def _mbox_blocks(stream: IO[bytes], name: str, first: bytes | None = None) -> Iterator[_Block]:
     """Split an mbox at its ``From `` lines; yield each header block, never a body.
 
     Only the current message's header lines are held; body lines are passed over.

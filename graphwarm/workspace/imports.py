@@ -743,7 +743,7 @@ def import_mail(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a member's mailbox: an ``.mbox`` (Google Takeout's, or inside its ``.zip`` /
-    ``.tgz``), ``.eml`` files, or folders of them, all parts of one mailbox.
+    ``.tgz``), ``.eml`` or Outlook ``.msg`` files, or folders of them, all parts of one mailbox.
 
     Only headers are read; only counts and dates per correspondent are kept. ``addresses``
     are the member's own (else they are worked out: see :class:`~graphwarm.sources.mail.

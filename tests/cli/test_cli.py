@@ -114,6 +114,22 @@ def test_import_mail_with_the_members_address(cli) -> None:
     assert "  2 skipped: neither from nor to the member" in result.stdout
 
 
+def test_import_mail_of_outlook_msg_files_and_their_skips(cli) -> None:
+    msg = LINKEDIN.parent / "mail" / "msg"
+    result = cli(
+        "import", "mail", msg / "thread", msg / "draft.msg", msg / "damaged.msg",
+        "--member", "Karin Lund",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        f"{msg / 'thread'}, {msg / 'draft.msg'}, {msg / 'damaged.msg'} (Karin Lund): 2 of 4"
+        " messages imported, 2 skipped",
+        "  1 skipped: an unsent Outlook draft",
+        "  1 skipped: a damaged Outlook .msg (it cannot be opened)",
+    ]
+    assert "e-mailed 2" in cli("status").stdout
+
+
 def test_import_calendar_and_its_refusals(cli, db_path: Path) -> None:
     folder = LINKEDIN.parent / "calendar"
     result = cli("import", "calendar", folder / "outlook.ics", "--member", "Karin Lund")

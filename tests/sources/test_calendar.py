@@ -108,6 +108,18 @@ def test_bad_calendars_are_refused(name: str, message: str) -> None:
     assert str(info.value) == f"{CALENDAR / name}: {message}"
 
 
+def test_an_event_with_a_property_given_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "twice.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s1\r\nDTSTART:20261006T100000Z\r\n"
+        "RRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s1\r\n"
+        "DTSTART:20261007T110000Z\r\nRECURRENCE-ID:20261007T100000Z\r\n"
+        "RECURRENCE-ID:20261007T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(InputError, match=r"twice\.ics: has an event that cannot be read"):
+        read(path)
+
+
 def test_a_folder_reads_its_ics_files(tmp_path: Path) -> None:
     (tmp_path / "work.ics").write_bytes((CALENDAR / "outlook.ics").read_bytes())
     (tmp_path / "notes.txt").write_text("x")

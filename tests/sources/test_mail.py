@@ -118,17 +118,8 @@ def test_a_file_that_is_not_mail_is_refused() -> None:
         MailReader([MAIL / "not_mail.mbox"])
     assert str(info.value) == (
         f"{MAIL / 'not_mail.mbox'}: is not mail: not an mbox (it does not start with a 'From ' "
-        "line), an .eml, or a .zip or .tgz of them. give the .mbox from Google Takeout (or its "
-        ".zip / .tgz), or .eml files"
-    )
-
-
-def test_an_outlook_msg_is_refused_with_what_to_do() -> None:
-    with pytest.raises(InputError) as info:
-        MailReader([MAIL / "outlook.msg"])
-    assert str(info.value) == (
-        f"{MAIL / 'outlook.msg'}: is an Outlook .msg file, which graphwarm does not read yet. "
-        "save the messages as .eml (Outlook: File → Save As), or export the mailbox as .mbox"
+        "line), an .eml, an Outlook .msg, or a .zip or .tgz of them. give the .mbox from Google "
+        "Takeout (or its .zip / .tgz), or .eml or .msg files"
     )
 
 
@@ -147,7 +138,7 @@ def test_a_folder_of_eml_files() -> None:
     reader = read(MAIL / "eml")
     mikko = by_address(reader)["mikko.virtanen@koskimaa.fi"]
     assert (mikko.mails_ab, mikko.mails_ba, mikko.replies_ab) == (1, 1, 1)  # CRLF too
-    assert reader.notes[0] == f"{MAIL / 'eml'}: 1 files that are not .mbox or .eml not read"
+    assert reader.notes[0] == f"{MAIL / 'eml'}: 1 files that are not .mbox, .eml or .msg not read"
 
 
 def _takeout_zip(tmp_path: Path) -> Path:
@@ -190,7 +181,7 @@ def test_an_archive_without_mail_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "takeout.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("Takeout/Drive/notes.txt", "x")
-    with pytest.raises(InputError, match=r"has no \.mbox or \.eml inside"):
+    with pytest.raises(InputError, match=r"has no \.mbox, \.eml or \.msg inside"):
         read(path)
 
 
