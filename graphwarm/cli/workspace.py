@@ -220,10 +220,11 @@ def activities_command(
     named. Only these columns are read: never a subject, body or note. A newer file of the
     same name replaces the older import, as for import people.
 
-    A Salesforce data export (its .zip, its folder, or its files: Task.csv, Event.csv,
-    EventRelation.csv, User.csv, Contact.csv, Lead.csv, Account.csv, EmailMessage.csv) is
-    read by its Ids: each owner is looked up in User.csv, each person in Contact.csv or
-    Lead.csv, each event's attendees in EventRelation.csv (declined ones left out).
+    A Salesforce data export (its .zip, its folder, or its files: Task.csv, TaskRelation.csv,
+    Event.csv, EventRelation.csv, EmailMessage.csv, User.csv, Contact.csv, Lead.csv,
+    Account.csv) is read by its Ids: each owner is looked up in User.csv, each person in
+    Contact.csv or Lead.csv, each event's attendees in EventRelation.csv (declined ones left
+    out). Its skips are counted by reason.
 
     \b
     Example:

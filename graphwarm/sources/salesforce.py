@@ -145,8 +145,7 @@ def salesforce_files(paths: Sequence[str | Path]) -> dict[str, Source] | None:
                     found.setdefault(name, []).append(source)
             continue
         source = Source.from_path(given)
-        name = base_name(source).removesuffix(".csv")
-        kind = name if name in OBJECTS else _kind_by_header(source)
+        kind = _kind(source)
         if kind is not None:
             found.setdefault(kind, []).append(source)
         elif len(paths) > 1:
@@ -181,12 +180,16 @@ _OBJECT_NAMES = {
 }
 
 
-def _kind_by_header(source: Source) -> str | None:
-    """Which object a CSV file of another name holds, by the API names in its header."""
+def _kind(source: Source) -> str | None:
+    """Which object a CSV file given by itself holds: the one it is named after (its header
+    has an Id: no other CRM's file named ``Event.csv``), else the one its API names tell."""
     try:
         header = {norm_header(h) for h in read_table(source).header}
     except InputError:
         return None  # not a CSV: the activity reader says what is wrong with it
+    name = base_name(source).removesuffix(".csv")
+    if name in OBJECTS and header & {"id", "eventid", "taskid"}:
+        return name
     if {"eventid", "relationid"} <= header:
         return "eventrelation"
     if {"taskid", "relationid"} <= header:

@@ -969,10 +969,9 @@ def _activities_reader(
         )
     if files is None:
         raise InputError(
-            f"{len(paths)} files given, none of them a Salesforce export's Task, Event or"
-            " EventRelation file",
+            f"{len(paths)} folders or archives given, none of them a Salesforce export",
             hint="give one activity file at a time, or a Salesforce data export (its .zip,"
-            " folder, or Task.csv, Event.csv, EventRelation.csv, User.csv, Contact.csv and"
+            " folder, or its Task.csv, Event.csv, EventRelation.csv, User.csv, Contact.csv and"
             " Lead.csv)",
         )
     for given, flag in ((columns, "--column"), (activity_type, "--type")):

@@ -148,9 +148,12 @@ def test_a_data_loader_extract_is_known_by_its_header(tmp_path: Path) -> None:
     assert "extract.csv: type 'Other' is not an e-mail, call or meeting" in reader.skip_counts
 
 
-def test_a_hubspot_file_or_a_report_is_no_salesforce_export() -> None:
+def test_a_hubspot_file_or_a_report_is_no_salesforce_export(tmp_path: Path) -> None:
     assert salesforce_files([LINKEDIN.parent / "activities" / "hubspot-activities.csv"]) is None
     assert salesforce_files([LINKEDIN.parent / "activities" / "salesforce-report.csv"]) is None
+    named_like_one = tmp_path / "Event.csv"  # a HubSpot meetings file saved under that name
+    shutil.copy(LINKEDIN.parent / "activities" / "hubspot-activities.csv", named_like_one)
+    assert salesforce_files([named_like_one]) is None
 
 
 def test_a_salesforce_report_reads_by_its_labels() -> None:
