@@ -99,7 +99,7 @@ _FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         activity="TaskId", relation="RelationId", what="IsWhat", deleted="IsDeleted"
     ),
     "emailmessage": _api(task="ActivityId", incoming="Incoming", deleted="IsDeleted"),
-    "user": _api(**_PERSON, email="Email"),
+    "user": _api(**_PERSON, email="Email", active="IsActive"),
 }
 _FIELDS["contact"] = _api(**_PERSON, email="Email", account_id="AccountId", deleted="IsDeleted")
 _FIELDS["lead"] = _api(**_PERSON, email="Email", company="Company", deleted="IsDeleted")
@@ -221,6 +221,8 @@ class _Object(TableReader):
         super().__init__(source)
         self.file = Path(self.name.rsplit(":", 1)[-1]).name
         """``Task.csv`` of ``export.zip:Task.csv``: how the report names it."""
+        self.inactive: list[str] = []
+        """The users :meth:`people` found who are no longer active (``IsActive`` false)."""
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
         needed = [f for f in _NEEDED[self.kind] if f not in picks]
@@ -271,6 +273,8 @@ class _Object(TableReader):
                     company=value(f, "company") or None,
                 )
                 out[key] = person, salesforce_id(value(f, "account_id"))
+                if "active" in self.column and self.flag(f, "active", line) is False:
+                    self.inactive.append(name or value(f, "email"))
         return out
 
 
@@ -550,6 +554,11 @@ class SalesforceActivities:
                 elif account:
                     by_account.setdefault(account, []).append(person)
             self.notes += [f"{reader.file}: {note}" for note in reader.notes]
+            if reader.inactive:
+                self.notes.append(
+                    f"{reader.file}: {counted(len(reader.inactive), 'user')} no longer active in"
+                    f" Salesforce (IsActive false): {', '.join(sorted(reader.inactive))}"
+                )
         if by_account and "account" in self.files:
             names = SalesforceAccounts(self.files["account"]).names()
             for account, persons in by_account.items():

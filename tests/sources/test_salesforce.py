@@ -70,6 +70,7 @@ def test_an_export_folder_gives_its_done_e_mails_calls_and_held_meetings() -> No
     assert reader.notes == [
         "EventRelation.csv: 1 relation not counted: no user, contact or lead (a room or other"
         " resource)",
+        "User.csv: 1 user no longer active in Salesforce (IsActive false): Gustav Rask",
         "Task.csv: contact or lead not in Contact.csv or Lead.csv: 1 activity, e.g. contact"
         " 0035g000001Ghos (deleted, or of another export)",
         "3 e-mails without a direction: counted as sent by their owner (EmailMessage.csv has no"
