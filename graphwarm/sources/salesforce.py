@@ -57,6 +57,11 @@ OBJECTS = (
 _USER, _CONTACT, _LEAD = "005", "003", "00Q"  # the Id prefixes of people
 _TRUE = frozenset(("true", "1", "yes"))
 _FALSE = frozenset(("false", "0", "no", ""))
+_NOT_MEETINGS = (  # flags that make a row no meeting (the first: no task either), and why
+    ("deleted", "deleted (IsDeleted)"),
+    ("child", "an invited user's copy (IsChild)"),
+    ("all_day", "all-day event"),
+)
 _SPELLED: dict[str, str] = {}  # each API name's normal form → as Salesforce writes it
 
 
@@ -131,7 +136,8 @@ def salesforce_files(paths: Sequence[str | Path]) -> dict[str, Source] | None:
     CSV files must all be an export's.
 
     A zip or folder's files are known by name (the Data Export names them by object); a CSV
-    given by itself also by its header (a Data Loader extract may be named anything).
+    given by itself by its name where its header has an Id, else by the API names in its
+    header (a Data Loader extract may be named anything).
     """
     found: dict[str, list[Source]] = {}
     for given in map(Path, paths):
@@ -323,7 +329,7 @@ class SalesforceActivities:
         self.max_attendees = max_attendees
         self.rows_read = 0
         """Tasks and events read."""
-        self.skipped: list[tuple[int, str]] = []  # by line: none, an export's are counted
+        self.skipped: list[tuple[int, str]] = []  # always empty: an export's skips are counted
         self.skip_counts: Counter[str] = Counter()
         self.notes: list[str] = []
         self.choices: list[ColumnChoice] = []
@@ -378,10 +384,17 @@ class SalesforceActivities:
                     f"{why}: {counted(skip[why], 'activity', 'activities')},"
                     f" e.g. {_what(key)} (deleted, or of another export)"
                 )
-        for reader in self.readers.values():
+        for kind, reader in self.readers.items():
             self.notes += [f"{reader.file}: {note}" for note in reader.notes]
-            for _, reason in reader.skipped:
-                skip[f"{reader.file}: {reason}"] += 1
+            if kind in ("task", "event"):  # an activity's row: counted with the others
+                for _, reason in reader.skipped:
+                    skip[f"{reader.file}: {reason}"] += 1
+            elif reader.skipped:
+                line, reason = reader.skipped[0]
+                self.notes.append(
+                    f"{reader.file}: {counted(len(reader.skipped), 'row')} not read (first:"
+                    f" line {line}, {reason})"
+                )
         self.rows_read = sum(
             self.readers[k].rows_read for k in ("task", "event") if k in self.readers
         )
@@ -408,10 +421,7 @@ class SalesforceActivities:
         if done_by is None:
             self.notes.append(f"{file} has no IsClosed or Status column: every task read as done")
         for line, f in reader._rows():
-            deleted = flag(f, "deleted", line)
-            if deleted:
-                skip[f"{file}: deleted (IsDeleted)"] += 1
-            if deleted is not False:
+            if self._flagged(reader, f, line, _NOT_MEETINGS[:1]):
                 continue
             subtype = value(f, "subtype")
             said = subtype if norm_header(subtype) not in ("", "task") else value(f, "type")
@@ -440,6 +450,8 @@ class SalesforceActivities:
             if day is None:
                 continue
             task, who = salesforce_id(value(f, "id")), salesforce_id(value(f, "who"))
+            if self._repeated(file, task, tasks):
+                continue
             direction = kind[1] if kind[1] is not None else incoming.get(task)
             owner = salesforce_id(value(f, "owner"))
             tasks[task] = _Draft(file, line, owner, [who] if who else [], kind[0], day, direction)
@@ -451,25 +463,22 @@ class SalesforceActivities:
         reader = self.readers.get("event")
         if reader is None:
             return
-        value, flag, skip, file = reader.value, reader.flag, self.skip_counts, reader.file
+        value, skip, file = reader.value, self.skip_counts, reader.file
         dates = _Dates(reader, ("start", "time", "date"), self)
         events: dict[str, _Draft] = {}
         for line, f in reader._rows():
-            flags = [flag(f, k, line) for k in ("deleted", "child", "all_day")]
-            if None in flags:
-                continue
-            if any(flags):
-                why = ("deleted (IsDeleted)", "an invited user's copy (IsChild)", "all-day event")
-                skip[f"{file}: {why[flags.index(True)]}"] += 1
+            if self._flagged(reader, f, line, _NOT_MEETINGS):
                 continue
             day = dates.day(f, line)
             if day is None:
                 continue
-            who = salesforce_id(value(f, "who"))
+            key, who = salesforce_id(value(f, "id")), salesforce_id(value(f, "who"))
+            if self._repeated(file, key, events):
+                continue
             owner = salesforce_id(value(f, "owner"))
             event = _Draft(file, line, owner, [who] if who else [], "meeting", day)
             event.alone = "no other attendees"
-            events[salesforce_id(value(f, "id"))] = event
+            events[key] = event
         dates.finish()
         if "eventrelation" not in self.readers and events:
             self.notes.append(
@@ -483,6 +492,27 @@ class SalesforceActivities:
                 skip[f"{file}: more than {self.max_attendees} attendees"] += 1
                 continue
             yield event
+
+    def _flagged(
+        self, reader: _Object, f: list[str], line: int, flags: tuple[tuple[str, str], ...]
+    ) -> bool:
+        """Whether one of ``flags`` (``(field, why)``) is true in a row (counted as why) or
+        cannot be read (counted by the reader)."""
+        for field_, why in flags:
+            said = reader.flag(f, field_, line)
+            if said:
+                self.skip_counts[f"{reader.file}: {why}"] += 1
+            if said is not False:
+                return True
+        return False
+
+    def _repeated(self, file: str, key: str, seen: dict[str, _Draft]) -> bool:
+        """Whether a row has no Id or one an earlier row has (skipped and counted: the
+        relations of an Id could not tell the two apart)."""
+        if key and key not in seen:
+            return False
+        self.skip_counts[f"{file}: {'an Id an earlier row has' if key else 'no Id'}"] += 1
+        return True
 
     def _relations(self, kind: str, drafts: dict[str, _Draft]) -> None:
         """Add the people of each activity (by Id) from TaskRelation.csv (the contacts a task

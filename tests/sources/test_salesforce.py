@@ -196,7 +196,7 @@ def test_a_task_file_without_its_columns_is_refused() -> None:
     assert "Task.csv, line 1: no WhoId column (found: Id, WhatId, Subject," in str(info.value)
 
 
-def test_unreadable_dates_and_flags_and_unknown_owners_are_skipped_and_counted() -> None:
+def test_unreadable_dates_flags_and_ids_and_unknown_owners_are_skipped_and_counted() -> None:
     reader, activities = _read(
         SALESFORCE / "bad-values" / "Task.csv", EXPORT / "User.csv", EXPORT / "Contact.csv"
     )
@@ -205,9 +205,11 @@ def test_unreadable_dates_and_flags_and_unknown_owners_are_skipped_and_counted()
         "Task.csv: date cannot be read (ActivityDate)": 1,
         "Task.csv: IsDeleted 'kanske' is not true or false": 1,
         "Task.csv: no date": 1,
+        "Task.csv: an Id an earlier row has": 1,  # the first is read, never both as one
+        "Task.csv: no Id": 1,
         "owner not in User.csv": 1,
     }
-    assert "Task.csv: 1 of 3 dates (ActivityDate) could not be read, e.g. line 3: 'nästa" in (
+    assert "Task.csv: 1 of 5 dates (ActivityDate) could not be read, e.g. line 3: 'nästa" in (
         " ".join(reader.notes)
     )
 
