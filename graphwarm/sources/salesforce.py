@@ -55,6 +55,7 @@ OBJECTS = (
 """The objects of an export this reads, by their file names (``Task.csv``, …)."""
 
 _USER, _CONTACT, _LEAD = "005", "003", "00Q"  # the Id prefixes of people
+_PEOPLE = {_USER: "user", _CONTACT: "contact", _LEAD: "lead"}
 _TRUE = frozenset(("true", "1", "yes"))
 _FALSE = frozenset(("false", "0", "no", ""))
 _NOT_MEETINGS = (  # flags that make a row no meeting (the first: no task either), and why
@@ -569,7 +570,7 @@ class SalesforceActivities:
                 continue
             reader = _Object(self.files[kind], kind)
             people = reader.people(ids)
-            if not people:
+            if kind == "user" and not people:  # users are never deleted: another org's file
                 raise InputError(
                     f"holds none of the {counted(len(ids), _OBJECT_NAMES[kind])} the activities"
                     f" name (e.g. {min(ids)})",
@@ -594,6 +595,11 @@ class SalesforceActivities:
             for account, persons in by_account.items():
                 for person in persons:
                     person.company = names.get(account)
+            if unknown := sorted(set(by_account) - names.keys()):
+                self.notes.append(
+                    f"{counted(len(unknown), 'AccountId')} of contacts not in Account.csv"
+                    f" (e.g. {unknown[0]}): those contacts are imported without a company"
+                )
         elif by_account:
             self.notes.append(
                 "no Account.csv: contacts are imported without their company (Contact.csv names"
@@ -650,9 +656,11 @@ class _Dates:
             day = dates.read(text, line)
             if day is None:
                 skip[f"{self.reader.file}: date cannot be read ({dates.column})"] += 1
-            elif day > as_of:
+                return None
+            if day > as_of:
                 skip[f"after as_of ({as_of}): not held yet"] += 1
-            return day if day and day <= as_of else None
+                return None
+            return day
         skip[f"{self.reader.file}: no date"] += 1
         return None
 
@@ -665,4 +673,4 @@ class _Dates:
 
 def _what(key: str) -> str:
     """How a note names an Id: ``contact 0035g00000AbCdE``."""
-    return f"{ {_USER: 'user', _CONTACT: 'contact', _LEAD: 'lead'}.get(key[:3], 'record') } {key}"
+    return f"{_PEOPLE.get(key[:3], 'record')} {key}"

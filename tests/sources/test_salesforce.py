@@ -110,6 +110,20 @@ def test_people_are_read_with_their_address_and_company() -> None:
     )
 
 
+def test_a_contact_whose_account_is_not_in_account_csv_has_no_company(tmp_path: Path) -> None:
+    for file in EXPORT.iterdir():
+        shutil.copy(file, tmp_path / file.name)
+    accounts = (EXPORT / "Account.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "Account.csv").write_text("".join(accounts[:3]), encoding="utf-8")
+    reader, activities = _read(tmp_path)
+    anders = next(c for a in activities for c in a.contacts if c.name == "Anders Holm")
+    assert anders.company is None
+    assert (
+        "1 AccountId of contacts not in Account.csv (e.g. 0015g000002Kust): those contacts are"
+        " imported without a company" in reader.notes
+    )
+
+
 def test_a_zip_and_the_loose_files_read_as_the_folder(tmp_path: Path) -> None:
     archive = tmp_path / "WE_00D5g000004abcDEAS_1.ZIP"
     with zipfile.ZipFile(archive, "w") as z:
