@@ -182,6 +182,21 @@ def test_a_salesforce_report_reads_by_its_labels() -> None:
     assert "report footer ignored (2 lines)" in reader.notes
 
 
+def test_a_report_with_localised_labels_reads_with_column_options(tmp_path: Path) -> None:
+    report = (LINKEDIN.parent / "activities" / "salesforce-report.csv").read_text("utf-8")
+    header = '"Tilldelad","Ämne","Uppgiftens undertyp","Datum","Kontakt","Lead","Konto",'
+    swedish = tmp_path / "aktiviteter.csv"
+    swedish.write_text(header + '"Samtalsresultat"\n' + report.split("\n", 1)[1], "utf-8")
+    columns = {"owner": "Tilldelad", "contact": "Kontakt", "type": "Uppgiftens undertyp"}
+    columns |= {"date": "Datum", "outcome": "Samtalsresultat"}
+    reader = ActivitiesReader(swedish, as_of=AS_OF, columns=columns)
+    assert [(a.owner.name, a.contacts[0].name, a.type, a.day) for a in reader] == [
+        ("Lina Ahl", "Maja Lind", "email", "2026-11-02"),
+        ("Lina Ahl", "Per Falk", "call", "2026-11-10"),
+    ]
+    assert reader.skipped[0] == (4, "no contact")  # --column contact= names one column: not Lead
+
+
 def test_owners_without_user_csv_are_refused() -> None:
     with pytest.raises(InputError) as info:
         _read(EXPORT / "Task.csv", EXPORT / "Contact.csv")
