@@ -11,7 +11,8 @@ yields the same :class:`~graphwarm.sources.activities.Activity` rows as a HubSpo
 A task counts when it is done (``IsClosed``, else ``Status`` ``Completed``) and is an e-mail
 or a call (``TaskSubtype``, else ``Type``; ``Meeting`` too), dated by ``ActivityDate``, else
 ``CompletedDateTime``, else ``CreatedDate``; an e-mail's direction comes from the
-``EmailMessage.csv`` row that logged it (``Incoming``), where the export has one. An event
+``EmailMessage.csv`` row that logged it (``Incoming``), where the export has one; a task
+shared with several contacts names the others in ``TaskRelation.csv``. An event
 counts as a meeting between its owner and its ``WhoId`` and each person of its
 ``EventRelation`` rows who did not decline, on the UTC day of ``StartDateTime`` (else
 ``ActivityDateTime``, else ``ActivityDate``); all-day events, events with more than
@@ -35,11 +36,11 @@ from ._archive import base_name, folder_entries, zip_entries
 from ._csvfile import Source, Table, read_table
 from ._dates import DateColumn
 from ._headers import norm_header
-from .activities import _NOT_CONNECTED, _TYPES, Activity
+from .activities import _NOT_CONNECTED, _TYPES, ActivitiesReader, Activity
 from .crm import SalesforceAccounts, TableReader, _Pick, salesforce_id
 from .records import ColumnChoice, PersonRecord
 
-__all__ = ["OBJECTS", "SalesforceActivities", "salesforce_files"]
+__all__ = ["OBJECTS", "SalesforceActivities", "activities_reader", "salesforce_files"]
 
 OBJECTS = (
     "task",
@@ -129,6 +130,40 @@ _COLUMNS = {
     "contact": "Id, Name, Email, AccountId, …",
     "lead": "Id, Name, Email, Company, …",
 }
+
+
+def activities_reader(
+    paths: Sequence[str | Path],
+    *,
+    as_of: dt.date,
+    max_attendees: int = 8,
+    columns: dict[str, str] | None = None,
+    activity_type: str | None = None,
+) -> ActivitiesReader | SalesforceActivities:
+    """The reader of ``paths``: a Salesforce export's where they hold one (several files of
+    it named by their folder, as the folder itself would be), else one activity file's
+    (:class:`~graphwarm.sources.activities.ActivitiesReader`, with ``columns`` and
+    ``activity_type``, which an export's files, named by API names, refuse)."""
+    files = salesforce_files(paths)
+    if files is None and len(paths) == 1:
+        return ActivitiesReader(paths[0], as_of=as_of, columns=columns, activity_type=activity_type)
+    if files is None:
+        raise InputError(
+            f"{len(paths)} folders or archives given, none of them a Salesforce export",
+            hint="give one activity file at a time, or a Salesforce data export (its .zip,"
+            " folder, or its Task.csv, Event.csv, EventRelation.csv, User.csv, Contact.csv and"
+            " Lead.csv)",
+        )
+    for given, flag in ((columns, "--column"), (activity_type, "--type")):
+        if given:
+            raise InputError(
+                f"{flag} is for one activity file: a Salesforce export's files name their"
+                " columns and types by API name",
+                file=paths[0],
+                hint=f"leave out {flag}",
+            )
+    name = str(paths[0]) if len(paths) == 1 else str(Path(paths[0]).resolve().parent)
+    return SalesforceActivities(files, name=name, as_of=as_of, max_attendees=max_attendees)
 
 
 def salesforce_files(paths: Sequence[str | Path]) -> dict[str, Source] | None:

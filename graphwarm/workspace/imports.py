@@ -900,8 +900,14 @@ def import_activities(
     in a file without a type column. A file of the same name supersedes the older import, as
     in :func:`import_people` (several files of an export are named by their folder).
     """
-    paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    reader = _activities_reader(ws, paths, columns, activity_type)
+    settings = ws.settings
+    reader = salesforce.activities_reader(
+        [paths] if isinstance(paths, str | Path) else list(paths),
+        as_of=settings.today(),
+        max_attendees=settings.max_attendees,
+        columns=columns,
+        activity_type=activity_type,
+    )
     options_dict = {"as_of": reader.as_of, "columns": columns or {}, "type": activity_type}
     if isinstance(reader, salesforce.SalesforceActivities):
         options_dict["max_attendees"] = reader.max_attendees
@@ -953,41 +959,6 @@ def import_activities(
 
 
 _NOT_A_MEMBER = "owner is no member of the team"
-
-
-def _activities_reader(
-    ws: Workspace,
-    paths: list[str | Path],
-    columns: dict[str, str] | None,
-    activity_type: str | None,
-) -> activities.ActivitiesReader | salesforce.SalesforceActivities:
-    """A Salesforce export's reader where ``paths`` hold one, else one activity file's."""
-    files = salesforce.salesforce_files(paths)
-    if files is None and len(paths) == 1:
-        return activities.ActivitiesReader(
-            paths[0], as_of=ws.settings.today(), columns=columns, activity_type=activity_type
-        )
-    if files is None:
-        raise InputError(
-            f"{len(paths)} folders or archives given, none of them a Salesforce export",
-            hint="give one activity file at a time, or a Salesforce data export (its .zip,"
-            " folder, or its Task.csv, Event.csv, EventRelation.csv, User.csv, Contact.csv and"
-            " Lead.csv)",
-        )
-    for given, flag in ((columns, "--column"), (activity_type, "--type")):
-        if given:
-            raise InputError(
-                f"{flag} is for one activity file: a Salesforce export's files name their"
-                " columns and types by API name",
-                file=paths[0],
-                hint=f"leave out {flag}",
-            )
-    # several files of one export are named by their folder, as the folder itself would be
-    name = str(paths[0]) if len(paths) == 1 else str(Path(paths[0]).resolve().parent)
-    settings = ws.settings
-    return salesforce.SalesforceActivities(
-        files, name=name, as_of=settings.today(), max_attendees=settings.max_attendees
-    )
 
 
 class _OwnerMatcher:

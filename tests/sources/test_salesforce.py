@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 
 from graphwarm import InputError
 from graphwarm.sources.activities import ActivitiesReader
-from graphwarm.sources.salesforce import SalesforceActivities, salesforce_files
+from graphwarm.sources.salesforce import (
+    SalesforceActivities,
+    activities_reader,
+    salesforce_files,
+)
 
 SALESFORCE = LINKEDIN.parent / "salesforce"
 EXPORT = SALESFORCE / "export"
@@ -195,6 +199,18 @@ def test_a_report_with_localised_labels_reads_with_column_options(tmp_path: Path
         ("Lina Ahl", "Per Falk", "call", "2026-11-10"),
     ]
     assert reader.skipped[0] == (4, "no contact")  # --column contact= names one column: not Lead
+
+
+def test_the_reader_of_the_paths_given(tmp_path: Path) -> None:
+    hubspot = LINKEDIN.parent / "activities" / "hubspot-activities.csv"
+    assert isinstance(activities_reader([hubspot], as_of=AS_OF), ActivitiesReader)
+    export = activities_reader(sorted(EXPORT.iterdir()), as_of=AS_OF)
+    assert isinstance(export, SalesforceActivities)
+    assert export.name == str(EXPORT)  # several files: named by their folder
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with pytest.raises(InputError, match="2 folders or archives given, none of them a Sales"):
+        activities_reader([tmp_path / "a", tmp_path / "b"], as_of=AS_OF)
 
 
 def test_owners_without_user_csv_are_refused() -> None:
