@@ -16,9 +16,11 @@ shared with several contacts names the others in ``TaskRelation.csv``. An event
 counts as a meeting between its owner and its ``WhoId`` and each person of its
 ``EventRelation`` rows who did not decline, on the UTC day of ``StartDateTime`` (else
 ``ActivityDateTime``, else ``ActivityDate``); all-day events, events with more than
-``max_attendees`` people, and the copies Salesforce keeps for invited users (``IsChild``)
-are skipped. Deleted rows (``IsDeleted``) and anything after ``as_of`` are skipped; every
-skip is counted by reason. Only these columns are read: never a subject, description or body.
+``max_attendees`` people, and the copies Salesforce keeps for invited users (``IsChild``) are
+skipped. Deleted rows (``IsDeleted``), the records that only define a recurring series
+(``IsRecurrence``, ``GroupEventType`` 3: each occurrence is a row of its own) and anything
+after ``as_of`` are skipped; every skip is counted by reason. Only these columns are read:
+never a subject, description or body.
 """
 
 from __future__ import annotations
@@ -59,8 +61,13 @@ _USER, _CONTACT, _LEAD = "005", "003", "00Q"  # the Id prefixes of people
 _PEOPLE = {_USER: "user", _CONTACT: "contact", _LEAD: "lead"}
 _TRUE = frozenset(("true", "1", "yes"))
 _FALSE = frozenset(("false", "0", "no", ""))
-_NOT_MEETINGS = (  # flags that make a row no meeting (the first: no task either), and why
+_SERIES = "a recurring series' own record (its occurrences are rows of their own)"
+_NOT_TASKS = (  # flags that make a row no activity, and why
     ("deleted", "deleted (IsDeleted)"),
+    ("series", _SERIES),
+)
+_NOT_MEETINGS = (
+    *_NOT_TASKS,
     ("child", "an invited user's copy (IsChild)"),
     ("all_day", "all-day event"),
 )
@@ -73,7 +80,13 @@ def _api(**fields: str) -> dict[str, tuple[str, ...]]:
     return {f: (norm_header(n),) for f, n in fields.items()}
 
 
-_ACTIVITY = {"id": "Id", "owner": "OwnerId", "who": "WhoId", "deleted": "IsDeleted"}
+_ACTIVITY = {
+    "id": "Id",
+    "owner": "OwnerId",
+    "who": "WhoId",
+    "deleted": "IsDeleted",
+    "series": "IsRecurrence",
+}
 _PERSON = {"id": "Id", "name": "Name", "first_name": "FirstName", "last_name": "LastName"}
 _FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "task": _api(
@@ -94,6 +107,7 @@ _FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         date="ActivityDate",
         all_day="IsAllDayEvent",
         child="IsChild",
+        group_type="GroupEventType",
     ),
     "eventrelation": _api(
         activity="EventId",
@@ -457,7 +471,7 @@ class SalesforceActivities:
         if done_by is None:
             self.notes.append(f"{file} has no IsClosed or Status column: every task read as done")
         for line, f in reader._rows():
-            if self._flagged(reader, f, line, _NOT_MEETINGS[:1]):
+            if self._flagged(reader, f, line, _NOT_TASKS):
                 continue
             subtype = value(f, "subtype")
             said = subtype if norm_header(subtype) not in ("", "task") else value(f, "type")
@@ -504,6 +518,9 @@ class SalesforceActivities:
         events: dict[str, _Draft] = {}
         for line, f in reader._rows():
             if self._flagged(reader, f, line, _NOT_MEETINGS):
+                continue
+            if value(f, "group_type") == "3":  # a Lightning event series' own record
+                skip[f"{file}: {_SERIES}"] += 1
                 continue
             day = dates.day(f, line)
             if day is None:

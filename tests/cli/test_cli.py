@@ -823,9 +823,10 @@ def test_import_activities_reads_a_salesforce_export_or_says_which_file_is_missi
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:3] == [
-        f"{export}: 5 of 18 rows imported, 13 skipped",
+        f"{export}: 5 of 20 rows imported, 15 skipped",
         "  3 skipped: owner is no member of the team",
-        "  1 skipped: Task.csv: call not answered (No answer)",
+        "  2 skipped: Event.csv: a recurring series' own record (its occurrences are rows of"
+        " their own)",
     ]
     assert (
         "  note: owners who are no member of the team: Olle Berg (2), Gustav Rask (1); their"

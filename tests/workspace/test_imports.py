@@ -676,11 +676,11 @@ def test_a_salesforce_export_counts_between_owners_and_the_people_its_ids_name(
 ) -> None:
     ws = weekly_team
     report = import_activities(ws, SALESFORCE)
-    assert (report.kind, report.rows_read, report.rows_imported) == ("activities", 18, 7)
+    assert (report.kind, report.rows_read, report.rows_imported) == ("activities", 20, 7)
     assert report.skipped == []  # an export's skips are counted by reason
     assert report.skip_counts["owner is no member of the team"] == 1
     assert report.skip_counts["Event.csv: all-day event"] == 1
-    assert report.rows_skipped == 11
+    assert report.rows_skipped == 13
     assert "owners who are no member of the team: Gustav Rask (1)" in " ".join(report.notes)
     maja = _tie(ws, "Lina Ahl", "Maja Lind")  # her LinkedIn connection, matched by name
     assert (maja["mails_ab"] + maja["mails_ba"], maja["meetings"]) == (2, 1)
