@@ -206,8 +206,9 @@ def salesforce_files(paths: Sequence[str | Path]) -> dict[str, Source] | None:
             found.setdefault(kind, []).append(source)
         elif len(paths) > 1:
             raise InputError(
-                "is no file of a Salesforce export (Task, Event, EventRelation, EmailMessage,"
-                " User, Contact, Lead or Account), and only such files are read together",
+                "is no file of a Salesforce export (Task, TaskRelation, Event, EventRelation,"
+                " EmailMessage, User, Contact, Lead or Account), and only such files are read"
+                " together",
                 file=given,
                 hint="import one activity file at a time, or the files of one export",
             )
