@@ -194,7 +194,7 @@ def calendar_command(
 
 
 @import_group.command("activities")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--type",
     "activity_type",
@@ -205,10 +205,15 @@ def calendar_command(
 @_replace_file_option
 @pass_workspace(create=True)
 def activities_command(
-    ws: Workspace, file: Path, activity_type: str | None, columns: tuple[str, ...], replace: bool
+    ws: Workspace,
+    paths: tuple[Path, ...],
+    activity_type: str | None,
+    columns: tuple[str, ...],
+    replace: bool,
 ) -> None:
-    """Import the e-mails, meetings and calls a CRM logged (a HubSpot activity export, or any
-    CSV like it). Fields: owner, contact, type, date, direction, outcome.
+    """Import the e-mails, meetings and calls a CRM logged: a HubSpot activity export (or any
+    CSV like it, a Salesforce report too), or a Salesforce data export's tasks and events.
+    Fields of one file: owner, contact, type, date, direction, outcome.
 
     Each activity up to as_of counts between its owner (matched to a member by e-mail
     address, else by name) and each of its contacts (several separated by ";"): an e-mail as
@@ -217,13 +222,20 @@ def activities_command(
     named. Only these columns are read: never a subject, body or note. A newer file of the
     same name replaces the older import, as for import people.
 
+    A Salesforce data export (its .zip, its folder, or its files: Task.csv, TaskRelation.csv,
+    Event.csv, EventRelation.csv, EmailMessage.csv, User.csv, Contact.csv, Lead.csv,
+    Account.csv) is read by its Ids: each owner is looked up in User.csv, each person in
+    Contact.csv or Lead.csv, each event's attendees in EventRelation.csv (declined ones left
+    out). Its skips are counted by reason.
+
     \b
     Example:
       graphwarm import activities hubspot-activities.csv
       graphwarm import activities hubspot-calls.csv --type call
+      graphwarm import activities WE_00D5g000004abcD_1.ZIP
     """
     report = import_activities(
-        ws, file, columns=_columns(columns), activity_type=activity_type, replace=replace
+        ws, list(paths), columns=_columns(columns), activity_type=activity_type, replace=replace
     )
     echo_reports([report])
     _warm(ws)

@@ -296,6 +296,7 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
         "Owner",
         "Owner Name",
         "Owner Email",
+        "Assigned",  # a Salesforce activity report's label
     ),
     "contact": _syn(
         "Associated Contact",
@@ -305,8 +306,11 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
         "Contact Name",
         "Contact Email",
         "Attendees",
+        "Lead",  # a Salesforce report's, beside its Contact column: read where that is empty
     ),
-    "type": _syn("Activity type", "Type", "Activity", "Engagement type", "Object type"),
+    "type": _syn(
+        "Activity type", "Type", "Activity", "Engagement type", "Object type", "Task Subtype"
+    ),
     "date": _syn(
         "Activity date",
         "hs_timestamp",
@@ -316,9 +320,12 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
         "Created at",
         "Meeting start time",
         "Start time",
+        "Due Date",
     ),
     "direction": _syn("Email direction", "hs_email_direction", "Direction", "Call direction"),
-    "outcome": _syn("Call outcome", "hs_call_disposition", "Meeting outcome", "Outcome"),
+    "outcome": _syn(
+        "Call outcome", "hs_call_disposition", "Meeting outcome", "Outcome", "Call Result"
+    ),
 }
 
 ONLY_ALONE = frozenset(_syn("Title", "Titel", "Titre", "Título", "URL"))

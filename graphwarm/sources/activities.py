@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,8 @@ class Activity:
     type: str
     day: str
     incoming: bool
+    file: str = ""
+    """The file of the row, where the activities come from several (``Task.csv``)."""
 
     def records(self) -> Iterator[InteractionRecord]:
         """One record per contact, as the owner's mailbox or calendar would give it."""
@@ -126,6 +129,7 @@ class ActivitiesReader(TableReader):
         super().__init__(path, columns=columns)
         self.as_of = as_of.isoformat()
         self.no_direction = 0  # e-mails read as outgoing for want of a direction
+        self.skip_counts: Counter[str] = Counter()  # none: this file's skips are by line
 
     def _check(self, picks: dict[str, _Pick], table: Table) -> None:
         if not {"owner", "date"} & picks.keys():

@@ -50,6 +50,7 @@ __all__ = [
     "SalesforceAccounts",
     "TableReader",
     "TiesReader",
+    "salesforce_id",
 ]
 
 FUZZY_THRESHOLD = 90.0
@@ -79,6 +80,8 @@ class TableReader:
 
     fields: ClassVar[dict[str, tuple[str, ...]]] = {}
     what: ClassVar[str] = "file"
+    may_be_empty: ClassVar[bool] = False
+    """Whether a file with a header and no rows is fine (an export's object without records)."""
 
     def __init__(self, path: str | Path | Source, *, columns: dict[str, str] | None = None) -> None:
         source = path if isinstance(path, Source) else _csv_source(Path(path))
@@ -244,7 +247,7 @@ class TableReader:
             self.notes.append(f"report footer ignored ({self.table.footer_lines} lines)")
         if blanked := self.blanks.note():
             self.notes.append(blanked)
-        if self.rows_read == 0:
+        if self.rows_read == 0 and not self.may_be_empty:
             raise InputError(
                 f"has a header but no {self.what} rows", file=self.name, line=self.table.header_line
             )
@@ -361,7 +364,7 @@ class PeopleReader(TableReader):
             company = company_of(f, "company")
             if not company and accounts is not None:
                 account_id = account_of(f, "account_id")
-                company = accounts.get(_salesforce_id(account_id), "") if account_id else ""
+                company = accounts.get(salesforce_id(account_id), "") if account_id else ""
                 if account_id and not company:
                     self._unknown_accounts.append((line, account_id))
             yield PersonRecord(
@@ -404,7 +407,7 @@ class SalesforceAccounts(TableReader):
         """Account Id → name (an Id twice: the first); rows without either are skipped."""
         out: dict[str, str] = {}
         for line, f in self._rows():
-            key, name = _salesforce_id(self.value(f, "id")), self.value(f, "name")
+            key, name = salesforce_id(self.value(f, "id")), self.value(f, "name")
             if not key or not name:
                 self.skipped.append((line, "no Id" if not key else "no Name"))
                 continue
@@ -412,7 +415,7 @@ class SalesforceAccounts(TableReader):
         return out
 
 
-def _salesforce_id(text: str) -> str:
+def salesforce_id(text: str) -> str:
     """A Salesforce record Id as both its forms compare: the 18-character Id is the
     15-character one followed by a checksum of its letters' case."""
     text = text.strip()

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +21,16 @@ from typing import Protocol
 from .._words import counted
 from ..errors import InputError
 from ..identity import domain_key, email_key, name_key
-from ..sources import activities, calendar, crm, linkedin, linkedin_export, mail, read_ahead
+from ..sources import (
+    activities,
+    calendar,
+    crm,
+    linkedin,
+    linkedin_export,
+    mail,
+    read_ahead,
+    salesforce,
+)
 from ..sources.records import (
     ImportReport,
     InteractionRecord,
@@ -880,28 +889,35 @@ def _import_interactions(
 
 def import_activities(
     ws: Workspace,
-    path: str | Path,
+    paths: str | Path | Sequence[str | Path],
     *,
     columns: dict[str, str] | None = None,
     activity_type: str | None = None,
     replace: bool = False,
 ) -> ImportReport:
-    """Import a CRM's logged e-mails, meetings and calls (a HubSpot activity export, or any
-    CSV like it: see :mod:`graphwarm.sources.activities`).
+    """Import a CRM's logged e-mails, meetings and calls: a HubSpot activity export or any CSV
+    like it (:mod:`graphwarm.sources.activities`), or a Salesforce data export's tasks and
+    events, its ``.zip``, folder or files (:mod:`graphwarm.sources.salesforce`).
 
     Each activity up to ``as_of`` counts between its owner, matched to a member by e-mail
     address, else by name, and each of its contacts: an e-mail as an e-mail in its direction,
     a meeting or a call that got through as a meeting. A row whose owner is no member is
     skipped and counted, the owners named in a note. ``activity_type`` says what every row is
     in a file without a type column. A file of the same name supersedes the older import, as
-    in :func:`import_people`.
+    in :func:`import_people` (several files of an export are named by their folder).
     """
-    reader = activities.ActivitiesReader(
-        path, as_of=ws.settings.today(), columns=columns, activity_type=activity_type
+    settings = ws.settings
+    reader = salesforce.activities_reader(
+        [paths] if isinstance(paths, str | Path) else list(paths),
+        as_of=settings.today(),
+        max_attendees=settings.max_attendees,
+        columns=columns,
+        activity_type=activity_type,
     )
-    options = json.dumps(
-        {"as_of": reader.as_of, "columns": columns or {}, "type": activity_type}, sort_keys=True
-    )
+    options_dict = {"as_of": reader.as_of, "columns": columns or {}, "type": activity_type}
+    if isinstance(reader, salesforce.SalesforceActivities):
+        options_dict["max_attendees"] = reader.max_attendees
+    options = json.dumps(options_dict, sort_keys=True)
     report = ImportReport(file=reader.name, kind="activities", columns=reader.choices)
     with ws.transaction():
         if _unchanged(ws, report, reader.sha256, options):
@@ -923,11 +939,15 @@ def import_activities(
                 report.rows_imported += 1
             else:
                 why = _FORGOTTEN if writer.forgotten_people > erased else "the contact is its owner"
-                report.skipped.append((act.line, why))
+                if act.file:  # one of an export's files: counted, as the export's other skips
+                    report.skip_counts[f"{act.file}: {why}"] += 1
+                else:
+                    report.skipped.append((act.line, why))
             if done % _BATCH == 0:
                 writer.flush()
         report.rows_read = reader.rows_read
         report.skipped = sorted(reader.skipped + report.skipped)
+        report.skip_counts.update(reader.skip_counts)
         report.notes.extend(reader.notes)
         report.notes.extend(owner_of.notes)
         if strangers:

@@ -821,3 +821,35 @@ def test_import_activities_names_the_owners_who_are_no_members(cli, db_path: Pat
     assert dump(db_path) == before
     typed = cli("import", "activities", folder / "hubspot-emails-api.csv", "--type", "email")
     assert "2 of 2 rows imported, 0 skipped" in typed.stdout
+
+
+def test_import_activities_reads_a_salesforce_export_or_says_which_file_is_missing(
+    cli, db_path: Path
+) -> None:
+    export = LINKEDIN.parent / "salesforce" / "export"
+    cli("import", "linkedin", LINKEDIN / "connections_2018.csv", "--member", "Lina Ahl")
+    before = dump(db_path)
+    refused = cli("import", "activities", export / "Task.csv", export / "Contact.csv")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"Error: {export / 'Task.csv'}: names each owner by OwnerId, but no User.csv was given"
+        " to look them up in. give the User.csv of the same export too, or import the whole"
+        " export (its folder or .zip)\n"
+    )
+    assert dump(db_path) == before
+    result = cli("import", "activities", export)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        f"{export}: 5 of 20 rows imported, 15 skipped",
+        "  3 skipped: owner is no member of the team",
+        "  2 skipped: Event.csv: a recurring series' own record (its occurrences are rows of"
+        " their own)",
+    ]
+    assert (
+        "  note: owners who are no member of the team: Olle Berg (2), Gustav Rask (1); their"
+        " activities are not imported (import their LinkedIn export, or a mailbox or calendar,"
+        " to make them members)"
+    ) in lines
+    again = cli("import", "activities", *sorted(export.iterdir()))
+    assert again.stdout == f"{export}: already imported, nothing changed\n"

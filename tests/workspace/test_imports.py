@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -665,3 +666,98 @@ def test_reimporting_activities_changes_nothing_and_a_newer_file_supersedes(
         import_activities(ws, newer)
     assert dump(db_path) == before
     assert import_activities(ws, newer, replace=True).replaced
+
+
+SALESFORCE = LINKEDIN.parent / "salesforce" / "export"
+
+
+def test_a_salesforce_export_counts_between_owners_and_the_people_its_ids_name(
+    weekly_team: Workspace,
+) -> None:
+    ws = weekly_team
+    report = import_activities(ws, SALESFORCE)
+    assert (report.kind, report.rows_read, report.rows_imported) == ("activities", 20, 7)
+    assert report.skipped == []  # an export's skips are counted by reason
+    assert report.skip_counts["owner is no member of the team"] == 1
+    assert report.skip_counts["Event.csv: all-day event"] == 1
+    assert report.rows_skipped == 13
+    assert "owners who are no member of the team: Gustav Rask (1)" in " ".join(report.notes)
+    maja = _tie(ws, "Lina Ahl", "Maja Lind")  # her LinkedIn connection, matched by name
+    assert (maja["mails_ab"] + maja["mails_ba"], maja["meetings"]) == (2, 1)
+    assert (maja["first_mail"], maja["last_mail"]) == ("2026-11-02", "2026-11-03")
+    per = _tie(ws, "Lina Ahl", "Per Falk")  # a call and the meeting of which he is the WhoId
+    assert (per["meetings"], per["first_meeting"], per["last_meeting"]) == (
+        2,
+        "2026-11-10",
+        "2026-11-12",
+    )
+    assert _tie(ws, "Lina Ahl", "Olle Berg")["meetings"] == 1  # invited user: a colleague
+    assert _tie(ws, "Olle Berg", "Tove Sand")["meetings"] == 1  # a lead
+    maja = _tie(ws, "Olle Berg", "Maja Lind")  # the task Olle shared with her (TaskRelation)
+    assert (maja["mails_ab"] + maja["mails_ba"], maja["last_mail"]) == (1, "2026-11-21")
+    assert _tie(ws, "Lina Ahl", "Anders Holm")["meetings"] == 0  # he declined
+    members = "SELECT count(*) FROM people WHERE is_member"
+    assert ws.conn.execute(members).fetchone() == (2,)  # Olle the invitee is Olle the member
+    company = "SELECT a.name FROM people p JOIN accounts a ON a.id = p.account_id WHERE p.name = ?"
+    assert ws.conn.execute(company, ("Tove Sand",)).fetchone() == ("Kustbanken AB",)
+
+
+def test_a_salesforce_export_again_changes_nothing_and_a_newer_one_replaces_it(
+    weekly_team: Workspace, db_path: Path, tmp_path: Path
+) -> None:
+    ws = weekly_team
+    export = tmp_path / "export"
+    shutil.copytree(SALESFORCE, export)
+    import_activities(ws, export)
+    before = dump(db_path)
+    assert import_activities(ws, export).unchanged
+    assert import_activities(ws, sorted(export.iterdir())).unchanged  # its files: the same
+    assert dump(db_path) == before
+    task = export / "Task.csv"
+    task.write_text(task.read_text(encoding="utf-8").replace("No answer", "Connected"), "utf-8")
+    report = import_activities(ws, export)
+    assert report.replaced and report.rows_imported == 8
+    current = "SELECT count(*) FROM imports WHERE kind = 'activities' AND superseded_by IS NULL"
+    assert ws.conn.execute(current).fetchone() == (1,)
+    assert _tie(ws, "Lina Ahl", "Per Falk")["meetings"] == 3
+    for name in ("Task.csv", "Event.csv"):  # a week with one task and no events
+        lines = (export / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (export / name).write_text("".join(lines[:2]), encoding="utf-8")
+    before = dump(db_path)
+    with pytest.raises(InputError, match="has 2 activities; the import it would replace has 8"):
+        import_activities(ws, export)
+    assert dump(db_path) == before
+    assert import_activities(ws, export, replace=True).replaced
+
+
+@pytest.mark.parametrize(
+    ("paths", "message"),
+    [
+        ((SALESFORCE / "Task.csv", SALESFORCE / "Contact.csv"), "no User.csv was given"),
+        ((SALESFORCE / "Task.csv",), "no User.csv was given"),
+        (
+            (SALESFORCE.parent / "wrong-columns" / "Task.csv", SALESFORCE / "User.csv"),
+            "line 1: no WhoId column",
+        ),
+        (
+            (LINKEDIN.parent / "activities" / "hubspot-activities.csv", SALESFORCE / "User.csv"),
+            "hubspot-activities.csv: is no file of a Salesforce export",
+        ),
+    ],
+)
+def test_a_salesforce_export_that_cannot_be_read_changes_nothing(
+    weekly_team: Workspace, db_path: Path, paths: tuple[Path, ...], message: str
+) -> None:
+    before = dump(db_path)
+    with pytest.raises(InputError, match=message):
+        import_activities(weekly_team, list(paths))
+    assert dump(db_path) == before
+
+
+def test_column_and_type_options_are_refused_for_a_salesforce_export(
+    weekly_team: Workspace,
+) -> None:
+    with pytest.raises(InputError, match="--column is for one activity file"):
+        import_activities(weekly_team, SALESFORCE, columns={"owner": "OwnerId"})
+    with pytest.raises(InputError, match="--type is for one activity file"):
+        import_activities(weekly_team, SALESFORCE, activity_type="call")
