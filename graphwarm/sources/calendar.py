@@ -291,7 +291,10 @@ class _Part:
         address = email_key(str(value))
         if address is None:
             return
-        name = " ".join(str(value.params.get("CN", "")).strip('"').split())
+        name = value.params.get("CN", "")
+        if isinstance(name, list):  # CN=Ahl, Lina unquoted: icalendar splits it at the comma
+            name = ",".join(name)
+        name = " ".join(str(name).strip('"').split())
         if "@" in name or not name:
             name = ""
         if name or address not in self.names:

@@ -78,6 +78,13 @@ def test_outlook_time_zones_and_floating_times_keep_the_day_as_written() -> None
     )
 
 
+def test_a_name_with_a_comma_is_read_whole_quoted_or_not() -> None:
+    # icalendar splits an unquoted CN=Virtanen, Mikko at its comma into a list
+    found = met(read(CALENDAR / "comma_names.ics"))
+    assert found["mikko.virtanen@koskimaa.fi"].b.name == "Virtanen, Mikko"
+    assert found["sigrid.dahl@gmail.com"].b.name == "Dahl, Sigrid"
+
+
 def test_a_calendar_whose_owner_cannot_be_told_asks_for_the_address() -> None:
     with pytest.raises(InputError, match="cannot tell which address is the member's"):
         read(CALENDAR / "no_owner.ics")
