@@ -45,6 +45,7 @@ _Progress = Callable[[str, int], None]  # as graphwarm.workspace.imports.Progres
 
 # Why a message is not counted, as the import report names it.
 _SPAM = "labelled Spam or Trash"
+_DRAFT = "an unsent draft (labelled Drafts)"
 _LIST = "mailing list (List-Id or List-Unsubscribe)"
 _BULK = "bulk or automatic (Precedence or Auto-Submitted)"
 _NO_REPLY = "from a no-reply address"
@@ -194,6 +195,9 @@ class MailReader:
         labels = {x.strip().lower() for x in one("x-gmail-labels").split(",")}
         if "spam" in labels or "trash" in labels:
             skip[_SPAM] += 1
+            return
+        if "drafts" in labels or "draft" in labels:  # Takeout names Gmail's label as shown
+            skip[_DRAFT] += 1
             return
         if one("list-id") or one("list-unsubscribe"):
             skip[_LIST] += 1

@@ -100,9 +100,12 @@ def test_messages_to_more_than_max_recipients_are_skipped() -> None:
     assert by_address(wider)["mikko.virtanen@koskimaa.fi"].mails_ab == 2
 
 
-def test_spam_and_trash_labels_are_skipped() -> None:
+def test_spam_trash_and_drafts_labels_are_skipped() -> None:
     reader = read(MAIL / "spam_trash.mbox")
-    assert reader.skip_counts == {"labelled Spam or Trash": 2}
+    assert reader.skip_counts == {
+        "labelled Spam or Trash": 2,
+        "an unsent draft (labelled Drafts)": 1,
+    }
     assert by_address(reader)["mikko.virtanen@koskimaa.fi"].mails_ba == 1
 
 
