@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._words import counted
+from ._words import counted, percent
 from .errors import SettingsError
 from .identity import FREE_MAIL_DOMAINS, name_key
 
@@ -214,7 +214,7 @@ class Settings:
         groups: dict[str, list[str]] = {}
         for key, source in self.figure_sources().items():
             value = getattr(self.probability, key)
-            shown = f"{key} {value:.2f}" if key == "beta" else f"{key} {value:.0%}"
+            shown = f"{key} {value:.2f}" if key == "beta" else f"{key} {percent(value)}"
             c = self.calibrated.get(key)
             if c is not None:
                 shown += f" (from {counted(c.outcomes, 'outcome')}, {c.on.isoformat()})"

@@ -337,13 +337,13 @@ def test_a_broken_calibrated_record_names_its_line(
 def test_reports_say_where_each_figure_comes_from(tmp_path: Path) -> None:
     assert Settings().figures_text() == (
         "The chances rest on these figures: from a 1995 survey of executives' stated "
-        "attitudes: p_internal 84%, p_external 44%, p_cold 20%; assumptions: p_connect 40%, "
-        "p_direct_max 90%, f_min 20%, f_max 75%, beta 2.00."
+        "attitudes: p_internal 84 %, p_external 44 %, p_cold 20 %; assumptions: p_connect 40 %, "
+        "p_direct_max 90 %, f_min 20 %, f_max 75 %, beta 2.00."
     )
     s = load_settings(write(tmp_path, CALIBRATED))
     assert s.figures_text().startswith(
         "The chances rest on these figures: calibrated on the team's own outcomes: "
-        "p_internal 61% (from 37 outcomes, 2026-12-05); the team's settings: f_max 80%; "
-        "from a 1995 survey of executives' stated attitudes: p_external 44%, p_cold 20%; "
+        "p_internal 61 % (from 37 outcomes, 2026-12-05); the team's settings: f_max 80 %; "
+        "from a 1995 survey of executives' stated attitudes: p_external 44 %, p_cold 20 %; "
     )
     assert s.figure_sources()["p_internal"] == "calibrated from 37 outcomes"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .._words import counted
+from .._words import counted, percent
 from ..engine.asks import AskRecord, asks_csv, asks_json, list_asks, move_ask, record_ask
 from ..errors import InputError
 from ..workspace.store import Workspace
@@ -30,7 +30,7 @@ def describe_ask(ask: AskRecord) -> str:
     """One line: ``Ask 3 (planned): Lina Ahl → Per Moberg → Sofia Wall — internal, 22 %``."""
     who = f" by {ask.member}" if ask.label == "cold" and ask.member else ""
     path = " → ".join(ask.path) if ask.label != "cold" else f"cold call to {ask.target}{who}"
-    return f"Ask {ask.id} ({ask.status}): {path} — {ask.label}, {ask.probability:.0%}"
+    return f"Ask {ask.id} ({ask.status}): {path} — {ask.label}, {percent(ask.probability)}"
 
 
 @main.command("ask")
@@ -122,7 +122,7 @@ def _echo_table(asks: list[AskRecord], output: Path | None) -> None:
             a.target,
             a.account or "",
             a.label,
-            f"{a.probability:.0%}",
+            f"{percent(a.probability)}",
             " → ".join(a.path) if a.label != "cold" else "cold call",
         )
     if output is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .._words import counted
+from .._words import counted, percent
 from ..errors import InputError
 from ..outputs.forecast import Forecast, MeetingRange, forecast, forecast_csv
 from ..outputs.plans import FORMATS, write_plans
@@ -142,10 +142,10 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             console.print(range_text(result.range))
         console.print(
             f"Cold-calling every target instead: {result.all_cold_meetings:.1f} expected "
-            f"meetings from {result.all_cold_dials} dials ({result.cold_probability:.0%} per "
-            f"dial: {result.p_connect:.0%} pick up × {result.p_cold:.0%} agree). Matching "
-            f"the warm plan's {result.expected_meetings:.1f} meetings cold would take about "
-            f"{result.dials_to_match} dials."
+            f"meetings from {result.all_cold_dials} dials ({percent(result.cold_probability)} "
+            f"per dial: {percent(result.p_connect)} pick up × {percent(result.p_cold)} agree). "
+            f"Matching the warm plan's {result.expected_meetings:.1f} meetings cold would take "
+            f"about {result.dials_to_match} dials."
         )
         console.print(result.figures, markup=False)
         members = Table(title="Per member", header_style="bold")
@@ -196,13 +196,13 @@ def echo_forecast(result: Forecast, output: Path | None = None) -> None:
             for move in result.moves[:_LINES]:
                 after = move.after
                 new = (
-                    f"{' → '.join(after.path)} ({after.probability:.0%})"
+                    f"{' → '.join(after.path)} ({percent(after.probability)})"
                     if after.label != "cold"
-                    else f"a cold call ({after.probability:.0%})"
+                    else f"a cold call ({percent(after.probability)})"
                 )
                 console.print(
                     f"  {move.target} ({move.account}): instead of {move.before.introducer} "
-                    f"({move.before.probability:.0%}), {new}"
+                    f"({percent(move.before.probability)}), {new}"
                 )
             _more(console, len(result.moves))
     finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .._words import percent
 from ..engine.queries import (
     ReachResult,
     exclude_people,
@@ -112,7 +113,7 @@ def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
             r["target"],
             r["title"] or "",
             f"[{style}]{r['label']}[/]",
-            f"{r['probability']:.0%}",
+            f"{percent(r['probability'])}",
             " → ".join(r["path"]) or r["reason"] or "",
         )
     if output is None:
@@ -195,6 +196,6 @@ def echo_reach_summary(result: ReachResult, top: int = 10) -> None:
         click.echo(f"The {len(warm)} warmest targets:")
     for row in ReachResult(result.graph, warm).rows():
         click.echo(
-            f"  {row['probability']:4.0%}  {row['target']} ({row['account']}), "
+            f"  {percent(row['probability']):>5}  {row['target']} ({row['account']}), "
             f"{row['label']}: {' → '.join(row['path'])}"
         )

@@ -119,11 +119,11 @@ def explain_routes(
 def paths_text(name: str, tr: TargetReach, explanations: Sequence[PathExplanation]) -> str:
     """A target's paths as ``graphwarm path`` prints them: the label and chance, then each
     path numbered, then the chance that at least one works."""
-    lines = [f"{name}: {tr.label}, {tr.probability:.0%} chance of a meeting"]
+    lines = [f"{name}: {tr.label}, {percent(tr.probability)} chance of a meeting"]
     lines += [f"  {n}. {e.text}" for n, e in enumerate(explanations, start=1)]
     if len(explanations) > 1:
         lines.append(
-            f"  At least one of these works: up to {tr.p_any:.0%} "
+            f"  At least one of these works: up to {percent(tr.p_any)} "
             "(an upper bound: it treats the attempts as independent)."
         )
     return "\n".join(lines)

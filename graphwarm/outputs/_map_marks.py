@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .._words import percent
 from ..engine.explain import node_names
 from ..settings import Settings
 from ._map_model import MapView
@@ -33,7 +34,10 @@ def mark_changes(view: MapView, comparison: Comparison, settings: Settings) -> M
             texts[t.key] = (mark, f"new warm path since {day}")
         elif mark == "lost" and old is not None:
             was = " → ".join(then_names[x] for x in old.path)
-            texts[t.key] = (mark, f"warm path lost since {day}: was {was}, {old.probability:.0%}")
+            texts[t.key] = (
+                mark,
+                f"warm path lost since {day}: was {was}, {percent(old.probability)}",
+            )
     view.since = day
     view.targets = [
         dataclasses.replace(t, explanation=f"{t.explanation}\n\n{texts[t.key][1]}")

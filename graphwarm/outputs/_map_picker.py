@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .._words import percent
 from ..engine.explain import explain_routes, paths_text, ranked_routes
 from ..engine.graph import ReferralGraph
 from ..engine.routes import LABELS, Route, TargetReach
@@ -209,9 +210,9 @@ class _Picker:
             lines = [name, "account" + (" (target)" if rg.account_is_target[a] else "")]
             tr = target_label.get(key)
             if tr is not None:
-                lines.append(f"the buyer there: {tr.label}, {tr.probability:.0%} chance")
+                lines.append(f"the buyer there: {tr.label}, {percent(tr.probability)} chance")
             elif label is not None:
-                lines.append(f"best target: {label}, {account_p[key]:.0%} chance")
+                lines.append(f"best target: {label}, {percent(account_p[key])} chance")
             return MapNode(key, "account", name, "\n".join(lines), label, account_p.get(key))
         name = rg.name_of(idx)
         title, company = rg.title_of(idx), rg.company_of(idx)
@@ -222,7 +223,7 @@ class _Picker:
             return MapNode(key, "member", name, "\n".join(lines))
         tr = target_label.get(key)
         if tr is not None:
-            lines.append(f"target: {tr.label}, {tr.probability:.0%} chance of a meeting")
+            lines.append(f"target: {tr.label}, {percent(tr.probability)} chance of a meeting")
             return MapNode(key, "target", name, "\n".join(lines), tr.label, tr.probability)
         if key in self.on_path:
             lines.append("on a path: introducer or intermediary")

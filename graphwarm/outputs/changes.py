@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .._csvcells import csv_line
+from .._words import percent
 from ..engine.explain import node_names
 from ..engine.graph import ReferralGraph
 from ..engine.load import load_graphs
@@ -177,9 +178,9 @@ def _path(rg: ReferralGraph, tr: TargetReach | None) -> str:
         return ""
     names = node_names(rg)
     if tr.best is None:
-        return f"cold ({tr.probability:.0%})"
+        return f"cold ({percent(tr.probability)})"
     steps = " → ".join(names[x] for x in tr.path)
-    return f"{tr.label} {tr.probability:.0%}: {steps}"
+    return f"{tr.label} {percent(tr.probability)}: {steps}"
 
 
 def _path_changes(

@@ -36,7 +36,7 @@ def test_ask_then_outcomes_then_asks(run) -> None:
     result = run("ask", "Sofia Wall", "--on", "2026-11-01", "--note", "lunch")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Ask 1 (planned): Lina Ahl → Per Moberg → Sofia Wall — internal, 22%\n"
+        "Ask 1 (planned): Lina Ahl → Per Moberg → Sofia Wall — internal, 22 %\n"
     )
     assert run("outcome", "1", "--asked", "--on", "2026-11-02").exit_code == 0
     result = run("outcome", "1", "--introduced", "yes", "--on", "2026-11-04")
@@ -45,7 +45,7 @@ def test_ask_then_outcomes_then_asks(run) -> None:
     assert again.exit_code == 0
     assert again.output.endswith("(already recorded; nothing changed)\n")
     cold = run("ask", "Ebba Lindgren", "--member", "Lina Ahl", "--on", "2026-11-01")
-    assert cold.output == "Ask 2 (planned): cold call to Ebba Lindgren by Lina Ahl — cold, 8%\n"
+    assert cold.output == "Ask 2 (planned): cold call to Ebba Lindgren by Lina Ahl — cold, 8 %\n"
     table = run("asks", "--open")
     assert table.exit_code == 0 and "Sofia" in table.output and "nudge" in table.output
     data = json.loads(run("asks", "--format", "json").output)
@@ -197,8 +197,8 @@ def test_calibrate_without_outcomes_shows_the_settings(run) -> None:
         "  p_cold: 20 %, no outcomes yet (survey)",
         "No outcomes yet: record them with graphwarm outcome or import outcomes.",
         "The chances rest on these figures: from a 1995 survey of executives' stated "
-        "attitudes: p_internal 84%, p_external 44%, p_cold 20%; assumptions: p_connect 40%, "
-        "p_direct_max 90%, f_min 20%, f_max 75%, beta 2.00.",
+        "attitudes: p_internal 84 %, p_external 44 %, p_cold 20 %; assumptions: p_connect 40 %, "
+        "p_direct_max 90 %, f_min 20 %, f_max 75 %, beta 2.00.",
     ]
     data = json.loads(run("calibrate", "--format", "json").output)
     assert data["probability"]["p_internal"] == 0.84 and data["outcomes"] == 0
@@ -242,14 +242,14 @@ def test_calibrate_apply(run, tmp_path: Path) -> None:
 
 
 def test_reports_mark_the_calibrated_figures(run, tmp_path: Path) -> None:
-    survey = "from a 1995 survey of executives' stated attitudes: p_internal 84%, "
+    survey = "from a 1995 survey of executives' stated attitudes: p_internal 84 %, "
     assert survey in run("reach").stderr
     run("import", "outcomes", FIXTURES / "asks" / "outcomes_filled.csv")
     run("calibrate", "--apply")
-    calibrated = "calibrated on the team's own outcomes: p_internal 85% (from 1 outcome, "
+    calibrated = "calibrated on the team's own outcomes: p_internal 85 % (from 1 outcome, "
     reach = run("reach")
     assert calibrated in reach.stderr and survey not in reach.stderr
-    assert "p_external 44%, p_cold 20%" in reach.stderr  # still the survey's
+    assert "p_external 44 %, p_cold 20 %" in reach.stderr  # still the survey's
     assert calibrated in " ".join(run("forecast").output.split())
     data = json.loads(run("forecast", "--format", "json").output)
     assert data["figure_sources"]["p_internal"] == "calibrated from 1 outcome"
@@ -257,7 +257,7 @@ def test_reports_mark_the_calibrated_figures(run, tmp_path: Path) -> None:
     out = tmp_path / "plans"
     assert run("plan", "Nordvik Transport AB", "-o", out).exit_code == 0
     plan = " ".join((out / "nordvik-transport-ab.md").read_text(encoding="utf-8").split())
-    assert "p\\_internal 85%" in plan  # Markdown, escaped
+    assert "p\\_internal 85 %" in plan  # Markdown, escaped
     assert calibrated in plan.replace("\\", "") and "graphwarm calibrate" in plan
 
 

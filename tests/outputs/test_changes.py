@@ -94,10 +94,10 @@ def test_changes_reports_each_planted_change_and_nothing_else(week2) -> None:
     assert by_kind["stale export"].account_id is None
     assert {c.account_id for c in report.changes if c.account == "Nordmark Energi AB"} == {nordmark}
     lost = by_kind["warm path lost"]
-    assert (lost.old, lost.new) == ("direct 27%: Olle Berg → Per Falk", "cold (8%)")
+    assert (lost.old, lost.new) == ("direct 27 %: Olle Berg → Per Falk", "cold (8 %)")
     up = by_kind["chance up"]
-    assert up.old == "internal 20%: Olle Berg → Maja Lind → Eva Strand"
-    assert up.new == "internal 27%: Lina Ahl → Anders Holm → Eva Strand"
+    assert up.old == "internal 20 %: Olle Berg → Maja Lind → Eva Strand"
+    assert up.new == "internal 27 %: Lina Ahl → Anders Holm → Eva Strand"
     assert by_kind["introducer left"] == Change(
         "introducer left",
         "Nordmark Energi AB",
@@ -164,12 +164,12 @@ def test_changes_csv_and_table(week2) -> None:
     )
     # a path has arrows of its own: the table says was and now, never path → path
     assert (
-        "introducer left:\n  Maja Lind (Nordmark Energi AB): was internal 20%: Olle Berg → Maja"
-        " Lind → Eva Strand; now internal 27%: Lina Ahl → Anders Holm → Eva Strand\n" in table
+        "introducer left:\n  Maja Lind (Nordmark Energi AB): was internal 20 %: Olle Berg → Maja"
+        " Lind → Eva Strand; now internal 27 %: Lina Ahl → Anders Holm → Eva Strand\n" in table
     )
     assert (
         "tie going cold:\n  Eva Strand (Nordmark Energi AB): Lina Ahl – Anders Holm: last"
-        " interaction 2026-06-03; on internal 27%: Lina Ahl → Anders Holm → Eva Strand\n" in table
+        " interaction 2026-06-03; on internal 27 %: Lina Ahl → Anders Holm → Eva Strand\n" in table
     )
 
 

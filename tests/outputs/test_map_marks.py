@@ -37,7 +37,7 @@ def test_a_lost_warm_path_is_marked_with_the_path_it_was(
     assert list(marks) == ["Per Falk"]
     mark, line = marks["Per Falk"]
     assert mark == "lost"
-    assert re.fullmatch(rf"warm path lost since {day}: was Olle Berg → Per Falk, \d+%", line)
+    assert re.fullmatch(rf"warm path lost since {day}: was Olle Berg → Per Falk, \d+ %", line)
     per = next(t for t in view.targets if t.name == "Per Falk")
     assert per.label == "cold" and per.explanation.endswith("\n\n" + line)
     assert view.since_note == f"Since {day}: 0 new warm paths, 1 warm path lost."

@@ -179,7 +179,7 @@ def test_hostile_names_show_as_text_in_the_explanation_and_tooltip(
     text = page.evaluate("document.getElementById('explanation').textContent")
     lost = next(t for t in view.targets if t.name == SCRIPT)
     assert text == lost.explanation
-    assert text.endswith(f"warm path lost since {view.since}: was Lina Ahl → {SCRIPT}, 83%"), text
+    assert text.endswith(f"warm path lost since {view.since}: was Lina Ahl → {SCRIPT}, 83 %"), text
     _click_node(page, _key(view, RTL))
     text = page.evaluate("document.getElementById('explanation').textContent")
     gained = next(t for t in view.targets if t.name == RTL)
