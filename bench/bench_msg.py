@@ -4,13 +4,13 @@ Writes a folder of invented ``.msg`` files into WORKDIR (kept for the next run) 
 fixture writer of the tests (``tests/fixtures/mail/make_msg.py``, which needs the test extra's
 extract-msg): three in five received (Outlook's stored transport headers), the rest saved from
 Sent Items (headers written from the MAPI properties: Exchange senders, 1-4 recipients on To,
-Cc and Bcc); each with a subject, a body, a 20-60 kB compressed RTF body and an attachment
-that graphwarm never reads. Then runs ``graphwarm import mail`` on the folder in a child
-process, alternately with this tree's graphwarm and with an earlier one (``git archive REV``,
-default ``main``), ROUNDS times each (see ``bench_calendar.turn_about``); then, in this
-process, REV's ``msg_header_block`` and this tree's turn about on the same files read into
-memory (the reader alone, without starting Python and the import), and must give the same
-header block for every file.
+Cc and Bcc); each with a subject, a body, 20-60 kB of random bytes as its compressed RTF body
+and an attachment, which graphwarm never reads. Then runs ``graphwarm import mail`` on the
+folder in a child process, alternately with this tree's graphwarm and with an earlier one
+(``git archive REV``, default ``main``), ROUNDS times each (see ``bench_calendar.turn_about``);
+then, in this process, REV's ``msg_header_block`` and this tree's turn about on the same files
+read into memory (the reader alone, without starting Python and the import), and must give the
+same header block for every file.
 
 Run: ``python bench/bench_msg.py [--rev main] [--rounds 5] [--files 2000]
 [--workdir /tmp/gw-msg-bench]``.
