@@ -35,9 +35,17 @@ def main() -> None:
     ics = opts.workdir / f"calendar-{opts.events}.ics"
     if not ics.exists():
         write_ics(ics, opts.events)
+    command = ["import", "calendar", str(ics), "--member", "Lina Ahl"]
+    turn_about(command, opts.rev, opts.rounds, opts.workdir / "bench-calendar.db")
+
+
+def turn_about(command: list[str], rev: str, rounds: int, db: Path) -> None:
+    """Runs a graphwarm ``command`` in a child process alternately with this tree's graphwarm
+    and with REV's (unpacked by ``git archive``), ROUNDS times each, on a fresh workspace
+    ``db``; prints each run, the medians and their ratio."""
     with tempfile.TemporaryDirectory() as earlier:
         archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", opts.rev, "graphwarm"],
+            ["git", "-C", str(ROOT), "archive", rev, "graphwarm"],
             check=True,
             capture_output=True,
         ).stdout
@@ -45,15 +53,14 @@ def main() -> None:
         archive_path.write_bytes(archive)
         with tarfile.open(archive_path) as tar:
             tar.extractall(earlier, filter="data")
-        trees = {opts.rev: earlier, "this tree": str(ROOT)}
-        os.chdir(opts.workdir)  # python -c puts the working folder before PYTHONPATH
+        trees = {rev: earlier, "this tree": str(ROOT)}
+        os.chdir(db.parent)  # python -c puts the working folder before PYTHONPATH
         print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · nproc {os.cpu_count()}")
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
-        command = ["import", "calendar", str(ics), "--member", "Lina Ahl"]
-        for n in range(opts.rounds):
+        for n in range(rounds):
             for name, tree in trees.items():
                 os.environ["PYTHONPATH"] = tree  # before the installed graphwarm
-                seconds, cpu, rss = run(command, opts.workdir / "bench-calendar.db")
+                seconds, cpu, rss = run(command, db)
                 times[name].append((seconds, cpu))
                 print(f"round {n + 1}, {name}: {seconds:.2f} s ({cpu:.2f} s CPU), {rss:.0f} MiB")
         del os.environ["PYTHONPATH"]
@@ -62,8 +69,8 @@ def main() -> None:
     for name in trees:
         print(f"median {name}: {wall[name]:.2f} s wall, {cpu[name]:.2f} s CPU")
     print(
-        f"this tree / {opts.rev}: {wall['this tree'] / wall[opts.rev]:.2f} (wall), "
-        f"{cpu['this tree'] / cpu[opts.rev]:.2f} (CPU)"
+        f"this tree / {rev}: {wall['this tree'] / wall[rev]:.2f} (wall), "
+        f"{cpu['this tree'] / cpu[rev]:.2f} (CPU)"
     )
     print(f"load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 

@@ -4,24 +4,34 @@ case in tests/fixtures/mail/msg (written by tests/fixtures/mail/make_msg.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import importlib.util
+import io
 import logging
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
+import extract_msg
 import olefile
 import pytest
+from extract_msg.enums import PropertiesType
+from extract_msg.properties.properties_store import PropertiesStore
 from helpers import FIXTURES, dump
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graphwarm import Workspace, import_mail
+from graphwarm.sources import _msg
 from graphwarm.sources._msg import msg_header_block
 from graphwarm.sources.mail import MailReader
 
 MSG = FIXTURES / "mail" / "msg"
+_MAKE = importlib.util.spec_from_file_location("make_msg", FIXTURES / "mail" / "make_msg.py")
+make_msg = importlib.util.module_from_spec(_MAKE)  # type: ignore[arg-type]
+_MAKE.loader.exec_module(make_msg)  # type: ignore[union-attr]
 KARIN = "Karin Lund"
 
 
@@ -108,15 +118,62 @@ def test_each_msg_that_is_not_counted_is_skipped_with_its_reason(name: str, reas
     assert not list(reader.records())
 
 
-def test_extract_msgs_complaints_show_only_in_debug_logging(
+def test_why_a_msg_is_damaged_shows_only_in_debug_logging(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING)
     read(MSG / "damaged.msg")
-    assert not [r for r in caplog.records if r.name.startswith("extract_msg")]
+    assert not [r for r in caplog.records if r.name.startswith(("olefile", "graphwarm"))]
     caplog.set_level(logging.DEBUG)  # as graphwarm --verbose
     read(MSG / "damaged.msg")
-    assert [r for r in caplog.records if r.name.startswith("extract_msg")]
+    said = [r.getMessage() for r in caplog.records if r.name == "graphwarm.sources._msg"]
+    assert said == ["a .msg that cannot be opened: incorrect OLE FAT, sector index out of range"]
+
+
+def test_8_bit_strings_are_read_in_the_code_page_of_the_messages_strings() -> None:
+    # Windows-1252 (PR_MESSAGE_CODEPAGE), not the body's UTF-8 (PR_INTERNET_CPID)
+    block = msg_header_block((MSG / "ansi.msg").read_bytes())
+    assert isinstance(block, bytes)
+    head = email.message_from_bytes(block, policy=email.policy.default)
+    assert (head["From"], head["To"], head["Cc"]) == (
+        "Åsa Öberg <asa.oberg@nordvik.se>",
+        "Jörg Müller <jorg.muller@forde-nord.de>",
+        "Karin Lund <karin.lund@nordvik.se>",
+    )
+    reader = read(MSG / "ansi.msg")
+    assert (reader.rows_imported, reader.skip_counts) == (1, {})
+    assert [(r.b.name, r.b.email) for r in reader.records()] == [
+        ("Åsa Öberg", "asa.oberg@nordvik.se")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pages", "codec"),
+    [
+        ([(0x3FDE, 1251)], "cp1251"),  # no code page of its strings: its body's
+        ([], "cp1252"),  # neither: Windows-1252
+        ([(0x3FFD, 1251), (0x3FDE, 65001)], "cp1251"),
+    ],
+)
+def test_the_code_page_of_8_bit_strings_falls_back_to_the_bodys_then_windows_1252(
+    pages: list[tuple[int, int]], codec: str
+) -> None:
+    olga = ("Ольга Петрова" if codec == "cp1251" else "Åsa Öberg", "olga@nordvik.se")
+    props = [*make_msg.sender(olga), (0x0039, make_msg._TIME, make_msg._SENT)]
+    props += [(pid, make_msg._INT, page) for pid, page in pages]
+    data = make_msg.build(props, [(1, _PEOPLE[1], False)], codec=codec)
+    block = msg_header_block(data)
+    assert isinstance(block, bytes)
+    assert email.message_from_bytes(block, policy=email.policy.default)["From"] == (
+        f"{olga[0]} <{olga[1]}>"
+    )
+
+
+def test_a_code_page_python_does_not_know_is_a_damaged_msg() -> None:
+    props = [*make_msg.sender(_PEOPLE[0]), (0x3FFD, make_msg._INT, 4711)]
+    assert msg_header_block(make_msg.build(props, codec="cp1252")) == (
+        "a damaged Outlook .msg (it cannot be opened)"
+    )
 
 
 def test_msg_and_eml_files_mixed_in_a_folder_and_in_a_zip(tmp_path: Path) -> None:
@@ -145,17 +202,13 @@ def test_no_body_subject_or_attachment_stream_is_opened(monkeypatch: pytest.Monk
         return real(self, name)
 
     monkeypatch.setattr(olefile.OleFileIO, "openstream", spy)
-    read(MSG / "thread", MSG / "meeting.msg")
+    read(MSG / "thread", MSG / "meeting.msg", MSG / "ansi.msg")
     assert any("__substg1.0_007D" in name for name in opened)  # the spy sees the reads
     never = ("__substg1.0_1000", "__substg1.0_0037", "__substg1.0_1009", "__attach")
     assert not [name for name in opened if any(part in name for part in never)]
 
 
 # --- the reference: any message written as .msg (MAPI properties only) and as .eml ---------
-
-_MAKE = importlib.util.spec_from_file_location("make_msg", FIXTURES / "mail" / "make_msg.py")
-make_msg = importlib.util.module_from_spec(_MAKE)  # type: ignore[arg-type]
-_MAKE.loader.exec_module(make_msg)  # type: ignore[union-attr]
 
 _PEOPLE = [
     ("Karin Lund", "karin.lund@nordvik.se"),
@@ -225,3 +278,110 @@ def test_any_message_reads_alike_as_msg_and_as_eml(messages: list) -> None:  # t
             as_eml.rows_imported,
             as_eml.skip_counts,
         )
+
+
+# --- the reference: what the reader takes of a .msg is what extract-msg reads of it ---------
+
+_STRINGS = [
+    _msg._MESSAGE_CLASS,
+    _msg._TRANSPORT_HEADERS,
+    _msg._MESSAGE_ID,
+    _msg._IN_REPLY_TO,
+    *(pid for ids in _msg._SENDERS for pid in ids),
+]
+_TIMES = (_msg._SUBMIT_TIME, _msg._DELIVERY_TIME)
+
+
+def _taken_by_graphwarm(data: bytes) -> dict[str, object]:
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        msg = _msg._Message(ole)
+        return {
+            "strings": {pid: msg.string(pid) for pid in _STRINGS},
+            "flags": msg.long(_msg._MESSAGE_FLAGS),
+            "times": [msg.time(tag) for tag in _TIMES],
+            "recipients": [
+                (msg.long(_msg._RECIPIENT_TYPE, t), [msg.string(pid, t) for pid in _msg._RECIPIENT])
+                for t in msg.recipient_tables()
+            ],
+        }
+
+
+def _taken_by_extract_msg(data: bytes) -> dict[str, object]:
+    def utc(when: dt.datetime | None) -> dt.datetime | None:  # before 1970 it gives no zone
+        return when.replace(tzinfo=dt.UTC) if when and when.tzinfo is None else when
+
+    msg = extract_msg.MSGFile(io.BytesIO(data), delayAttachments=True)
+    try:
+        tables = sorted({p[0] for p in msg.listDir() if p[0].startswith("__recip_version1.0_")})
+        props = {
+            t: PropertiesStore(
+                msg.getStream([t, "__properties_version1.0"]), PropertiesType.RECIPIENT
+            )
+            for t in tables
+        }
+        return {
+            "strings": {pid: msg.getStringStream(f"__substg1.0_{pid}") for pid in _STRINGS},
+            "flags": msg.getPropertyVal(f"{_msg._MESSAGE_FLAGS:08X}"),
+            "times": [utc(msg.getPropertyVal(f"{tag:08X}")) for tag in _TIMES],
+            "recipients": [
+                (
+                    props[t].getValue(f"{_msg._RECIPIENT_TYPE:08X}"),
+                    [msg.getStringStream([t, f"__substg1.0_{pid}"]) for pid in _msg._RECIPIENT],
+                )
+                for t in tables
+            ],
+        }
+    finally:
+        msg.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in MSG.rglob("*.msg") if p.name != "damaged.msg"),
+    ids=lambda p: p.relative_to(MSG).as_posix(),
+)
+def test_each_msg_fixture_reads_as_extract_msg_reads_it(path: Path) -> None:
+    data = path.read_bytes()
+    taken = _taken_by_graphwarm(data)
+    assert taken == _taken_by_extract_msg(data)
+    assert taken["strings"][_msg._MESSAGE_CLASS]  # type: ignore[index]
+
+
+def test_a_damaged_msg_opens_with_neither() -> None:
+    data = (MSG / "damaged.msg").read_bytes()
+    with pytest.raises(OSError):
+        olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT)
+    with pytest.raises(OSError):
+        extract_msg.MSGFile(io.BytesIO(data))
+
+
+_recipient = st.tuples(  # To, Cc or Bcc; who (or a name without an address); Exchange?
+    st.sampled_from([1, 2, 3]), st.sampled_from([*_PEOPLE, ("Jörg Müller", "")]), st.booleans()
+)
+_msg_file = st.tuples(
+    _message,
+    st.booleans(),  # an Exchange sender: an X.500 address beside the SMTP one
+    st.lists(_recipient, max_size=5),
+    st.one_of(st.none(), st.datetimes(dt.datetime(1960, 1, 1), dt.datetime(2030, 12, 31))),
+    st.sampled_from(["", make_msg.REPLY_HEADERS]),
+    st.sampled_from(["IPM.Note", "IPM.Note.SMIME", "IPM.Schedule.Meeting.Request", "IPM.Task"]),
+    st.sampled_from([1, 8, 9]),
+    st.sampled_from([None, "cp1252"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_msg_file)
+def test_any_msg_reads_as_extract_msg_reads_it(msg_file: tuple) -> None:  # type: ignore[type-arg]
+    message, ex, recipients, delivered, headers, kind, flags, codec = msg_file
+    (sender, _, when, message_id, reply_to) = message
+    props = [*make_msg.sender(sender, ex=ex), (0x0039, make_msg._TIME, when)]
+    props += [(0x1035, make_msg._STRING, message_id)] if message_id else []
+    props += [(0x1042, make_msg._STRING, reply_to)] if reply_to else []
+    props += [(0x007D, make_msg._STRING, headers)] if headers else []
+    if delivered:
+        props.append((0x0E06, make_msg._TIME, delivered.replace(tzinfo=dt.UTC)))
+    if codec:
+        props.append((0x3FFD, make_msg._INT, 1252))
+    data = make_msg.build(props, recipients, kind=kind, flags=flags, codec=codec)
+    assert _taken_by_graphwarm(data) == _taken_by_extract_msg(data)
