@@ -439,19 +439,26 @@ def _as_of(conn: sqlite3.Connection, k: int, label: str) -> PastState:
     )
 
 
-def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
+def past_people(
+    ws: Workspace, state: PastState, *, only: Iterable[int] | None = None
+) -> dict[int, tuple | None]:
     """The people whom ``state`` shows otherwise than the current state does, as it shows
     them: ``(name, company, title, account_id, is_target)``, or ``None`` for someone it
     does not know. Everyone else it shows as they are now (if current). Worked out once per
-    state."""
-    if state.people is not None:
+    state (the graph of the state may have filled it in already). ``only``: fold just these
+    people's sightings in the state, every time."""
+    if state.people is not None and only is None:
         return state.people
     from .resolve import Folder
 
     conn = ws.conn
     resolver = ws._resolver or Folder(conn, ws.settings)  # no index of people needed
-    touched = sorted(
-        {r[0] for r in conn.execute(f"SELECT person_id FROM sightings WHERE {state.changed}")}
+    touched = (
+        sorted(
+            {r[0] for r in conn.execute(f"SELECT person_id FROM sightings WHERE {state.changed}")}
+        )
+        if only is None
+        else sorted(set(only))
     )
     out: dict[int, tuple | None] = {}
     for start in range(0, len(touched), 900):
@@ -467,5 +474,6 @@ def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
             name, company, title, _url, is_target = fold
             key = resolver.account_key(company)
             out[pid] = (name, company, title, resolver.account_by_key.get(key or ""), is_target)
-    state.people = out
+    if only is None:
+        state.people = out
     return out
