@@ -311,7 +311,7 @@ def _past_from_kept(
 
     conn = ws.conn
     person_id, pid_now = kept["person_id"], now["person_id"]
-    found = conn.execute(f"SELECT person_id FROM sightings WHERE {past.changed}")
+    found = conn.execute(past.changed_rows("sightings", "person_id"))
     touched = np.unique(np.fromiter((r[0] for r in found), dtype=np.int64))
     changed, changed_now = np.isin(person_id, touched), np.isin(pid_now, touched)
     if not np.array_equal(person_id[~changed], pid_now[~changed_now]):
@@ -319,8 +319,10 @@ def _past_from_kept(
     same, same_now = np.flatnonzero(~changed), np.flatnonzero(~changed_now)
     back = np.flatnonzero(changed)
     back_ids = person_id[back].tolist()
-    current = _people_rows(conn, back_ids, "is_member, excluded")
-    if len(current) != len(back_ids):  # someone gone since (the triggers empty the cache)
+    at_now = _positions_of(pid_now, person_id[back])
+    retired = person_id[back][at_now < 0].tolist()  # out of the graph now: as their row says
+    current = _people_rows(conn, retired, "is_member, excluded")
+    if len(current) != len(retired):  # someone gone since (the triggers empty the cache)
         return None
     # someone no sighting named then is shown by their name of today: fold those few again
     unnamed = person_id[back[kept["unnamed"][back]]].tolist()
@@ -346,6 +348,9 @@ def _past_from_kept(
     names, companies, titles = texts("names"), texts("companies"), texts("titles")
     is_target = column("is_target")
     is_member, excluded = column("is_member"), column("excluded")
+    here = at_now >= 0
+    is_member[back[here]] = now["is_member"][at_now[here]]
+    excluded[back[here]] = now["excluded"][at_now[here]]
     folder = ws._resolver or Folder(conn, ws.settings)
     account = np.full(person_id.shape[0], -1, dtype=np.int64)
     account[same] = now["account"][same_now]
@@ -360,7 +365,8 @@ def _past_from_kept(
         if pid in again and not names[i]:
             names[i] = _people_rows(conn, [pid], "name")[pid][0]
         account[i] = -1 if found is None else found
-        is_member[i], excluded[i] = current[pid]
+        if pid in current:
+            is_member[i], excluded[i] = current[pid]
     back_accounts = account[back]
     account[back] = _positions_of(account_id, back_accounts)
     raw: dict[str, Any] = {
@@ -631,12 +637,12 @@ def _texts_at(packed: tuple[np.ndarray, np.ndarray], at: np.ndarray) -> list[str
     ends = np.flatnonzero(buf == 0)
     if ends.shape[0] + 1 != none.shape[0] and none.shape[0]:
         return None
-    starts = np.concatenate([[0], ends + 1]).tolist()
-    ends = np.concatenate([ends, [buf.shape[0]]]).tolist()
+    starts = np.concatenate([[0], ends + 1])[at].tolist()
+    stops = np.concatenate([ends, [buf.shape[0]]])[at].tolist()
     data = buf.tobytes()
     return [
-        None if none[i] else data[starts[i] : ends[i]].decode("utf-8", "surrogatepass")
-        for i in at.tolist()
+        None if missing else data[start:stop].decode("utf-8", "surrogatepass")
+        for start, stop, missing in zip(starts, stops, none[at].tolist(), strict=True)
     ]
 
 

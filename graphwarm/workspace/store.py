@@ -344,7 +344,13 @@ FROM signals WHERE until_import IS NULL GROUP BY a, b;
     # first import of a command keeps the state before the command, the arrays as they are.
     # Deleting an import (undo, prune) or a person (forget) changes what that state held, so
     # it empties the table; a person erased this way leaves no bytes in it.
+    # The sightings' indexes by import and by superseding import hold the person too, so that
+    # the people an earlier state shows otherwise are read from the indexes alone.
     """
+DROP INDEX sightings_import;
+CREATE INDEX sightings_import ON sightings(import_id, person_id);
+DROP INDEX sightings_until;
+CREATE INDEX sightings_until ON sightings(until_import, person_id) WHERE until_import IS NOT NULL;
 CREATE TABLE past_cache (
     name  TEXT PRIMARY KEY,
     upto  INTEGER NOT NULL,
