@@ -510,7 +510,10 @@ def _store_raw(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> None:
     blobs: list[tuple[str, int, str, bytes]] = []
     for name in _RAW_ARRAYS:
         arr = np.ascontiguousarray(raw[name])
-        blobs.append((name, generation, arr.dtype.str, _npy(_compact(arr))))
+        small = _compact(arr)
+        if name in TIE_SIGNALS and small.size > 1 and _constant(small):
+            small = small[:1]  # (e-mail columns without e-mail imports): see _unpacked
+        blobs.append((name, generation, arr.dtype.str, _npy(small)))
     for name in _RAW_TEXTS:
         text, none = _pack_text(raw[name])
         blobs.append((name + ":text", generation, "|u1", _npy(text)))
@@ -618,6 +621,10 @@ def _unpacked(
             return None
         dtype, data = stored.pop(name)
         raw[name] = _from_npy(data).astype(np.dtype(dtype), copy=False)
+    ties = raw["u"].shape[0]
+    for name in TIE_SIGNALS:  # a column of one value is stored as that value
+        if raw[name].shape[0] == 1 and ties != 1:
+            raw[name] = np.full(ties, raw[name][0], dtype=raw[name].dtype)
     for name in _RAW_TEXTS:
         text, none = stored.get(name + ":text"), stored.get(name + ":none")
         if text is None or none is None:
@@ -657,12 +664,21 @@ def _from_npy(data: bytes) -> np.ndarray:
 
 
 def _compact(arr: np.ndarray) -> np.ndarray:
-    """A float64 column as float32 when that loses nothing (counts, day numbers, NaN)."""
+    """A column in fewer bytes when that loses nothing: float64 as float32 (counts, day
+    numbers, NaN), int64 as int32 (positions and ids below 2**31)."""
     if arr.dtype == np.float64 and arr.size:
         small = arr.astype(np.float32)
         if np.array_equal(small.astype(np.float64), arr, equal_nan=True):
             return small
+    fits = arr.dtype == np.int64 and arr.size and arr.min() >= -(2**31) and arr.max() < 2**31
+    if fits:
+        return arr.astype(np.int32)
     return arr
+
+
+def _constant(arr: np.ndarray) -> bool:
+    """Whether every value of a column is its first (NaN counting as equal)."""
+    return bool(np.array_equal(arr, np.full_like(arr, arr[0]), equal_nan=arr.dtype.kind == "f"))
 
 
 def _pack_text(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:

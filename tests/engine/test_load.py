@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import db_bytes, same_graph
 from hypothesis import HealthCheck, given, settings
@@ -51,6 +52,24 @@ def test_cached_load_equals_the_tables(tmp_path: Path, monkeypatch: pytest.Monke
     same_graph(cached, plain)
     same_graph(cached_other, load_graph(ws, other, cache=False))
     assert cached_other.excluded.sum() == plain.excluded.sum() + 1
+    ws.close()
+
+
+def test_the_cache_stores_a_column_of_one_value_as_that_value(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "w.db")  # LinkedIn only: no e-mails, no meetings
+    plain = load_graph(ws, S, cache=False, signals=True)
+    load_module.warm_cache(ws)
+    stored = {
+        name: load_module._from_npy(data)
+        for name, data in ws.conn.execute("SELECT name, data FROM graph_cache")
+    }
+    assert stored["meetings"].shape == (1,) and stored["u"].shape[0] > 1
+    assert stored["u"].dtype == np.int32  # positions: int64 in the graph, 4 bytes stored
+    cached = load_graph(ws, S, signals=True)
+    same_graph(cached, plain)
+    for name in load_module.TIE_SIGNALS:
+        got, want = cached.edge_signals[name], plain.edge_signals[name]
+        assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), name
     ws.close()
 
 
