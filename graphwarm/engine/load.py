@@ -319,10 +319,10 @@ def _past_from_kept(
     same, same_now = np.flatnonzero(~changed), np.flatnonzero(~changed_now)
     back = np.flatnonzero(changed)
     back_ids = person_id[back].tolist()
-    at_now = _positions_of(pid_now, person_id[back])
-    retired = person_id[back][at_now < 0].tolist()  # out of the graph now: as their row says
-    current = _people_rows(conn, retired, "is_member, excluded")
-    if len(current) != len(retired):  # someone gone since (the triggers empty the cache)
+    at_now = _positions_of(pid_now, person_id)
+    gone = np.flatnonzero(at_now < 0)  # whose sightings changed, out of the graph now
+    current = _people_rows(conn, person_id[gone].tolist(), "is_member, excluded")
+    if len(current) != gone.shape[0]:  # someone deleted since (the triggers empty the cache)
         return None
     # someone no sighting named then is shown by their name of today: fold those few again
     unnamed = person_id[back[kept["unnamed"][back]]].tolist()
@@ -330,9 +330,10 @@ def _past_from_kept(
     if any(again[p] is None for p in again):
         return None
 
-    def column(name: str, dtype: Any = None) -> np.ndarray:
-        out = np.array(kept[name], dtype=dtype)
-        out[same] = np.array(now[name], dtype=dtype)[same_now]
+    def as_now(name: str, field: int) -> np.ndarray:  # membership, exclusion: everyone's today
+        out = np.zeros(person_id.shape[0], dtype=bool)
+        out[at_now >= 0] = now[name][at_now[at_now >= 0]]
+        out[gone] = [bool(current[pid][field]) for pid in person_id[gone].tolist()]
         return out
 
     packed = {name: _texts_at(kept[name], back) for name in ("names", "companies", "titles")}
@@ -346,11 +347,8 @@ def _past_from_kept(
         return out
 
     names, companies, titles = texts("names"), texts("companies"), texts("titles")
-    is_target = column("is_target")
-    is_member, excluded = column("is_member"), column("excluded")
-    here = at_now >= 0
-    is_member[back[here]] = now["is_member"][at_now[here]]
-    excluded[back[here]] = now["excluded"][at_now[here]]
+    is_target = np.array(kept["is_target"])
+    is_target[same] = now["is_target"][same_now]
     folder = ws._resolver or Folder(conn, ws.settings)
     account = np.full(person_id.shape[0], -1, dtype=np.int64)
     account[same] = now["account"][same_now]
@@ -365,16 +363,13 @@ def _past_from_kept(
         if pid in again and not names[i]:
             names[i] = _people_rows(conn, [pid], "name")[pid][0]
         account[i] = -1 if found is None else found
-        if pid in current:
-            is_member[i], excluded[i] = current[pid]
-    back_accounts = account[back]
-    account[back] = _positions_of(account_id, back_accounts)
+    account[back] = _positions_of(account_id, account[back])  # their ids, as positions
     raw: dict[str, Any] = {
         "person_id": person_id,
         "account": account.astype(np.int32),
-        "is_member": is_member,
+        "is_member": as_now("is_member", 0),
         "is_target": is_target,
-        "excluded": excluded,
+        "excluded": as_now("excluded", 1),
         "names": names.tolist(),
         "companies": companies.tolist(),
         "titles": titles.tolist(),
