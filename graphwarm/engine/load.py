@@ -14,7 +14,7 @@ import contextlib
 import io
 import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ def load_graph(
     conn, ws_settings = _connection(ws_or_conn)
     settings = settings or ws_settings or Settings()
     if past is not None:
-        read = _past_from_now if cache else _read_past
+        read = _past_raw if cache else _read_past
         return _graph_from_raw(conn, read(ws_or_conn, past), settings, False, signals)
     raw = _load_raw(conn) if cache else None
     if raw is None:
@@ -106,7 +106,7 @@ def load_graphs(
     each), from one read of the current arrays."""
     settings = settings or ws.settings
     now = _current_raw(ws.conn)
-    then = _past_from_now(ws, past, now)
+    then = _past_raw(ws, past, now)
     return (
         _graph_from_raw(ws.conn, now, settings, True),
         _graph_from_raw(ws.conn, then, settings, False),
@@ -116,6 +116,16 @@ def load_graphs(
 def _current_raw(conn: sqlite3.Connection) -> dict[str, Any]:
     """The current arrays: from the cache when it is current, else read (and cached)."""
     return _load_raw(conn) or _read_raw_consistent(conn, store=True)
+
+
+def _past_raw(ws: Any, past: PastState, now: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The arrays of an earlier state: from the kept arrays of that state when the workspace
+    has them (:func:`_load_past`), else from the current ones (:func:`_past_from_now`);
+    the same arrays either way. ``now``: the current arrays, when already read."""
+    now = now or _current_raw(ws.conn)
+    kept = _load_past(ws.conn, past)
+    raw = _past_from_kept(ws, past, now, kept) if kept is not None else None
+    return raw if raw is not None else _past_from_now(ws, past, now)
 
 
 def warm_cache(ws_or_conn: Any) -> None:
@@ -133,6 +143,7 @@ _RAW_ARRAYS = (
     "is_member",
     "is_target",
     "excluded",
+    "unnamed",
     "account_id",
     "account_is_target",
     "u",
@@ -145,7 +156,7 @@ _RAW_TEXTS = ("names", "companies", "titles", "account_name")
 
 _CURRENT = "until_import IS NULL"  # the evidence rows of the current state
 
-_CACHE_FORMAT = 2  # bump when what the cache holds changes meaning
+_CACHE_FORMAT = 3  # bump when what the cache holds changes meaning
 
 
 def _read_raw(
@@ -157,27 +168,21 @@ def _read_raw(
     q = conn.execute
     rows_of_people = q(
         "SELECT id, coalesce(account_id, -1), is_member, is_target, excluded, name, company, "
-        f"title FROM {people} ORDER BY id"
+        f"title, name_key IS NULL FROM {people} ORDER BY id"
     ).fetchall()
     if rows_of_people:
-        pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t = zip(
+        pid_t, acc_t, mem_t, tgt_t, exc_t, name_t, comp_t, title_t, unnamed_t = zip(
             *rows_of_people, strict=True
         )
     else:
-        pid_t = acc_t = mem_t = tgt_t = exc_t = name_t = comp_t = title_t = ()
+        pid_t = acc_t = mem_t = tgt_t = exc_t = name_t = comp_t = title_t = unnamed_t = ()
     del rows_of_people
     person_id = np.array(pid_t, dtype=np.int64)
     acc_rows = q("SELECT id, name FROM accounts ORDER BY id").fetchall()
     account_id = np.array([r[0] for r in acc_rows], dtype=np.int64)
     account_name = [r[1] for r in acc_rows]
     account = _positions_of(account_id, np.array(acc_t, dtype=np.int64)).astype(np.int32)
-    acc_target = np.zeros(account_id.shape[0], dtype=bool)
-    target_ids = np.array(
-        [r[0] for r in q(f"SELECT DISTINCT account_id FROM account_targets WHERE {rows}")],
-        dtype=np.int64,
-    )
-    hits = _positions_of(account_id, target_ids)
-    acc_target[hits[hits >= 0]] = True
+    acc_target = _target_accounts(conn, account_id, rows)
     u, v, cols = _read_ties(conn, person_id, rows)
     shared = _shared_employer(conn, person_id, account_id, account, u, v, rows)
     return {
@@ -186,6 +191,7 @@ def _read_raw(
         "is_member": np.array(mem_t, dtype=bool).reshape(-1),
         "is_target": np.array(tgt_t, dtype=bool).reshape(-1),
         "excluded": np.array(exc_t, dtype=bool).reshape(-1),
+        "unnamed": np.array(unnamed_t, dtype=bool).reshape(-1),
         "account_id": account_id,
         "account_is_target": acc_target,
         "u": u,
@@ -197,6 +203,21 @@ def _read_raw(
         "titles": list(title_t),
         "account_name": account_name,
     }
+
+
+def _target_accounts(conn: sqlite3.Connection, account_id: np.ndarray, rows: str) -> np.ndarray:
+    """Which of the accounts the evidence ``rows`` (an SQL condition) name as targets."""
+    targets = np.array(
+        [
+            r[0]
+            for r in conn.execute(f"SELECT DISTINCT account_id FROM account_targets WHERE {rows}")
+        ],
+        dtype=np.int64,
+    )
+    is_target = np.zeros(account_id.shape[0], dtype=bool)
+    hits = _positions_of(account_id, targets)
+    is_target[hits[hits >= 0]] = True
+    return is_target
 
 
 def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -213,15 +234,7 @@ def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) 
     pid_now = now["person_id"]
     kept = np.flatnonzero(~np.isin(pid_now, np.fromiter(shown, dtype=np.int64)))
     back = sorted(pid for pid, fields in shown.items() if fields is not None)
-    base = {
-        r[0]: r[1:]
-        for start in range(0, len(back), 900)
-        for r in conn.execute(
-            "SELECT id, is_member, excluded, name FROM people WHERE id IN"
-            f" ({','.join('?' * len(back[start : start + 900]))})",
-            back[start : start + 900],
-        )
-    }
+    base = _people_rows(conn, back, "is_member, excluded, name")
     back = [pid for pid in back if pid in base]
     account_id = now["account_id"]
     acc_back = _positions_of(
@@ -256,19 +269,7 @@ def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) 
         "account_id": account_id,
         "account_name": now["account_name"],
     }
-    targets = np.array(
-        [
-            r[0]
-            for r in conn.execute(
-                f"SELECT DISTINCT account_id FROM account_targets WHERE {past.rows}"
-            )
-        ],
-        dtype=np.int64,
-    )
-    is_target = np.zeros(account_id.shape[0], dtype=bool)
-    hits = _positions_of(account_id, targets)
-    is_target[hits[hits >= 0]] = True
-    raw["account_is_target"] = is_target
+    raw["account_is_target"] = _target_accounts(conn, account_id, past.rows)
     # ties: the pairs the state holds otherwise are summed again from its rows
     a_now, b_now = pid_now[now["u"]], pid_now[now["v"]]
     touched = conn.execute(f"SELECT DISTINCT a, b FROM signals WHERE {past.changed}").fetchall()
@@ -293,6 +294,123 @@ def _past_from_now(ws: Any, past: PastState, now: dict[str, Any] | None = None) 
     return raw
 
 
+def _past_from_kept(
+    ws: Any, past: PastState, now: dict[str, Any], kept: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The arrays of an earlier state from the arrays kept of it (:func:`_load_past`),
+    shown as :func:`_past_from_now` shows it: everyone whose sightings did not change since, the
+    accounts, membership and exclusions as now; the people whose sightings changed as the
+    state showed them, their account found by their company among today's accounts. The ties
+    are the state's own. Also fills ``past.people`` (:func:`past_people`) from them, which
+    saves reading and folding their sightings again.
+
+    ``None`` when the kept people do not fit the current ones (read it the slow way then).
+    """
+    from ..workspace.history import past_people
+    from ..workspace.resolve import Folder
+
+    conn = ws.conn
+    person_id, pid_now = kept["person_id"], now["person_id"]
+    found = conn.execute(past.changed_rows("sightings", "person_id"))
+    touched = np.unique(np.fromiter((r[0] for r in found), dtype=np.int64))
+    changed, changed_now = np.isin(person_id, touched), np.isin(pid_now, touched)
+    if not np.array_equal(person_id[~changed], pid_now[~changed_now]):
+        return None
+    same, same_now = np.flatnonzero(~changed), np.flatnonzero(~changed_now)
+    back = np.flatnonzero(changed)
+    back_ids = person_id[back].tolist()
+    at_now = _positions_of(pid_now, person_id)
+    gone = np.flatnonzero(at_now < 0)  # whose sightings changed, out of the graph now
+    current = _people_rows(conn, person_id[gone].tolist(), "is_member, excluded")
+    if len(current) != gone.shape[0]:  # someone deleted since (the triggers empty the cache)
+        return None
+    # someone no sighting named then is shown by their name of today: fold those few again
+    unnamed = person_id[back[kept["unnamed"][back]]].tolist()
+    again = past_people(ws, past, only=unnamed) if unnamed else {}
+    if any(again[p] is None for p in again):
+        return None
+
+    def as_now(name: str, field: int) -> np.ndarray:  # membership, exclusion: everyone's today
+        out = np.zeros(person_id.shape[0], dtype=bool)
+        out[at_now >= 0] = now[name][at_now[at_now >= 0]]
+        out[gone] = [bool(current[pid][field]) for pid in person_id[gone].tolist()]
+        return out
+
+    packed = {name: _texts_at(kept[name], back) for name in ("names", "companies", "titles")}
+    if any(values is None for values in packed.values()):
+        return None
+
+    def texts(name: str) -> np.ndarray:
+        out = np.empty(person_id.shape[0], dtype=object)
+        out[same] = np.array(now[name], dtype=object)[same_now]
+        out[back] = packed[name]
+        return out
+
+    names, companies, titles = texts("names"), texts("companies"), texts("titles")
+    is_target = np.array(kept["is_target"])
+    is_target[same] = now["is_target"][same_now]
+    folder = ws._resolver or Folder(conn, ws.settings)
+    account = np.full(person_id.shape[0], -1, dtype=np.int64)
+    account[same] = now["account"][same_now]
+    shown: dict[int, tuple | None] = dict.fromkeys(touched.tolist())
+    account_id = now["account_id"]
+    for i, pid in zip(back.tolist(), back_ids, strict=True):
+        if pid in again:
+            names[i], companies[i], titles[i], _, is_target[i] = again[pid]  # type: ignore[misc]
+        company = companies[i]
+        found = folder.account_by_key.get(folder.account_key(company) or "")
+        shown[pid] = (names[i], company, titles[i], found, bool(is_target[i]))
+        if pid in again and not names[i]:
+            names[i] = _people_rows(conn, [pid], "name")[pid][0]
+        account[i] = -1 if found is None else found
+    account[back] = _positions_of(account_id, account[back])  # their ids, as positions
+    raw: dict[str, Any] = {
+        "person_id": person_id,
+        "account": account.astype(np.int32),
+        "is_member": as_now("is_member", 0),
+        "is_target": is_target,
+        "excluded": as_now("excluded", 1),
+        "names": names.tolist(),
+        "companies": companies.tolist(),
+        "titles": titles.tolist(),
+        "account_id": account_id,
+        "account_name": now["account_name"],
+        "account_is_target": _target_accounts(conn, account_id, past.rows),
+        "u": kept["u"],
+        "v": kept["v"],
+        **{name: kept[name] for name in TIE_SIGNALS},
+    }
+    ids = _ids_of(account_id, raw["account"])
+    if np.array_equal(ids, _ids_of(kept["account_id"], kept["account"])):
+        raw["shared"] = kept["shared"]  # every employer as then: the same shared employers
+    else:
+        raw["shared"] = _shared_employer(
+            conn, person_id, account_id, raw["account"], raw["u"], raw["v"], past.rows
+        )
+    past.people = shown
+    return raw
+
+
+def _ids_of(account_id: np.ndarray, account: np.ndarray) -> np.ndarray:
+    """Each person's ``accounts.id`` from their position in ``account_id`` (``-1``: none)."""
+    if not account_id.size:
+        return np.full(account.shape, -1, dtype=np.int64)
+    return np.where(account >= 0, account_id[np.maximum(account, 0)], -1)
+
+
+def _people_rows(conn: sqlite3.Connection, ids: Sequence[int], columns: str) -> dict[int, tuple]:
+    """``columns`` of the people ``ids`` (those that have a row), by id."""
+    return {
+        r[0]: r[1:]
+        for start in range(0, len(ids), 900)
+        for r in conn.execute(
+            f"SELECT id, {columns} FROM people WHERE id IN"
+            f" ({','.join('?' * len(ids[start : start + 900]))})",
+            list(ids[start : start + 900]),
+        )
+    }
+
+
 def _read_past(ws: Any, past: PastState) -> dict[str, Any]:
     """:func:`_read_raw` of an earlier state: its rows, and its people as a temporary table
     (everyone as now, but those the state shows otherwise, as it shows them)."""
@@ -304,17 +422,17 @@ def _read_past(ws: Any, past: PastState) -> dict[str, Any]:
     conn.execute(
         "CREATE TEMP TABLE past_people (id INTEGER PRIMARY KEY, account_id INTEGER,"
         " is_member INTEGER, is_target INTEGER, excluded INTEGER, name TEXT, company TEXT,"
-        " title TEXT)"
+        " title TEXT, name_key TEXT)"
     )
     try:
         conn.execute(
             "INSERT INTO temp.past_people SELECT id, account_id, is_member, is_target, excluded,"
-            " name, company, title FROM people WHERE NOT retired"
+            " name, company, title, name_key FROM people WHERE NOT retired"
         )
         conn.executemany("DELETE FROM temp.past_people WHERE id = ?", [(p,) for p in changed])
         conn.executemany(
             "INSERT INTO temp.past_people SELECT id, ?, is_member, ?, excluded,"
-            " coalesce(?, name), ?, ? FROM people WHERE id = ?",
+            " coalesce(?, name), ?, ?, name_key FROM people WHERE id = ?",
             [
                 (account, int(target), name, company, title, pid)
                 for pid, shown in changed.items()
@@ -360,6 +478,12 @@ def _fingerprint(conn: sqlite3.Connection) -> np.ndarray:
     return np.array([_CACHE_FORMAT, *row], dtype=np.int64)
 
 
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+    )
+
+
 def _has_cache(conn: sqlite3.Connection) -> bool:
     return (
         conn.execute(
@@ -381,7 +505,10 @@ def _store_raw(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> None:
     blobs: list[tuple[str, int, str, bytes]] = []
     for name in _RAW_ARRAYS:
         arr = np.ascontiguousarray(raw[name])
-        blobs.append((name, generation, arr.dtype.str, _npy(_compact(arr))))
+        small = _compact(arr)
+        if name in TIE_SIGNALS and small.size > 1 and _constant(small):
+            small = small[:1]  # (e-mail columns without e-mail imports): see _unpacked
+        blobs.append((name, generation, arr.dtype.str, _npy(small)))
     for name in _RAW_TEXTS:
         text, none = _pack_text(raw[name])
         blobs.append((name + ":text", generation, "|u1", _npy(text)))
@@ -396,49 +523,129 @@ def _store_raw(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> None:
         log.debug("graph cache not written: %s", err)
 
 
-def _load_raw(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    """The cached arrays if the cache is of the current generation, else ``None``."""
+def _cache_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether ``graph_cache`` holds the arrays of the current generation (and fingerprint)."""
     from ..workspace.store import workspace_generation
 
+    generation = workspace_generation(conn)
+    gens = conn.execute("SELECT DISTINCT generation FROM graph_cache").fetchall()
+    fp = conn.execute("SELECT data FROM graph_cache WHERE name = 'fingerprint'").fetchone()
+    return (
+        generation is not None
+        and gens == [(generation,)]
+        and fp is not None
+        and np.array_equal(_from_npy(fp[0]), _fingerprint(conn))
+    )
+
+
+def _load_raw(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """The cached arrays if the cache is of the current generation, else ``None``."""
     if not _has_cache(conn):
         return None
+    with _snapshot(conn):  # one snapshot for the generation and the blobs
+        try:
+            if not _cache_is_current(conn):
+                return None
+            return _unpacked(conn.execute("SELECT name, dtype, data FROM graph_cache"))
+        except (ValueError, OSError, sqlite3.DatabaseError) as err:  # damaged: read tables
+            log.warning("graph cache unreadable, reading the tables: %s", err)
+            return None
+
+
+def _load_past(conn: sqlite3.Connection, past: PastState) -> dict[str, Any] | None:
+    """The arrays kept of the state ``past``, or ``None`` when the workspace keeps none of
+    exactly that state.
+
+    An import keeps the graph cache of the state before it (the trigger ``past_cache_keep``,
+    workspace/store.py), as the state after import ``upto``; what deletes imports or people
+    drops it."""
+    if not _has_table(conn, "past_cache"):
+        return None
+    with _snapshot(conn):
+        (low, upto) = conn.execute("SELECT min(upto), max(upto) FROM past_cache").fetchone()
+        if upto is None or low != upto or not _describes(conn, past, upto):
+            return None
+        try:
+            fp = conn.execute("SELECT data FROM past_cache WHERE name = 'fingerprint'").fetchone()
+            (imports,) = conn.execute(
+                "SELECT count(*) FROM imports WHERE id <= ?", (upto,)
+            ).fetchone()
+            # of this cache format, and written after import upto: the state it describes
+            got = _from_npy(fp[0]).tolist() if fp is not None else []
+            if got[:1] + got[3:5] != [_CACHE_FORMAT, imports, upto]:
+                return None
+            rows = conn.execute("SELECT name, dtype, data FROM past_cache")
+            return _unpacked(rows, texts=False)
+        except (ValueError, OSError, sqlite3.DatabaseError) as err:  # damaged: the slow way
+            log.warning("kept earlier state unreadable, reading the tables: %s", err)
+            return None
+
+
+def _describes(conn: sqlite3.Connection, past: PastState, upto: int) -> bool:
+    """Whether ``past`` is the state after import ``upto``: it is named so, or it is the
+    current state without exactly the imports made since."""
+    if past.upto is not None:
+        return past.upto == upto
+    since = {r[0] for r in conn.execute("SELECT id FROM imports WHERE id > ?", (upto,))}
+    return since == past.rolled_back
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read snapshot for the statements inside (the caller's transaction, if any)."""
     own = not conn.in_transaction
     if own:
-        conn.execute("BEGIN")  # one snapshot for the generation and the blobs
+        conn.execute("BEGIN")
     try:
-        generation = workspace_generation(conn)
-        rows = conn.execute("SELECT name, generation, dtype, data FROM graph_cache").fetchall()
-        stored = {name: (gen, dtype, data) for name, gen, dtype, data in rows}
-        del rows
-        fp = stored.get("fingerprint")
-        if (
-            generation is None
-            or fp is None
-            or any(gen != generation for gen, _, _ in stored.values())
-            or not np.array_equal(_from_npy(fp[2]), _fingerprint(conn))
-        ):
-            return None
-        raw: dict[str, Any] = {}
-        for name in _RAW_ARRAYS:
-            if name not in stored:
-                return None
-            _, dtype, data = stored.pop(name)
-            raw[name] = _from_npy(data).astype(np.dtype(dtype), copy=False)
-        for name in _RAW_TEXTS:
-            text, none = stored.get(name + ":text"), stored.get(name + ":none")
-            if text is None or none is None:
-                return None
-            values = _unpack_text(_from_npy(text[2]), _from_npy(none[2]))
-            if values is None:
-                return None
-            raw[name] = values
-        return raw
-    except (ValueError, OSError, sqlite3.DatabaseError) as err:  # damaged cache: read tables
-        log.warning("graph cache unreadable, reading the tables: %s", err)
-        return None
+        yield
     finally:
         if own:
             conn.execute("COMMIT")
+
+
+def _unpacked(
+    rows: Iterable[tuple[str, str, bytes]], *, texts: bool = True
+) -> dict[str, Any] | None:
+    """The arrays of cache rows ``(name, dtype, .npy data)``; ``None`` if some are missing.
+    ``texts=False``: each text column left packed, as ``(buffer, none)`` (see
+    :func:`_texts_at`)."""
+    stored = {name: (dtype, data) for name, dtype, data in rows}
+    raw: dict[str, Any] = {}
+    for name in _RAW_ARRAYS:
+        if name not in stored:
+            return None
+        dtype, data = stored.pop(name)
+        raw[name] = _from_npy(data).astype(np.dtype(dtype), copy=False)
+    ties = raw["u"].shape[0]
+    for name in TIE_SIGNALS:  # a column of one value is stored as that value
+        if raw[name].shape[0] == 1 and ties != 1:
+            raw[name] = np.full(ties, raw[name][0], dtype=raw[name].dtype)
+    for name in _RAW_TEXTS:
+        text, none = stored.get(name + ":text"), stored.get(name + ":none")
+        if text is None or none is None:
+            return None
+        packed = _from_npy(text[1]), _from_npy(none[1])
+        values = _unpack_text(*packed) if texts else packed
+        if values is None:
+            return None
+        raw[name] = values
+    return raw
+
+
+def _texts_at(packed: tuple[np.ndarray, np.ndarray], at: np.ndarray) -> list[str | None] | None:
+    """The strings at positions ``at`` of a packed text column (:func:`_pack_text`), without
+    decoding the others; ``None`` if the column does not fit (a NUL inside a name)."""
+    buf, none = packed
+    ends = np.flatnonzero(buf == 0)
+    if ends.shape[0] + 1 != none.shape[0] and none.shape[0]:
+        return None
+    starts = np.concatenate([[0], ends + 1])[at].tolist()
+    stops = np.concatenate([ends, [buf.shape[0]]])[at].tolist()
+    data = buf.tobytes()
+    return [
+        None if missing else data[start:stop].decode("utf-8", "surrogatepass")
+        for start, stop, missing in zip(starts, stops, none[at].tolist(), strict=True)
+    ]
 
 
 def _npy(arr: np.ndarray) -> bytes:
@@ -452,12 +659,21 @@ def _from_npy(data: bytes) -> np.ndarray:
 
 
 def _compact(arr: np.ndarray) -> np.ndarray:
-    """A float64 column as float32 when that loses nothing (counts, day numbers, NaN)."""
+    """A column in fewer bytes when that loses nothing: float64 as float32 (counts, day
+    numbers, NaN), int64 as int32 (positions and ids below 2**31)."""
     if arr.dtype == np.float64 and arr.size:
         small = arr.astype(np.float32)
         if np.array_equal(small.astype(np.float64), arr, equal_nan=True):
             return small
+    fits = arr.dtype == np.int64 and arr.size and arr.min() >= -(2**31) and arr.max() < 2**31
+    if fits:
+        return arr.astype(np.int32)
     return arr
+
+
+def _constant(arr: np.ndarray) -> bool:
+    """Whether every value of a column is its first (NaN counting as equal)."""
+    return bool(np.array_equal(arr, np.full_like(arr, arr[0]), equal_nan=arr.dtype.kind == "f"))
 
 
 def _pack_text(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:

@@ -364,18 +364,33 @@ def _prune(ws: Workspace, cutoff: str) -> int:
 @dataclass
 class PastState:
     """An earlier state of the workspace, as SQL conditions on the evidence tables (their
-    ``import_id`` and ``until_import``): ``rows`` holds that state's rows, ``changed`` the
-    rows in which it differs from the current state. ``began``: when that state began (the
-    time of the newest import it holds; ``None`` for the empty workspace); ``label`` says which
-    state it is, for reports."""
+    ``import_id`` and ``until_import``): ``rows`` holds that state's rows; ``added`` the rows
+    of the imports since (or rolled back) and ``replaced`` the rows they superseded: together
+    (``changed``) the rows in which it differs from the current state. ``began``: when that
+    state began (the time of the newest import it holds; ``None`` for the empty workspace);
+    ``label`` says which state it is, for reports."""
 
     rows: str
-    changed: str
+    added: str
+    replaced: str
     began: str | None
     label: str
     upto: int | None = None  # the state after this import, or
     rolled_back: frozenset[int] = frozenset()  # the current one without these imports
     people: dict[int, tuple | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def changed(self) -> str:
+        """The rows in which this state differs from the current one (an SQL condition)."""
+        return f"({self.added} OR {self.replaced})"
+
+    def changed_rows(self, table: str, columns: str) -> str:
+        """A query of ``columns`` of the :attr:`changed` rows of ``table`` (a row both added and
+        replaced comes twice): one index search each, where their ``OR`` reads the table."""
+        return (
+            f"SELECT {columns} FROM {table} WHERE {self.added}"
+            f" UNION ALL SELECT {columns} FROM {table} WHERE {self.replaced}"
+        )
 
     def holds(self, import_id: int) -> bool:
         """Whether an import is part of this state."""
@@ -419,7 +434,8 @@ def past_state(
     ).fetchone()[0]
     return PastState(
         rows=f"((until_import IS NULL AND import_id NOT IN ({ids})) OR until_import IN ({ids}))",
-        changed=f"(import_id IN ({ids}) OR until_import IN ({ids}))",
+        added=f"import_id IN ({ids})",
+        replaced=f"until_import IN ({ids})",
         began=began,
         label="since the import before the latest of each member and file",
         rolled_back=frozenset(latest),
@@ -432,26 +448,32 @@ def _as_of(conn: sqlite3.Connection, k: int, label: str) -> PastState:
     )
     return PastState(
         rows=f"(import_id <= {k} AND (until_import IS NULL OR until_import > {k}))",
-        changed=f"(import_id > {k} OR until_import > {k})",
+        added=f"import_id > {k}",
+        replaced=f"until_import > {k}",
         began=began,
         label=label,
         upto=k,
     )
 
 
-def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
+def past_people(
+    ws: Workspace, state: PastState, *, only: Iterable[int] | None = None
+) -> dict[int, tuple | None]:
     """The people whom ``state`` shows otherwise than the current state does, as it shows
     them: ``(name, company, title, account_id, is_target)``, or ``None`` for someone it
     does not know. Everyone else it shows as they are now (if current). Worked out once per
-    state."""
-    if state.people is not None:
+    state (the graph of the state may have filled it in already). ``only``: fold just these
+    people's sightings in the state, every time."""
+    if state.people is not None and only is None:
         return state.people
     from .resolve import Folder
 
     conn = ws.conn
     resolver = ws._resolver or Folder(conn, ws.settings)  # no index of people needed
-    touched = sorted(
-        {r[0] for r in conn.execute(f"SELECT person_id FROM sightings WHERE {state.changed}")}
+    touched = (
+        sorted({r[0] for r in conn.execute(state.changed_rows("sightings", "person_id"))})
+        if only is None
+        else sorted(set(only))
     )
     out: dict[int, tuple | None] = {}
     for start in range(0, len(touched), 900):
@@ -467,5 +489,6 @@ def past_people(ws: Workspace, state: PastState) -> dict[int, tuple | None]:
             name, company, title, _url, is_target = fold
             key = resolver.account_key(company)
             out[pid] = (name, company, title, resolver.account_by_key.get(key or ""), is_target)
-    state.people = out
+    if only is None:
+        state.people = out
     return out

@@ -349,6 +349,38 @@ FROM signals WHERE until_import IS NULL GROUP BY a, b;
 ALTER TABLE imports ADD COLUMN export_named TEXT;
 ALTER TABLE imports ADD COLUMN newest_entry TEXT;
 """,
+    # The earlier state's arrays (engine/load.py, for graphwarm changes): a new import row,
+    # before its trigger above drops the graph cache, moves the cache here when it is of the
+    # current generation, as the state after import ``upto`` (the newest before it): the
+    # first import of a command keeps the state before the command, the arrays as they are.
+    # Deleting an import (undo, prune) or a person (forget) changes what that state held, so
+    # it empties the table; a person erased this way leaves no bytes in it.
+    # The sightings' indexes by import and by superseding import hold the person too, so that
+    # the people an earlier state shows otherwise are read from the indexes alone.
+    """
+DROP INDEX sightings_import;
+CREATE INDEX sightings_import ON sightings(import_id, person_id);
+DROP INDEX sightings_until;
+CREATE INDEX sightings_until ON sightings(until_import, person_id) WHERE until_import IS NOT NULL;
+CREATE TABLE past_cache (
+    name  TEXT PRIMARY KEY,
+    upto  INTEGER NOT NULL,
+    dtype TEXT NOT NULL,
+    data  BLOB NOT NULL
+);
+CREATE TRIGGER past_cache_keep BEFORE INSERT ON imports
+    WHEN EXISTS (SELECT 1 FROM graph_cache) AND NOT EXISTS (SELECT 1 FROM graph_cache
+        WHERE generation IS NOT (SELECT value FROM workspace_meta WHERE key = 'generation'))
+    BEGIN
+        DELETE FROM past_cache;
+        INSERT INTO past_cache (name, upto, dtype, data) SELECT name,
+            (SELECT coalesce(max(id), 0) FROM imports), dtype, data FROM graph_cache;
+    END;
+CREATE TRIGGER past_cache_imports_delete AFTER DELETE ON imports
+    BEGIN DELETE FROM past_cache; END;
+CREATE TRIGGER past_cache_people_delete AFTER DELETE ON people
+    BEGIN DELETE FROM past_cache; END;
+""",
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

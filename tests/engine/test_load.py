@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import db_bytes, same_graph
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +52,24 @@ def test_cached_load_equals_the_tables(tmp_path: Path, monkeypatch: pytest.Monke
     same_graph(cached, plain)
     same_graph(cached_other, load_graph(ws, other, cache=False))
     assert cached_other.excluded.sum() == plain.excluded.sum() + 1
+    ws.close()
+
+
+def test_the_cache_stores_a_column_of_one_value_as_that_value(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "w.db")  # LinkedIn only: no e-mails, no meetings
+    plain = load_graph(ws, S, cache=False, signals=True)
+    load_module.warm_cache(ws)
+    stored = {
+        name: load_module._from_npy(data)
+        for name, data in ws.conn.execute("SELECT name, data FROM graph_cache")
+    }
+    assert stored["meetings"].shape == (1,) and stored["u"].shape[0] > 1
+    assert stored["u"].dtype == np.int32  # positions: int64 in the graph, 4 bytes stored
+    cached = load_graph(ws, S, signals=True)
+    same_graph(cached, plain)
+    for name in load_module.TIE_SIGNALS:
+        got, want = cached.edge_signals[name], plain.edge_signals[name]
+        assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), name
     ws.close()
 
 
@@ -314,3 +334,196 @@ def test_an_earlier_state_from_the_cache_equals_it_read_from_the_tables(
         same_graph(from_cache, load_graph(weekly_team, S, past=state, cache=False))
     now = load_graph(weekly_team, S)
     assert from_cache.n_people < now.n_people  # the state after the first import: the accounts
+
+
+# --- the kept earlier state (past_cache): changes reads it instead of rebuilding the state -------
+
+
+def _kept(ws: Workspace) -> int | None:
+    """The state the workspace keeps: the import it is the state after (``None``: none)."""
+    return ws.conn.execute("SELECT max(upto) FROM past_cache").fetchone()[0]
+
+
+def _reimport(ws: Workspace, weekly_export, member, contacts, week: int, **kw) -> None:
+    """A member's export of that week, the graph cache then made current (graphwarm import)."""
+    import_linkedin(ws, [weekly_export(member, contacts, week, **kw)], replace=True)
+    load_module.warm_cache(ws)
+
+
+def _changes_both_ways(ws: Workspace, **since) -> tuple[list, list]:
+    """``changes`` with the kept state, then the same after the kept state is dropped."""
+    from graphwarm.outputs.changes import changes
+
+    fast = changes(ws, settings=S, **since).changes
+    with ws.transaction(graph=False):
+        ws.conn.execute("DELETE FROM past_cache")
+    return fast, changes(ws, settings=S, **since).changes
+
+
+def _mail(path: Path, to: str, day: int) -> Path:
+    """Lina's e-mail to ``to`` (an address only, no name: someone no sighting names)."""
+    path.write_text(
+        f"From: Lina Ahl <lina@example.se>\nTo: {to}\n"
+        f"Date: Sat, {day} Nov 2026 10:00:00 +0100\nMessage-ID: <{day}@example.se>\n\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_changes_read_the_kept_state_and_say_the_same_as_without_it(
+    weekly_team: Workspace, weekly_export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lina's e-mail to an address no sighting names, kept; then her week 2 (Anders moves into
+    a target account) and a newer mailbox without that e-mail: the address's owner is shown
+    by their name of today, as reading the state from the tables shows them."""
+    from helpers import LINA, WEEK2
+
+    from graphwarm.workspace.history import past_state
+    from graphwarm.workspace.imports import import_mail
+
+    ws = weekly_team
+    import_mail(ws, [_mail(tmp_path / "a.eml", "kontakt@kustbanken.se", 20)], member="Lina Ahl")
+    load_module.warm_cache(ws)
+    (week1,) = ws.conn.execute("SELECT max(id) FROM imports").fetchone()
+    import_linkedin(ws, [weekly_export(LINA, WEEK2, 2)])
+    assert _kept(ws) == week1  # kept by the import, as the state after the one before it
+    assert load_module._load_past(ws.conn, past_state(ws)) is not None
+    import_mail(ws, [_mail(tmp_path / "b.eml", "info@nordmark.se", 27)], member="Lina Ahl")
+    assert _kept(ws) == week1  # the graph cache was not current: nothing newer to keep
+    with ws.transaction():  # named since (by hand): the state kept showed them otherwise
+        ws.conn.execute("UPDATE people SET name = 'Kontakt' WHERE name_key IS NULL")
+    monkeypatch.setattr(load_module, "_past_from_now", lambda *a: pytest.fail("slow path"))
+    past = past_state(ws, since_import=week1)
+    then = load_graph(ws, S, past=past)
+    assert "Kontakt" in then.names
+    same_graph(then, load_graph(ws, S, past=past, cache=False))
+    monkeypatch.undo()
+    fast, slow = _changes_both_ways(ws, since_import=week1)
+    assert fast == slow
+    assert "moved into a target account" in {c.kind for c in fast}
+
+
+def test_undo_forget_and_prune_drop_the_kept_state(weekly_team: Workspace, weekly_export) -> None:
+    from helpers import LINA, WEEK1, WEEK2
+
+    from graphwarm.workspace.forget import forget_person
+    from graphwarm.workspace.history import prune_history, undo
+
+    ws = weekly_team
+    load_module.warm_cache(ws)
+    _reimport(ws, weekly_export, LINA, WEEK2, 2)
+    assert _kept(ws) is not None
+    undo(ws)
+    assert _kept(ws) is None  # week 2 undone: the state after week 1 is today's, not kept
+    load_module.warm_cache(ws)  # as graphwarm undo does
+    _reimport(ws, weekly_export, LINA, WEEK2, 2)
+    kept_names = "SELECT data FROM past_cache WHERE name = 'names:text'"
+    assert "Nyström".encode() in ws.conn.execute(kept_names).fetchone()[0]
+    ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    forget_person(ws, "Sara Nyström")  # in week 1 only: in the kept state
+    assert _kept(ws) is None
+    ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert "Nyström".encode() not in db_bytes(ws.path)
+    load_module.warm_cache(ws)
+    _reimport(ws, weekly_export, LINA, WEEK1, 3)
+    assert _kept(ws) is not None
+    prune_history(ws, dt.date.today() + dt.timedelta(days=1))
+    assert _kept(ws) is None
+
+
+def test_changes_since_a_day_read_the_kept_state_only_when_it_is_that_state(
+    weekly_team: Workspace, weekly_export
+) -> None:
+    from helpers import LINA, OLLE, PER, WEEK2
+
+    from graphwarm.workspace.history import past_state
+
+    ws = weekly_team
+    day = "UPDATE imports SET imported_at = ? WHERE imported_at > '2026-11-30'"
+    ws.conn.execute(day, ("2026-11-20T08:00:00+00:00",))
+    ws.conn.commit()
+    load_module.warm_cache(ws)
+    _reimport(ws, weekly_export, LINA, WEEK2, 2)
+    ws.conn.execute(day, ("2026-11-27T08:00:00+00:00",))
+    ws.conn.commit()
+    _reimport(ws, weekly_export, OLLE, [PER], 2)
+    kept = _kept(ws)
+    days = {dt.date(2026, 11, 21): False, dt.date(2026, 11, 28): True}  # read the kept state?
+    for since, reads in days.items():
+        state = past_state(ws, since=since)
+        assert (state.upto == kept) is reads
+        assert (load_module._load_past(ws.conn, state) is not None) is reads
+    fast = [changes_of(ws, {"since": since}) for since in days]
+    with ws.transaction(graph=False):
+        ws.conn.execute("DELETE FROM past_cache")
+    assert fast == [changes_of(ws, {"since": since}) for since in days]
+
+
+_POOL = ["ANDERS", "MAJA", "JONAS", "SARA", "PER", "TOVE"]
+_COMPANIES = ["Kustbanken AB", "Nordmark Energi AB", "Vester Logistik AS", ""]
+_weeks = st.lists(
+    st.tuples(
+        st.sampled_from(["LINA", "OLLE"]),
+        st.lists(
+            st.tuples(st.sampled_from(range(len(_POOL))), st.sampled_from(_COMPANIES)),
+            max_size=len(_POOL),
+            unique_by=lambda c: c[0],
+        ),
+        st.booleans(),  # the graph cache made current after the import (graphwarm import)
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(weeks=_weeks)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_changes_from_the_kept_state_equal_changes_without_it(
+    tmp_path_factory: pytest.TempPathFactory, weeks: list
+) -> None:
+    """Two members' weekly exports in any order, sharing contacts who change jobs: every
+    earlier state the kept one describes gives the same graph and the same changes."""
+    import zipfile
+
+    import helpers
+
+    from graphwarm import import_accounts
+    from graphwarm.workspace.history import past_state
+
+    folder = tmp_path_factory.mktemp("weeks")
+    (folder / "accounts.csv").write_text(helpers.ACCOUNTS, encoding="utf-8")
+    with Workspace(folder / "w.db") as ws:
+        import_accounts(ws, folder / "accounts.csv")
+        load_module.warm_cache(ws)
+        for n, (member, week, warm) in enumerate(weeks):
+            contacts = [(*getattr(helpers, _POOL[i])[:2], c, "CFO", "01 Jan 2024") for i, c in week]
+            path = folder / f"{member}-{n}.zip"
+            with zipfile.ZipFile(path, "w") as archive:
+                profile = helpers.profile_csv(getattr(helpers, member)[0], helpers.HEADLINE)
+                archive.writestr("Profile.csv", profile)
+                archive.writestr("Connections.csv", helpers.connections_csv(contacts))
+            import_linkedin(ws, [path], replace=True)
+            if warm:
+                load_module.warm_cache(ws)
+        ids = [r[0] for r in ws.conn.execute("SELECT id FROM imports ORDER BY id")]
+        states = [{}, *({"since_import": k} for k in ids)]
+        kept = _kept(ws)
+        for since in states:
+            past = past_state(ws, **since)
+            if kept is not None and load_module._describes(ws.conn, past, kept):
+                now = load_module._current_raw(ws.conn)
+                stored = load_module._load_past(ws.conn, past)
+                assert load_module._past_from_kept(ws, past, now, stored) is not None
+            same_graph(load_graph(ws, S, past=past), load_graph(ws, S, past=past, cache=False))
+        fast = [changes_of(ws, since) for since in states]
+        with ws.transaction(graph=False):
+            ws.conn.execute("DELETE FROM past_cache")
+        assert fast == [changes_of(ws, since) for since in states]
+
+
+def changes_of(ws: Workspace, since: dict) -> list:
+    from graphwarm.outputs.changes import changes
+
+    return changes(ws, settings=S, **since).changes

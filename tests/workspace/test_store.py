@@ -125,8 +125,8 @@ def test_a_workspace_from_before_export_dates_dates_its_exports_by_import(
 ) -> None:
     """The step that adds an export's dates: older imports are dated by their import until a
     newer export replaces them."""
-    before = store._MIGRATIONS[:-1]
-    assert "export_named" in store._MIGRATIONS[-1]
+    step = next(i for i, step in enumerate(store._MIGRATIONS) if "export_named" in step)
+    before = store._MIGRATIONS[:step]
     monkeypatch.setattr(store, "_MIGRATIONS", before)
     monkeypatch.setattr(store, "SCHEMA_VERSION", 1 + len(before))
     monkeypatch.setattr(store.Workspace, "date_export", lambda *_: None)
