@@ -102,50 +102,81 @@ def open_page(
     """
     profile = tempfile.mkdtemp(prefix="graphwarm-chromium-")
     try:
-        if True:  # one Playwright driver per process: pages may be open side by side
-            context = _playwright().chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=FLAGS,
-                viewport={"width": width, "height": height},
-                service_workers="block",
-                # a page's own Content-Security-Policy must not hide what it tries to load:
-                # with it bypassed, every attempt reaches the router below and is recorded
-                bypass_csp=True,
-            )
-            try:
-                page = context.pages[0] if context.pages else context.new_page()
-                offline = OfflinePage(page)
+        # one Playwright driver per process: pages may be open side by side
+        context = _playwright().chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": width, "height": height},
+            service_workers="block",
+            # a page's own Content-Security-Policy must not hide what it tries to load:
+            # with it bypassed, every attempt reaches the router below and is recorded
+            bypass_csp=True,
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            offline = OfflinePage(page)
 
-                def route(r: Any) -> None:
-                    url = r.request.url
-                    if url.startswith(_LOCAL):
-                        r.continue_()
-                    else:
-                        offline.blocked.append(url)
-                        r.abort()
+            def route(r: Any) -> None:
+                url = r.request.url
+                if url.startswith(_LOCAL):
+                    r.continue_()
+                else:
+                    offline.blocked.append(url)
+                    r.abort()
 
-                def dialog(d: Any) -> None:
-                    offline.dialogs.append(f"{d.type}: {d.message}")
-                    d.dismiss()
+            def dialog(d: Any) -> None:
+                offline.dialogs.append(f"{d.type}: {d.message}")
+                d.dismiss()
 
-                def console(message: Any) -> None:
-                    if message.type == "error":
-                        offline.console_errors.append(message.text)
+            def console(message: Any) -> None:
+                if message.type == "error":
+                    offline.console_errors.append(message.text)
 
-                context.route("**/*", route)
-                page.on("dialog", dialog)
-                page.on("console", console)
-                page.on("pageerror", lambda err: offline.page_errors.append(str(err)))
-                if before is not None:
-                    before(offline)
-                page.goto(Path(path).resolve().as_uri(), wait_until="load", timeout=60_000)
-                yield offline
-            finally:
-                context.close()
+            context.route("**/*", route)
+            page.on("dialog", dialog)
+            page.on("console", console)
+            page.on("pageerror", lambda err: offline.page_errors.append(str(err)))
+            if before is not None:
+                before(offline)
+            page.goto(Path(path).resolve().as_uri(), wait_until="load", timeout=60_000)
+            yield offline
+        finally:
+            context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+MAP_READY = "window.graphwarmMap && window.graphwarmMap.state.ready"
+
+
+@contextlib.contextmanager
+def map_page(view: Any, folder: Path) -> Iterator[OfflinePage]:
+    """The map of ``view`` (a ``MapView``) written into ``folder`` and open, drawn."""
+    from graphwarm.outputs.netmap import render_map
+
+    path = folder / "map.html"
+    path.write_text(render_map(view), encoding="utf-8")
+    with open_page(path) as page:
+        page.wait_ready(MAP_READY, 30_000)
+        yield page
+
+
+def click_node(page: OfflinePage, key: str) -> None:
+    """Click a map's node where it is drawn on the screen."""
+    page.evaluate(f"window.graphwarmMap.network.focus({key!r}, {{scale: 1.2, animation: false}})")
+    page.page.wait_for_timeout(100)
+    x, y = page.evaluate(
+        """key => {
+            const net = window.graphwarmMap.network;
+            const p = net.canvasToDOM(net.getPosition(key));
+            const box = document.getElementById("map").getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        key,
+    )
+    page.page.mouse.click(x, y)
 
 
 _DRIVER: list[Any] = []

@@ -8,15 +8,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import OfflinePage, needs_chromium, open_page, screenshot_is_blank
+from browser import (
+    OfflinePage,
+    click_node,
+    map_page,
+    needs_chromium,
+    open_page,
+    screenshot_is_blank,
+)
 from helpers import DDE, FORMULA
 from test_netmap import HREF, IMG, SCRIPT_CO, add_evil_people
 
 from graphwarm.outputs.demo import build_demo
-from graphwarm.outputs.netmap import MapView, build_map, render_map
+from graphwarm.outputs.netmap import MapView, build_map
 
 pytestmark = needs_chromium
-READY = "window.graphwarmMap && window.graphwarmMap.state.ready"
 
 
 @pytest.fixture(scope="module")
@@ -29,27 +35,8 @@ def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MapView, 
         view = build_map(ws, now=dt.datetime(2026, 11, 1, 9, 30))
     finally:
         ws.close()
-    path = folder / "map.html"
-    path.write_text(render_map(view), encoding="utf-8")
-    with open_page(path) as page:
-        page.wait_ready(READY, 30_000)
+    with map_page(view, folder) as page:
         yield view, page
-
-
-def _click_node(page: OfflinePage, key: str) -> None:
-    """Click a node where it is drawn on the screen."""
-    page.evaluate(f"window.graphwarmMap.network.focus({key!r}, {{scale: 1.2, animation: false}})")
-    page.page.wait_for_timeout(100)
-    x, y = page.evaluate(
-        """key => {
-            const net = window.graphwarmMap.network;
-            const p = net.canvasToDOM(net.getPosition(key));
-            const box = document.getElementById("map").getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        key,
-    )
-    page.page.mouse.click(x, y)
 
 
 def test_no_request_no_error_no_dialog(opened: tuple[MapView, OfflinePage]) -> None:
@@ -75,7 +62,7 @@ def test_drawn_counts_equal_the_view(opened: tuple[MapView, OfflinePage]) -> Non
 def test_clicking_a_target_highlights_its_path(opened: tuple[MapView, OfflinePage]) -> None:
     view, page = opened
     sofia = next(t for t in view.targets if t.name == "Sofia Wall")
-    _click_node(page, sofia.key)
+    click_node(page, sofia.key)
     selected = page.evaluate(
         "[network.getSelectedNodes(), network.getSelectedEdges(),"
         " document.getElementById('explanation').textContent]"
@@ -113,7 +100,7 @@ def test_xss_names_show_as_text(opened: tuple[MapView, OfflinePage]) -> None:
     view, page = opened
     evil = next(t for t in view.targets if t.name == HREF)
     assert evil.account == SCRIPT_CO
-    _click_node(page, evil.key)
+    click_node(page, evil.key)
     text = page.evaluate("document.getElementById('explanation').textContent")
     assert text == evil.explanation and IMG in text and HREF in text and FORMULA in text
     # hover the introducer: its tooltip is plain text

@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import OfflinePage, needs_chromium, open_page
+from browser import OfflinePage, click_node, map_page, needs_chromium
 from helpers import HEADLINE, LINA, connections_csv, profile_csv
-from test_map_browser import READY, _click_node
 
 from graphwarm import Workspace, import_accounts, import_linkedin, import_people, import_ties
-from graphwarm.outputs.netmap import MapView, build_map, render_map
+from graphwarm.outputs.netmap import MapView, build_map
 
 pytestmark = needs_chromium
 
@@ -71,10 +70,7 @@ def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MapView, 
     folder = tmp_path_factory.mktemp("marksmap")
     with _two_weeks(folder) as ws:
         view = build_map(ws, now=dt.datetime(2026, 12, 1, 9, 30))
-    path = folder / "map.html"
-    path.write_text(render_map(view), encoding="utf-8")
-    with open_page(path) as page:
-        page.wait_ready(READY, 30_000)
+    with map_page(view, folder) as page:
         yield view, page
 
 
@@ -175,12 +171,12 @@ def test_hostile_names_show_as_text_in_the_explanation_and_tooltip(
     opened: tuple[MapView, OfflinePage],
 ) -> None:
     view, page = opened
-    _click_node(page, _key(view, SCRIPT))
+    click_node(page, _key(view, SCRIPT))
     text = page.evaluate("document.getElementById('explanation').textContent")
     lost = next(t for t in view.targets if t.name == SCRIPT)
     assert text == lost.explanation
     assert text.endswith(f"warm path lost since {view.since}: was Lina Ahl → {SCRIPT}, 83 %"), text
-    _click_node(page, _key(view, RTL))
+    click_node(page, _key(view, RTL))
     text = page.evaluate("document.getElementById('explanation').textContent")
     gained = next(t for t in view.targets if t.name == RTL)
     assert text == gained.explanation and text.startswith(f"{RTL}: direct")
