@@ -33,6 +33,7 @@ from email.policy import compat32
 from pathlib import Path
 from typing import IO
 
+from .._words import counted
 from ..errors import InputError
 from ..identity import email_key
 from ._msg import msg_header_block
@@ -384,8 +385,8 @@ class _Input:
             )
         if len(mail) < len(files):
             self.notes.append(
-                f"{self.path}: {len(files) - len(mail):,} files that are not .mbox, .eml or .msg "
-                "not read"
+                f"{self.path}: {counted(len(files) - len(mail), 'file')} not read "
+                "(not .mbox, .eml or .msg)"
             )
         return [(p.relative_to(self.path).as_posix(), _opener(p)) for p in mail]
 
@@ -464,7 +465,7 @@ class _Input:
                 hint="a Google Takeout archive holds Takeout/Mail/*.mbox: export Mail too",
             )
         if others:
-            self.notes.append(f"{self.path}: {others:,} files that are not mail not read")
+            self.notes.append(f"{self.path}: {counted(others, 'file')} not read (not mail)")
 
 
 def _opener(path: Path) -> Callable[[], IO[bytes]]:

@@ -141,7 +141,7 @@ def test_a_folder_of_eml_files() -> None:
     reader = read(MAIL / "eml")
     mikko = by_address(reader)["mikko.virtanen@koskimaa.fi"]
     assert (mikko.mails_ab, mikko.mails_ba, mikko.replies_ab) == (1, 1, 1)  # CRLF too
-    assert reader.notes[0] == f"{MAIL / 'eml'}: 1 files that are not .mbox, .eml or .msg not read"
+    assert reader.notes[0] == f"{MAIL / 'eml'}: 1 file not read (not .mbox, .eml or .msg)"
 
 
 def _takeout_zip(tmp_path: Path) -> Path:
@@ -168,7 +168,7 @@ def test_takeout_archives_read_like_the_loose_mailbox(tmp_path: Path, build) -> 
     reader = read(archive)
     loose = read(MAIL / "takeout.mbox")
     assert list(reader.records()) == list(loose.records())
-    assert f"{archive}: 1 files that are not mail not read" in reader.notes
+    assert f"{archive}: 1 file not read (not mail)" in reader.notes
 
 
 def test_a_damaged_tgz_is_refused(tmp_path: Path) -> None:
