@@ -60,7 +60,8 @@ def map_command(
 
     Targets whose warm path is new, or lost, since an earlier state are marked (as
     graphwarm changes finds them, for the whole team): by default since each member's import
-    before the latest; a workspace where nothing was re-imported gets no marks.
+    before the latest; a workspace where nothing was re-imported gets no marks. Their paths
+    are drawn first, so a map cut to --max-nodes still shows what changed.
 
     \b
     Example:

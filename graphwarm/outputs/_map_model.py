@@ -83,6 +83,8 @@ class MapView:
     """Node key → the target whose best drawn path goes through it (for the search box)."""
     since: str | None = None
     """The day the marks of new and lost warm paths count from; ``None``: no marks."""
+    marks_not_drawn: int = 0
+    """Targets whose warm path is new or lost that did not fit within ``max_nodes``."""
 
     def counts(self) -> dict[str, int]:
         """Drawn nodes per kind."""
@@ -106,9 +108,11 @@ class MapView:
         if self.since is None:
             return ""
         gained, lost = self.mark_counts().values()
+        more = self.marks_not_drawn
         return (
             f"Since {self.since}: {gained:,} new warm path{_s(gained)}, "
-            f"{lost:,} warm path{_s(lost)} lost."
+            f"{lost:,} warm path{_s(lost)} lost"
+            + (f" ({more:,} more not drawn: narrow the map to see them)." if more else ".")
         )
 
     @property

@@ -7,7 +7,7 @@ shows for a target (:func:`path_text`) and for the view (:func:`_title`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -81,14 +81,23 @@ class _Picker:
             keys.append(f"a{tr.account_id}")
         return keys
 
-    def add_paths(self, targets: Sequence[TargetReach]) -> None:
+    def add_paths(self, targets: Sequence[TargetReach], first: Collection[int] = ()) -> None:
+        """Each target's paths, most probable first (the best paths of the targets in
+        ``first`` before all), until ``max_nodes`` is reached."""
         items: list[tuple[float, int, int, Route | None]] = []
         for g, tr in enumerate(targets):
             routes = ranked_routes(tr)
             if tr.best is None:
                 items.append((tr.probability, g, 0, None))
             items.extend((r.probability, g, n + 1, r) for n, r in enumerate(routes))
-        items.sort(key=lambda item: (-item[0], item[1], item[2]))
+        items.sort(
+            key=lambda item: (
+                item[2] > 1 or targets[item[1]].target not in first,
+                -item[0],
+                item[1],
+                item[2],
+            )
+        )
         for done, (_, g, _, route) in enumerate(items):
             tr = targets[g]
             keys = self.target_nodes(tr)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -114,12 +114,17 @@ def build_map(
     re-imported) the map is unmarked.
     """
     from ..engine.queries import reach_targets
-    from ._map_marks import mark_changes
+    from ._map_marks import mark_changes, marked_targets
     from .changes import compare, reimported
 
     result = reach_targets(
         ws, accounts=list(accounts or []), labels=list(labels or []), members=list(members or [])
     )
+    comparison, marks = None, {}
+    if since is not None or since_import is not None or reimported(ws):
+        comparison = compare(ws, since_import=since_import, since=since)
+        changed = marked_targets(comparison, ws.settings)
+        marks = {t.target: changed[t.target] for t in result.targets if t.target in changed}
     filters = {
         k: list(v) for k, v in (("account", accounts), ("member", members), ("label", labels)) if v
     }
@@ -133,11 +138,9 @@ def build_map(
         source=str(ws.path),
         filters=filters,
         now=now,
+        first=marks.keys(),
     )
-    if since is None and since_import is None and not reimported(ws):
-        return view
-    comparison = compare(ws, since_import=since_import, since=since)
-    return mark_changes(view, comparison, ws.settings)
+    return view if comparison is None else mark_changes(view, comparison, marks)
 
 
 def map_view(
@@ -151,8 +154,10 @@ def map_view(
     source: str = "",
     filters: dict[str, list[str]] | None = None,
     now: dt.datetime | None = None,
+    first: Collection[int] = (),
 ) -> MapView:
-    """Choose and lay out what to draw of ``rg`` for these reach results (see the module)."""
+    """Choose and lay out what to draw of ``rg`` for these reach results (see the module);
+    the best paths of the targets in ``first`` (nodes) are drawn before any other."""
     settings = settings or rg.settings
     if max_nodes is None:
         max_nodes = EVERYONE_MAX_NODES if everyone else DEFAULT_MAX_NODES
@@ -160,7 +165,7 @@ def map_view(
         raise MapError(f"max_nodes must be at least 1, not {max_nodes}")
     pick = _Picker(rg, settings, max_nodes)
     pick.add_members(members)
-    pick.add_paths(targets)
+    pick.add_paths(targets, first)
     if everyone:
         pick.add_everyone()
     view = pick.view(targets)

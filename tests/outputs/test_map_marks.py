@@ -94,3 +94,30 @@ def test_cli_map_unknown_import(weekly_team: Workspace, cli: Callable) -> None:
     result = cli("map", "--since-import", "999")
     assert result.exit_code == 1
     assert result.output.startswith("Error: there is no import 999 in the history")
+
+
+def test_a_map_cut_short_draws_the_changed_targets_first(
+    weekly_team: Workspace, weekly_export: Callable
+) -> None:
+    """Per Falk, whose warm path was lost, is now cold: the least probable target, the first
+    left out when the map is cut short (five nodes: the two members and either Eva Strand's
+    path of three or Per Falk and his account), unless changed targets come first."""
+    _week2(weekly_team, weekly_export)
+    small = build_map(weekly_team, now=NOW, max_nodes=5)
+    assert [(n.name, n.mark) for n in small.nodes if n.kind == "target"] == [("Per Falk", "lost")]
+    assert small.left_out_targets == 1  # Eva Strand, with the better chance
+    assert small.marks_not_drawn == 0
+    assert small.since_note.endswith("1 warm path lost.")
+
+
+def test_changed_targets_that_do_not_fit_are_counted(
+    weekly_team: Workspace, weekly_export: Callable
+) -> None:
+    _week2(weekly_team, weekly_export)
+    view = build_map(weekly_team, now=NOW, max_nodes=2)  # the members alone
+    assert not any(n.mark for n in view.nodes)
+    assert view.marks_not_drawn == 1
+    assert view.since_note == (
+        f"Since {view.since}: 0 new warm paths, 0 warm paths lost"
+        " (1 more not drawn: narrow the map to see them)."
+    )
