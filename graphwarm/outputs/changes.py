@@ -85,10 +85,11 @@ class Change:
     @property
     def text(self) -> str:
         """What changed, in words: ``was …; now …`` for best paths (whose text has arrows of
-        its own), the tie and the path it is on for a tie going cold, else ``old → new``
-        (``new`` alone when there was nothing before)."""
+        its own; either alone for a target new or gone), the tie and the path it is on for a
+        tie going cold, else ``old → new`` (``new`` alone when there was nothing before)."""
         if self.kind in _PATH_KINDS:
-            return f"was {self.old}; now {self.new}" if self.new else f"was {self.old}"
+            was, now = f"was {self.old}" if self.old else "", f"now {self.new}" if self.new else ""
+            return "; ".join(part for part in (was, now) if part)
         if self.kind == "tie going cold":
             return f"{self.old}; on {self.new}"
         return f"{self.old} → {self.new}" if self.old else self.new

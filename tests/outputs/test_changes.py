@@ -258,3 +258,23 @@ def test_members_with_no_export_yet(week2, tmp_path: Path) -> None:
     assert list(changes_csv(report))[-1] == (
         'no export yet,,Zoe Ek,,"only on the team roster in graphwarm.toml, nothing imported"\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "text"),
+    [
+        (
+            "chance down",
+            "internal 53 %: A → B → C",
+            "internal 21 %: A → D → C",
+            "was internal 53 %: A → B → C; now internal 21 %: A → D → C",
+        ),
+        ("warm path gained", "", "internal 34 %: A → B → C", "now internal 34 %: A → B → C"),
+        ("target gone", "direct 40 %: A → C", "", "was direct 40 %: A → C"),
+        ("job change", "Nordvik AB", "Havsbris AB", "Nordvik AB → Havsbris AB"),
+        ("new at a target account", "", "Sjövall AB", "Sjövall AB"),
+    ],
+)
+def test_a_change_in_words(kind: str, old: str, new: str, text: str) -> None:
+    # a target new since (no path before) reads "now …", not "was ; now …"
+    assert Change(kind, "Sjövall AB", "Kalle Nyman", old, new).text == text
