@@ -12,6 +12,7 @@ attributes of the GraphML/GEXF exports and :func:`networkx_graph`.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -126,6 +127,8 @@ COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
         ("rows_imported", pa.int64()),
         ("rows_skipped", pa.int64()),
         ("merged", pa.int64()),
+        ("export_named", pa.date32()),
+        ("newest_entry", pa.date32()),
     ),
     "reach": (
         ("target_id", pa.int64()),
@@ -421,14 +424,20 @@ def alternatives_table(result: ReachResult) -> pa.Table:
 
 def imports_table(conn: sqlite3.Connection) -> pa.Table:
     """One row per current import (not superseded): what was read, from which file, for which
-    member, with its counts (``graphwarm status`` shows the same; ``graphwarm history`` all)."""
+    member, with its counts and, for a LinkedIn export, the day LinkedIn's file name gives it
+    and the newest day in it (``graphwarm status`` shows the same; ``graphwarm history``
+    all)."""
     cur = conn.execute(
         "SELECT i.id, i.kind, i.file, i.sha256, i.options, i.member_id, p.name, i.imported_at,"
-        " i.rows_read, i.rows_imported, i.rows_skipped, i.merged"
+        " i.rows_read, i.rows_imported, i.rows_skipped, i.merged, i.export_named,"
+        " i.newest_entry"
         " FROM imports i LEFT JOIN people p ON p.id = i.member_id"
         " WHERE i.superseded_by IS NULL ORDER BY i.id"
     )
-    rows = cur.fetchall()
+    rows = [
+        (*r[:-2], *(None if d is None else dt.date.fromisoformat(d) for d in r[-2:]))
+        for r in cur.fetchall()
+    ]
     names = [name for name, _ in COLUMNS["imports"]]
     return _table("imports", {name: [r[i] for r in rows] for i, name in enumerate(names)})
 

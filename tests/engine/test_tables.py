@@ -113,6 +113,10 @@ def test_imports_frame_is_the_status(demo: Workspace) -> None:
     assert imports["id"].tolist() == [i["id"] for i in status]
     assert imports["rows_imported"].tolist() == [i["rows_imported"] for i in status]
     assert set(imports.dropna(subset=["member"])["member"]) == set(demo.status().members)
+    # the samples' exports carry no LinkedIn name; their newest entry dates Erik's old one
+    linkedin = imports[imports["kind"] == "linkedin:connections"].set_index("member")
+    assert linkedin["export_named"].isna().all()
+    assert linkedin.loc["Erik Sandberg", "newest_entry"] == pd.Timestamp("2019-04-08")
 
 
 def test_to_networkx_is_a_copy_with_the_attributes(demo: Workspace) -> None:
