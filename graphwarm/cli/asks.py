@@ -122,7 +122,7 @@ def _echo_table(asks: list[AskRecord], output: Path | None) -> None:
             a.target,
             a.account or "",
             a.label,
-            f"{percent(a.probability)}",
+            percent(a.probability),
             " → ".join(a.path) if a.label != "cold" else "cold call",
         )
     if output is None:
