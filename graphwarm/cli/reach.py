@@ -113,7 +113,7 @@ def _echo_table(records: list[dict[str, Any]], output: Path | None) -> None:
             r["target"],
             r["title"] or "",
             f"[{style}]{r['label']}[/]",
-            f"{percent(r['probability'])}",
+            percent(r["probability"]),
             " → ".join(r["path"]) or r["reason"] or "",
         )
     if output is None:
