@@ -832,6 +832,8 @@ def test_each_pair_meets_once_per_salesforce_event_whoever_owns_it(weekly_export
             import_linkedin(ws, [weekly_export(OLLE, [], 1)])
             import_activities(ws, export)
             people = sorted({*_USERS.values(), *_CONTACTS.values()})
+            names = ws.conn.execute("SELECT name FROM people").fetchall()
+            assert len(names) == len(set(names))  # one person of each name, whose ties are read
             got = {frozenset(p): _meetings(ws, *p) for p in combinations(people, 2)}
         finally:
             ws.close()
