@@ -226,7 +226,9 @@ def activities_command(
     Event.csv, EventRelation.csv, EmailMessage.csv, User.csv, Contact.csv, Lead.csv,
     Account.csv) is read by its Ids: each owner is looked up in User.csv, each person in
     Contact.csv or Lead.csv, each event's attendees in EventRelation.csv (declined ones left
-    out). Its skips are counted by reason.
+    out). An event counts for every member who attended it: its owner with all attendees, a
+    member invited with its contacts and leads, each pair once. Its skips are counted by
+    reason.
 
     \b
     Example:

@@ -74,7 +74,9 @@ def parse_party(text: str) -> PersonRecord | None:
 
 @dataclass(slots=True)
 class Activity:
-    """One logged activity: its owner, contacts, type, day and (e-mails) direction."""
+    """One logged activity: its owner, contacts, type, day and (e-mails) direction. The
+    activities of one row (its ``file`` and ``line``) are one event that several users
+    attended, its owner's first."""
 
     line: int
     owner: PersonRecord
@@ -84,6 +86,9 @@ class Activity:
     incoming: bool
     file: str = ""
     """The file of the row, where the activities come from several (``Task.csv``)."""
+    invited: bool = False
+    """Whether ``owner`` is a user invited to the event rather than its owner: the same
+    row (``file`` and ``line``) again, with the attendees who are contacts or leads."""
 
     def records(self) -> Iterator[InteractionRecord]:
         """One record per contact, as the owner's mailbox or calendar would give it."""

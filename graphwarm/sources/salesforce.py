@@ -15,7 +15,10 @@ or a call (``TaskSubtype``, else ``Type``; ``Meeting`` too), dated by ``Activity
 shared with several contacts names the others in ``TaskRelation.csv``. An event
 counts as a meeting between its owner and its ``WhoId`` and each person of its
 ``EventRelation`` rows who did not decline, on the UTC day of ``StartDateTime`` (else
-``ActivityDateTime``, else ``ActivityDate``); all-day events, events with more than
+``ActivityDateTime``, else ``ActivityDate``); each user among them attended it too, and is
+yielded again as the owner of the same row (``invited``) with its contacts and leads, for the
+import to keep where that user is a member (an assistant books the meeting that an account
+executive holds). All-day events, events with more than
 ``max_attendees`` people, and the copies Salesforce keeps for invited users (``IsChild``) are
 skipped. Deleted rows (``IsDeleted``), the records that only define a recurring series
 (``IsRecurrence``, ``GroupEventType`` 3: each occurrence is a row of its own) and anything
@@ -349,6 +352,18 @@ class _Draft:
     declined: set[str] = field(default_factory=set)
     alone: str = "no contact (WhoId)"
     """Why it is skipped when it names no one else."""
+    attended: bool = False
+    """Whether the users it names attended it (an event's) and count with its contacts."""
+
+    def activity(
+        self, user: PersonRecord, contacts: list[PersonRecord], *, invited: bool = False
+    ) -> Activity:
+        """The activity of ``user``, its owner or a user invited, with ``contacts``."""
+        owner = PersonRecord(name=user.name, email=user.email)
+        incoming = bool(self.incoming)
+        return Activity(
+            self.line, owner, contacts, self.type, self.day, incoming, self.file, invited
+        )
 
 
 class SalesforceActivities:
@@ -420,15 +435,9 @@ class SalesforceActivities:
                 continue
             if d.type == "email" and d.incoming is None:
                 no_direction += 1
-            yield Activity(
-                d.line,
-                PersonRecord(name=owner.name, email=owner.email),
-                contacts,
-                d.type,
-                d.day,
-                bool(d.incoming),
-                d.file,
-            )
+            yield d.activity(owner, contacts)
+            if d.attended:
+                yield from _invited(d, people)
         for why, key in unknown.items():
             if key:
                 self.notes.append(
@@ -532,6 +541,7 @@ class SalesforceActivities:
             owner = salesforce_id(value(f, "owner"))
             event = _Draft(file, line, owner, [who] if who else [], "meeting", day)
             event.alone = "no other attendees"
+            event.attended = True
             events[key] = event
         dates.finish()
         if "eventrelation" not in self.readers and events:
@@ -722,6 +732,18 @@ class _Dates:
             self.into.notes += [
                 f"{self.reader.file}: {n}" for n in dates.notes("their rows are skipped")
             ]
+
+
+def _invited(event: _Draft, people: dict[str, PersonRecord]) -> Iterator[Activity]:
+    """An event again for each user but its owner who attended it, with its contacts and
+    leads (the owner's activity has them with the owner only)."""
+    contacts = [people[w] for w in event.who if w in people and not w.startswith(_USER)]
+    if not contacts:
+        return
+    for key in event.who:
+        user = people.get(key) if key.startswith(_USER) and key != event.owner else None
+        if user is not None:
+            yield event.activity(user, contacts, invited=True)
 
 
 def _what(key: str) -> str:

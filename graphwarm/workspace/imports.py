@@ -14,6 +14,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
@@ -214,9 +215,17 @@ class _Writer:
         self.newest = max(self.newest, tie.connected_on or "", tie.last_msg or "")
         return True
 
-    def interaction(self, rec: InteractionRecord, member_id: int | None = None) -> bool:
+    def interaction(
+        self,
+        rec: InteractionRecord,
+        member_id: int | None = None,
+        met: set[tuple[int, int]] | None = None,
+    ) -> bool:
         """A member's e-mails and meetings with one correspondent: the import's member, or
-        ``member_id`` (a CRM file's activities are many members')."""
+        ``member_id`` (a CRM file's activities are many members'). Whether it was written:
+        not for someone erased, the member themself, or a pair ``met`` holds (one event's
+        pairs, each written once whoever of the two attended it as a user); ``met`` gains the
+        pair written."""
         if self.resolver.forgotten and self.resolver.is_forgotten(rec.b):
             self.forgotten_people += 1
             return False
@@ -227,6 +236,10 @@ class _Writer:
         mails, replies = (rec.mails_ab, rec.mails_ba), (rec.replies_ab, rec.replies_ba)
         if a > b:
             a, b, mails, replies = b, a, mails[::-1], replies[::-1]
+        if met is not None:
+            if (a, b) in met:
+                return False
+            met.add((a, b))
         rest = (rec.first_mail, rec.last_mail, rec.meetings, rec.first_meeting, rec.last_meeting)
         self.talk.append((a, b, self.import_id, *mails, *replies, *rest))
         return True
@@ -901,8 +914,10 @@ def import_activities(
 
     Each activity up to ``as_of`` counts between its owner, matched to a member by e-mail
     address, else by name, and each of its contacts: an e-mail as an e-mail in its direction,
-    a meeting or a call that got through as a meeting. A row whose owner is no member is
-    skipped and counted, the owners named in a note. ``activity_type`` says what every row is
+    a meeting or a call that got through as a meeting. A Salesforce event counts for each
+    member who attended it (the reader gives it again for each user invited, with its contacts
+    and leads), each pair of people once. A row that no member owns or attended is skipped
+    and counted, the owners named in a note. ``activity_type`` says what every row is
     in a file without a type column. A file of the same name supersedes the older import, as
     in :func:`import_people` (several files of an export are named by their folder).
     """
@@ -929,20 +944,30 @@ def import_activities(
         rows = list(reader)  # once through for the owners' addresses, then written
         owner_of = _OwnerMatcher(ws, rows)
         strangers: Counter[str] = Counter()
-        for done, act in enumerate(rows, 1):
-            member_id = owner_of(act.owner)
-            if member_id is None:
-                strangers[act.owner.name or act.owner.email or ""] += 1
+        invited = 0  # events counted through an invited member, their owner no member
+        for done, (_, same_row) in enumerate(groupby(rows, _row_of), 1):
+            acts = [(owner_of(act.owner), act) for act in same_row]
+            attended = [(member_id, act) for member_id, act in acts if member_id is not None]
+            first = acts[0][1]
+            if not attended:
+                strangers[first.owner.name or first.owner.email or ""] += 1
                 continue
             erased = writer.forgotten_people
-            if any([writer.interaction(rec, member_id) for rec in act.records()]):
+            met: set[tuple[int, int]] = set()  # each pair of people once per activity
+            written = [
+                writer.interaction(rec, member_id, met)
+                for member_id, act in attended
+                for rec in act.records()
+            ]
+            if any(written):
                 report.rows_imported += 1
+                invited += attended[0][1].invited
             else:
                 why = _FORGOTTEN if writer.forgotten_people > erased else "the contact is its owner"
-                if act.file:  # one of an export's files: counted, as the export's other skips
-                    report.skip_counts[f"{act.file}: {why}"] += 1
+                if first.file:  # one of an export's files: counted, as the export's other skips
+                    report.skip_counts[f"{first.file}: {why}"] += 1
                 else:
-                    report.skipped.append((act.line, why))
+                    report.skipped.append((first.line, why))
             if done % _BATCH == 0:
                 writer.flush()
         report.rows_read = reader.rows_read
@@ -958,6 +983,11 @@ def import_activities(
                 " imported (import their LinkedIn export, or a mailbox or calendar, to make"
                 " them members)"
             )
+        if invited:
+            report.notes.append(
+                f"{counted(invited, 'event')} counted through an invited member, their owner no"
+                " member of the team (a meeting booked for a member by someone else)"
+            )
         writer.finish()
         _supersede(ws, report, import_id, older, replace, "the import it would replace")
         _keep_history(ws, report)
@@ -965,6 +995,11 @@ def import_activities(
 
 
 _NOT_A_MEMBER = "owner is no member of the team"
+
+
+def _row_of(act: activities.Activity) -> tuple[str, int]:
+    """The file and line of an activity: an event's invited users share its owner's."""
+    return act.file, act.line
 
 
 class _OwnerMatcher:

@@ -853,3 +853,17 @@ def test_import_activities_reads_a_salesforce_export_or_says_which_file_is_missi
     ) in lines
     again = cli("import", "activities", *sorted(export.iterdir()))
     assert again.stdout == f"{export}: already imported, nothing changed\n"
+
+
+def test_import_activities_counts_a_salesforce_event_for_the_member_invited(cli) -> None:
+    booked = LINKEDIN.parent / "salesforce" / "booked"  # Sara Dahl, no member, booked two
+    cli("import", "linkedin", LINKEDIN / "connections_2018.csv", "--member", "Lina Ahl")
+    result = cli("import", "activities", booked)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{booked}: 3 of 5 rows imported, 2 skipped"
+    assert "  1 skipped: owner is no member of the team" in lines
+    assert (
+        "  note: 2 events counted through an invited member, their owner no member of the team"
+        " (a meeting booked for a member by someone else)"
+    ) in lines

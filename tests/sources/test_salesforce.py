@@ -56,6 +56,8 @@ def test_an_export_folder_gives_its_done_e_mails_calls_and_held_meetings() -> No
         # the WhoId, then EventRelation's people but the declined one, a user among them
         ("Event.csv", 2, "Lina Ahl", ["Per Falk", "Maja Lind", "Olle Berg"], "meeting",
          "2026-11-12", False),
+        # the same event again for the user invited: with its contacts, not with Lina
+        ("Event.csv", 2, "Olle Berg", ["Per Falk", "Maja Lind"], "meeting", "2026-11-12", False),
         ("Event.csv", 6, "Lina Ahl", ["Tove Sand"], "meeting", "2026-11-25", False),  # UTC day
     ]  # fmt: skip
     assert reader.rows_read == 20
@@ -99,6 +101,43 @@ def test_the_order_of_an_export_s_rows_changes_nothing(random) -> None:
             (Path(folder) / file.name).write_text(header + "".join(rows), encoding="utf-8")
         _, shuffled = _read(Path(folder))
     assert key(shuffled) == key(expected)
+
+
+def test_each_user_who_attended_an_event_gets_it_again_with_its_contacts_and_leads() -> None:
+    reader, activities = _read(SALESFORCE / "booked")
+    assert [
+        (a.line, a.owner.name, [c.name for c in a.contacts], a.invited) for a in activities
+    ] == [
+        # booked by Sara for Lina: Lina again, with the contact and the lead, not with Sara
+        (2, "Sara Dahl", ["Per Falk", "Lina Ahl", "Tove Sand"], False),
+        (2, "Lina Ahl", ["Per Falk", "Tove Sand"], True),
+        (3, "Sara Dahl", ["Maja Lind"], False),  # Olle declined: no one again
+        (4, "Lina Ahl", ["Per Falk", "Olle Berg", "Sara Dahl"], False),
+        (4, "Olle Berg", ["Per Falk"], True),
+        (4, "Sara Dahl", ["Per Falk"], True),
+        (5, "Sara Dahl", ["Per Falk", "Lina Ahl", "Olle Berg"], False),
+        (5, "Lina Ahl", ["Per Falk"], True),
+        (5, "Olle Berg", ["Per Falk"], True),
+    ]
+    assert {a.day for a in activities if a.line == 2} == {"2026-11-03"}
+    assert dict(reader.skip_counts) == {"Event.csv: an invited user's copy (IsChild)": 1}
+    assert reader.rows_read == 5
+
+
+def test_an_event_with_users_only_is_not_given_again_to_its_invited_users(
+    tmp_path: Path,
+) -> None:
+    for file in (SALESFORCE / "booked").iterdir():
+        text = file.read_text(encoding="utf-8")
+        if file.name == "Event.csv":  # Lina's event with Olle and Sara, without Per Falk
+            text = text.replace(
+                '"0035g000001PerFAAA","0055g000004LinaAAA"', '"","0055g000004LinaAAA"'
+            )
+        (tmp_path / file.name).write_text(text, encoding="utf-8")
+    _, activities = _read(tmp_path)
+    assert [(a.owner.name, [c.name for c in a.contacts]) for a in activities if a.line == 4] == [
+        ("Lina Ahl", ["Olle Berg", "Sara Dahl"])
+    ]
 
 
 def test_people_are_read_with_their_address_and_company() -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pytest
-from helpers import CRM, LINKEDIN, dump, linkedin_fixture
+from helpers import CRM, LINA, LINKEDIN, OLLE, dump, linkedin_fixture
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graphwarm import (
     InputError,
@@ -669,6 +674,7 @@ def test_reimporting_activities_changes_nothing_and_a_newer_file_supersedes(
 
 
 SALESFORCE = LINKEDIN.parent / "salesforce" / "export"
+BOOKED = SALESFORCE.parent / "booked"  # meetings booked by Sara Dahl, no member, and by Lina
 
 
 def test_a_salesforce_export_counts_between_owners_and_the_people_its_ids_name(
@@ -692,6 +698,7 @@ def test_a_salesforce_export_counts_between_owners_and_the_people_its_ids_name(
         "2026-11-12",
     )
     assert _tie(ws, "Lina Ahl", "Olle Berg")["meetings"] == 1  # invited user: a colleague
+    assert _tie(ws, "Olle Berg", "Per Falk")["meetings"] == 1  # whom Olle met there
     assert _tie(ws, "Olle Berg", "Tove Sand")["meetings"] == 1  # a lead
     maja = _tie(ws, "Olle Berg", "Maja Lind")  # the task Olle shared with her (TaskRelation)
     assert (maja["mails_ab"] + maja["mails_ba"], maja["last_mail"]) == (1, "2026-11-21")
@@ -728,6 +735,119 @@ def test_a_salesforce_export_again_changes_nothing_and_a_newer_one_replaces_it(
         import_activities(ws, export)
     assert dump(db_path) == before
     assert import_activities(ws, export, replace=True).replaced
+
+
+def test_a_salesforce_meeting_counts_for_each_member_who_attended_it(
+    weekly_team: Workspace, db_path: Path
+) -> None:
+    ws = weekly_team
+    report = import_activities(ws, BOOKED)
+    assert (report.rows_read, report.rows_imported) == (5, 3)
+    assert dict(report.skip_counts) == {
+        "owner is no member of the team": 1,  # Sara's meeting with Maja, Olle declined
+        "Event.csv: an invited user's copy (IsChild)": 1,
+    }
+    assert report.notes[-2:] == [
+        "owners who are no member of the team: Sara Dahl (1); their activities are not"
+        " imported (import their LinkedIn export, or a mailbox or calendar, to make them"
+        " members)",
+        "2 events counted through an invited member, their owner no member of the team (a"
+        " meeting booked for a member by someone else)",
+    ]
+    meetings = {
+        pair: _meetings(ws, *pair)
+        for pair in [
+            ("Lina Ahl", "Per Falk"),  # invited by Sara twice, her own once
+            ("Lina Ahl", "Tove Sand"),
+            ("Olle Berg", "Per Falk"),  # invited by Lina, and by Sara
+            ("Lina Ahl", "Olle Berg"),  # Lina's own meeting only: members invited meet contacts
+            ("Lina Ahl", "Sara Dahl"),  # Lina's own meeting: her attendees, users too
+            ("Olle Berg", "Sara Dahl"),
+            ("Sara Dahl", "Per Falk"),  # no member
+            ("Olle Berg", "Maja Lind"),  # he declined
+        ]
+    }
+    assert list(meetings.values()) == [3, 1, 2, 1, 1, 0, 0, 0]
+    before = dump(db_path)
+    assert import_activities(ws, BOOKED).unchanged
+    assert dump(db_path) == before
+
+
+_USERS = {"0055g000004LinaAAA": "Lina Ahl", "0055g000004OlleAAA": "Olle Berg"}
+_USERS["0055g000004SaraAAA"] = "Sara Dahl"  # no member
+_USERS["0055g000004LinbAAA"] = "Lina Ahl"  # a second user of hers: one person
+_CONTACTS = {"0035g000001PerFAAA": "Per Falk", "0035g000001MajaAAA": "Maja Lind"}
+_CONTACTS["00Q5g000003ToveAAA"] = "Tove Sand"  # a lead
+_CONTACTS["00Q5g000003PerFAAA"] = "Per Falk"  # his lead, before it became a contact
+_MEMBERS = {"Lina Ahl", "Olle Berg"}
+_event = st.tuples(
+    st.sampled_from(sorted(_USERS)),  # its owner
+    st.sampled_from(["", *sorted(_CONTACTS)]),  # its WhoId
+    st.dictionaries(  # its EventRelation rows: person → status
+        st.sampled_from(sorted(_USERS | _CONTACTS)), st.sampled_from(["Accepted", "Declined"])
+    ),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_event, min_size=1, max_size=6))
+def test_each_pair_meets_once_per_salesforce_event_whoever_owns_it(weekly_export, events) -> None:
+    """The meetings an export's events give each pair, against the plain count: a member who
+    owns an event meets everyone who attended, a member invited meets its contacts and leads,
+    each pair once per event."""
+    expected: Counter[frozenset[str]] = Counter()
+    event_rows, relation_rows = [], []
+    for n, (owner, who, relations) in enumerate(events):
+        key = f"00U5g00000H{n:02}AAAAA"
+        event_rows.append(f"{key},{who},{owner},2026-11-{n + 2:02}T09:00:00.000Z,false,false")
+        relation_rows += [f"{key},{person},{status}" for person, status in relations.items()]
+        declined = {p for p, status in relations.items() if status == "Declined"}
+        there = {who, *relations} - declined - {"", owner}  # who attended, the owner apart
+        pairs = set()
+        if _USERS[owner] in _MEMBERS:
+            pairs |= {frozenset((_USERS[owner], (_USERS | _CONTACTS)[p])) for p in there}
+        for user in there & _USERS.keys():
+            if _USERS[user] in _MEMBERS:
+                pairs |= {frozenset((_USERS[user], _CONTACTS[p])) for p in there - _USERS.keys()}
+        expected.update(pairs)
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "export"
+        export.mkdir()
+        contacts = [(k, v) for k, v in _CONTACTS.items() if k.startswith("003")]
+        leads = [(k, v) for k, v in _CONTACTS.items() if k.startswith("00Q")]
+        files = {
+            "Event.csv": ["Id,WhoId,OwnerId,StartDateTime,IsAllDayEvent,IsChild", *event_rows],
+            "EventRelation.csv": ["EventId,RelationId,Status", *relation_rows],
+            "User.csv": ["Id,Username,Name", *(f"{k},{k}@x,{v}" for k, v in _USERS.items())],
+            "Contact.csv": ["Id,LastName,Name", *(f"{k},-,{v}" for k, v in contacts)],
+            "Lead.csv": ["Id,LastName,Company,Name", *(f"{k},-,-,{v}" for k, v in leads)],
+        }
+        for name, lines in files.items():
+            (export / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        ws = Workspace(Path(folder) / "w.db")
+        try:
+            import_linkedin(ws, [weekly_export(LINA, [], 1)])
+            import_linkedin(ws, [weekly_export(OLLE, [], 1)])
+            import_activities(ws, export)
+            people = sorted({*_USERS.values(), *_CONTACTS.values()})
+            names = ws.conn.execute("SELECT name FROM people").fetchall()
+            assert len(names) == len(set(names))  # one person of each name, whose ties are read
+            got = {frozenset(p): _meetings(ws, *p) for p in combinations(people, 2)}
+        finally:
+            ws.close()
+    assert got == {pair: expected[pair] for pair in got}
+
+
+def _meetings(ws: Workspace, a: str, b: str) -> int:
+    """The meetings between the people named ``a`` and ``b`` (0 where they have no tie)."""
+    row = ws.conn.execute(
+        "SELECT t.meetings FROM ties t JOIN people p ON p.id IN (t.a, t.b) JOIN people q"
+        " ON q.id IN (t.a, t.b) AND q.id != p.id WHERE p.name = ? AND q.name = ?",
+        (a, b),
+    ).fetchone()
+    return row[0] if row else 0
 
 
 @pytest.mark.parametrize(
