@@ -6,6 +6,7 @@ person each one is. Keeping the two apart lets every reader stay a pure function
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -145,7 +146,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     columns: list[ColumnChoice] = field(default_factory=list)
     """Which column each field was read from (``graphwarm -v import`` prints them)."""
-    skip_counts: dict[str, int] = field(default_factory=dict)
+    skip_counts: Counter[str] = field(default_factory=Counter)
     """Skips counted per reason rather than listed one by one (a mailbox skips thousands of
     newsletters): ``{"mailing list (List-Id or List-Unsubscribe)": 1234}``."""
 

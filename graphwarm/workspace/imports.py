@@ -517,6 +517,13 @@ _ROWS_CALLED = {
 }
 
 
+# A member's mail, and their calendars, are one import each: what to do to add one.
+_IMPORTED_TOGETHER = {
+    "mail": "; to add a mailbox to the one imported, give both in one command",
+    "calendar": "; to add a calendar to those imported, give them all in one command",
+}
+
+
 def _supersede(
     ws: Workspace,
     report: ImportReport,
@@ -531,18 +538,19 @@ def _supersede(
     ids, before = older
     if not ids:
         return
+    together = _IMPORTED_TOGETHER.get(report.kind, "")
     if not replace and report.rows_imported * 2 < before:
         singular, plural = _ROWS_CALLED.get(report.kind, ("row", "rows"))
         raise InputError(
             f"has {counted(report.rows_imported, singular, plural)}; {whose} has {before:,}",
             file=report.file,
-            hint="nothing was changed; if the smaller file is right, pass --replace",
+            hint="nothing was changed; if the smaller file is right, pass --replace" + together,
         )
     report.replaced = True
     history.supersede(ws, ids, import_id)
     report.notes.append(
         f"the import it replaces ({', '.join(map(str, ids))}) stays in the history;"
-        f" graphwarm undo {import_id} takes this command back"
+        f" graphwarm undo {import_id} takes this command back" + together
     )
 
 
@@ -875,7 +883,7 @@ def _import_interactions(
             writer.interaction(rec)
         report.rows_read = reader.rows_read
         report.rows_imported = reader.rows_imported
-        report.skip_counts = dict(reader.skip_counts)
+        report.skip_counts = Counter(reader.skip_counts)
         report.notes.extend(reader.notes)
         if writer.own_addresses:
             report.notes.append(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import CRM, LINA, LINKEDIN, OLLE, dump, linkedin_fixture
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from graphwarm import (
@@ -427,10 +427,15 @@ def test_a_newer_mailbox_replaces_the_older_unless_it_shrinks(ws: Workspace, db_
         import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund")
     assert str(info.value) == (
         f"{MAIL / 'spam_trash.mbox'}: has 1 message; Karin Lund's current import has 3. "
-        "nothing was changed; if the smaller file is right, pass --replace"
+        "nothing was changed; if the smaller file is right, pass --replace; to add a mailbox to"
+        " the one imported, give both in one command"
     )
     assert dump(db_path) == before
-    assert import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund", replace=True).replaced
+    report = import_mail(ws, [MAIL / "spam_trash.mbox"], member="Karin Lund", replace=True)
+    assert report.replaced
+    assert report.notes[-1].endswith(
+        "takes this command back; to add a mailbox to the one imported, give both in one command"
+    )
 
 
 def test_a_mail_import_that_fails_changes_nothing(
@@ -793,6 +798,7 @@ _event = st.tuples(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(_event, min_size=1, max_size=6))
+@example([("0055g000004LinaAAA", "", {"0055g000004LinbAAA": "Accepted"})])  # herself alone
 def test_each_pair_meets_once_per_salesforce_event_whoever_owns_it(weekly_export, events) -> None:
     """The meetings an export's events give each pair, against the plain count: a member who
     owns an event meets everyone who attended, a member invited meets its contacts and leads,
