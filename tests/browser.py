@@ -163,8 +163,8 @@ def map_page(view: Any, folder: Path) -> Iterator[OfflinePage]:
         yield page
 
 
-def click_node(page: OfflinePage, key: str) -> None:
-    """Click a map's node where it is drawn on the screen."""
+def node_on_screen(page: OfflinePage, key: str) -> tuple[float, float]:
+    """Bring a map's node into view; where it is drawn, in page coordinates."""
     page.evaluate(f"window.graphwarmMap.network.focus({key!r}, {{scale: 1.2, animation: false}})")
     page.page.wait_for_timeout(100)
     x, y = page.evaluate(
@@ -176,7 +176,12 @@ def click_node(page: OfflinePage, key: str) -> None:
         }""",
         key,
     )
-    page.page.mouse.click(x, y)
+    return x, y
+
+
+def click_node(page: OfflinePage, key: str) -> None:
+    """Click a map's node where it is drawn on the screen."""
+    page.page.mouse.click(*node_on_screen(page, key))
 
 
 _DRIVER: list[Any] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import OfflinePage, click_node, map_page, needs_chromium
+from browser import OfflinePage, click_node, map_page, needs_chromium, node_on_screen
 from helpers import HEADLINE, LINA, connections_csv, profile_csv
 
 from graphwarm import Workspace, import_accounts, import_linkedin, import_people, import_ties
@@ -201,16 +201,7 @@ def test_hostile_names_show_as_text_in_the_explanation_and_tooltip(
 
 def _tooltip(page: OfflinePage, key: str, name: str) -> str:
     """The text of node ``key``'s tooltip, hovered where it is drawn: it starts with ``name``."""
-    page.evaluate(f"window.graphwarmMap.network.focus({key!r}, {{scale: 1.2, animation: false}})")
-    x, y = page.evaluate(
-        """key => {
-            const net = window.graphwarmMap.network;
-            const p = net.canvasToDOM(net.getPosition(key));
-            const box = document.getElementById("map").getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        key,
-    )
+    x, y = node_on_screen(page, key)
     page.page.mouse.move(x - 40, y - 40)
     page.page.wait_for_timeout(100)
     page.page.mouse.move(x, y, steps=4)
