@@ -179,6 +179,24 @@ def node_on_screen(page: OfflinePage, key: str) -> tuple[float, float]:
     return x, y
 
 
+def hover_node(page: OfflinePage, key: str, name: str) -> str:
+    """The text of a map's node ``key``'s tooltip, hovered where it is drawn: it starts
+    with ``name``."""
+    x, y = node_on_screen(page, key)
+    page.page.mouse.move(x - 40, y - 40)
+    page.page.wait_for_timeout(100)
+    page.page.mouse.move(x, y, steps=4)
+    page.page.wait_for_function(
+        """name => {
+            const tip = document.querySelector('div.vis-tooltip');
+            return tip && tip.style.visibility !== 'hidden' && tip.textContent.startsWith(name);
+        }""",
+        arg=name,
+        timeout=5_000,
+    )
+    return page.evaluate("document.querySelector('div.vis-tooltip').textContent")
+
+
 def click_node(page: OfflinePage, key: str) -> None:
     """Click a map's node where it is drawn on the screen."""
     page.page.mouse.click(*node_on_screen(page, key))

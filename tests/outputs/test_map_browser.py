@@ -11,6 +11,7 @@ import pytest
 from browser import (
     OfflinePage,
     click_node,
+    hover_node,
     map_page,
     needs_chromium,
     open_page,
@@ -105,24 +106,8 @@ def test_xss_names_show_as_text(opened: tuple[MapView, OfflinePage]) -> None:
     assert text == evil.explanation and IMG in text and HREF in text and FORMULA in text
     # hover the introducer: its tooltip is plain text
     introducer = next(n for n in view.nodes if n.name == IMG)
-    page.evaluate(f"network.focus({introducer.key!r}, {{scale: 1.2, animation: false}})")
-    x, y = page.evaluate(
-        """key => {
-            const p = network.canvasToDOM(network.getPosition(key));
-            const box = document.getElementById("map").getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        introducer.key,
-    )
-    page.page.mouse.move(x - 40, y - 40)
-    page.page.mouse.move(x, y, steps=4)
-    page.wait_ready(
-        "document.querySelector('div.vis-tooltip') &&"
-        " document.querySelector('div.vis-tooltip').style.visibility !== 'hidden'",
-        5_000,
-    )
-    tooltip = page.evaluate("document.querySelector('div.vis-tooltip').textContent")
-    assert tooltip.startswith(IMG) and SCRIPT_CO in tooltip
+    tooltip = hover_node(page, introducer.key, IMG)
+    assert SCRIPT_CO in tooltip
     counts = page.evaluate(
         "['img', 'b', 'script'].map(t => document.getElementsByTagName(t).length)"
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import OfflinePage, click_node, map_page, needs_chromium, node_on_screen
+from browser import OfflinePage, click_node, hover_node, map_page, needs_chromium
 from helpers import HEADLINE, LINA, connections_csv, profile_csv
 
 from graphwarm import Workspace, import_accounts, import_linkedin, import_people, import_ties
@@ -192,25 +192,8 @@ def test_hostile_names_show_as_text_in_the_explanation_and_tooltip(
     )
     assert quotes == QUOTES  # not &quot; or \"
     # hover the long-named and the script-named target: their tooltips are text
-    assert _tooltip(page, _key(view, LONG), LONG).endswith(f"new warm path since {view.since}")
-    tooltip = _tooltip(page, _key(view, SCRIPT), SCRIPT)
+    assert hover_node(page, _key(view, LONG), LONG).endswith(f"new warm path since {view.since}")
+    tooltip = hover_node(page, _key(view, SCRIPT), SCRIPT)
     assert IMG_CO in tooltip and "warm path lost since" in tooltip
     assert page.evaluate("['img', 'b'].map(t => document.getElementsByTagName(t).length)") == [0, 0]
     assert page.dialogs == [] and page.page_errors == []
-
-
-def _tooltip(page: OfflinePage, key: str, name: str) -> str:
-    """The text of node ``key``'s tooltip, hovered where it is drawn: it starts with ``name``."""
-    x, y = node_on_screen(page, key)
-    page.page.mouse.move(x - 40, y - 40)
-    page.page.wait_for_timeout(100)
-    page.page.mouse.move(x, y, steps=4)
-    page.page.wait_for_function(
-        """name => {
-            const tip = document.querySelector('div.vis-tooltip');
-            return tip && tip.style.visibility !== 'hidden' && tip.textContent.startsWith(name);
-        }""",
-        arg=name,
-        timeout=5_000,
-    )
-    return page.evaluate("document.querySelector('div.vis-tooltip').textContent")
