@@ -430,7 +430,8 @@ def history_command(
     ws: Workspace, fmt: str, output: Path | None, raw: bool, prune_before: object
 ) -> None:
     """List every import, newest first: when, which file, whose, its rows, and what it
-    changed (people, ties and targets added, dropped, changed). An import that a newer one
+    changed (people, ties and targets added, dropped, changed; targets: the target accounts
+    and named buyers the files list, not those matched by title). An import that a newer one
     replaced is kept and marked "replaced by N"; the setting keep_history_days (default 365)
     drops older history on each import.
 
