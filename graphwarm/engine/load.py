@@ -27,7 +27,7 @@ from .strength import _day_numbers, tie_strength_array
 if TYPE_CHECKING:
     from ..workspace.history import PastState
 
-__all__ = ["TIE_SIGNALS", "load_graph", "load_graphs", "warm_cache"]
+__all__ = ["TIE_SIGNALS", "load_graph", "load_graphs", "load_past_graph", "warm_cache"]
 
 # Each tie's signals as the graph cache sums them over its imports (``load_graph(...,
 # signals=True)`` keeps them on the graph): LinkedIn message and e-mail counts each way,
@@ -111,6 +111,11 @@ def load_graphs(
         _graph_from_raw(ws.conn, now, settings, True),
         _graph_from_raw(ws.conn, then, settings, False),
     )
+
+
+def load_past_graph(ws: Any, past: PastState, settings: Settings | None = None) -> ReferralGraph:
+    """The graph of an earlier state alone, for a caller that has the current one."""
+    return _graph_from_raw(ws.conn, _past_raw(ws, past), settings or ws.settings, False)
 
 
 def _current_raw(conn: sqlite3.Connection) -> dict[str, Any]:

@@ -23,14 +23,14 @@ weekly import. Both states are searched with the same settings, and compared:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .._csvcells import csv_line
 from .._words import percent
 from ..engine.explain import node_names
 from ..engine.graph import ReferralGraph
-from ..engine.load import load_graphs
+from ..engine.load import load_graphs, load_past_graph
 from ..engine.reach import reach
 from ..engine.routes import TargetReach
 from ..settings import Settings
@@ -158,13 +158,20 @@ def compare(
     since_import: int | None = None,
     since: dt.date | None = None,
     settings: Settings | None = None,
+    current: tuple[ReferralGraph, Sequence[TargetReach]] | None = None,
 ) -> Comparison:
     """The current state and an earlier one (see :func:`past_state`), each searched from the
-    whole team: what :func:`changes` and the map's marks compare."""
+    whole team: what :func:`changes` and the map's marks compare. ``current``: the current
+    graph and every target's reach from the whole team, when the caller has searched already
+    (the map), so that only the earlier state is searched."""
     settings = settings or ws.settings
     state = past_state(ws, since_import=since_import, since=since)
-    now_rg, then_rg = load_graphs(ws, state, settings)
-    now = {tr.target: tr for tr in reach(now_rg, settings, per_member=False)}
+    if current is None:
+        now_rg, then_rg = load_graphs(ws, state, settings)
+        now_reach: Sequence[TargetReach] = reach(now_rg, settings, per_member=False)
+    else:
+        (now_rg, now_reach), then_rg = current, load_past_graph(ws, state, settings)
+    now = {tr.target: tr for tr in now_reach}
     then = {tr.target: tr for tr in reach(then_rg, settings, per_member=False)}
     return Comparison(state, now_rg, then_rg, now, then)
 

@@ -122,7 +122,9 @@ def build_map(
     )
     comparison, marks = None, {}
     if since is not None or since_import is not None or reimported(ws):
-        comparison = compare(ws, since_import=since_import, since=since)
+        # the whole team's paths to every target: this search's, unless the map is narrowed
+        whole = None if accounts or members or labels else (result.graph, result.targets)
+        comparison = compare(ws, since_import=since_import, since=since, current=whole)
         changed = marked_targets(comparison, ws.settings)
         marks = {t.target: changed[t.target] for t in result.targets if t.target in changed}
     filters = {

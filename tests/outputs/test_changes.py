@@ -10,7 +10,8 @@ import pytest
 from helpers import ANDERS, JONAS, LINA, MAJA, OLLE, Contact, dump
 
 from graphwarm import Workspace, import_linkedin
-from graphwarm.outputs.changes import Change, changes, changes_csv, changes_table
+from graphwarm.engine.queries import reach_targets
+from graphwarm.outputs.changes import Change, changes, changes_csv, changes_table, compare
 from graphwarm.workspace.imports import import_mail, import_people
 
 KAI = ("Kai Berg", "kai-berg")
@@ -278,3 +279,18 @@ def test_members_with_no_export_yet(week2, tmp_path: Path) -> None:
 def test_a_change_in_words(kind: str, old: str, new: str, text: str) -> None:
     # a target new since (no path before) reads "now …", not "was ; now …"
     assert Change(kind, "Sjövall AB", "Kalle Nyman", old, new).text == text
+
+
+def test_compare_with_the_callers_current_search_is_the_same(week2) -> None:
+    """The map hands compare() its own search of the current state: the comparison is the
+    one compare() makes itself."""
+
+    def fields(found: dict) -> dict:
+        return {t: (r.label, round(r.probability, 12), tuple(r.path)) for t, r in found.items()}
+
+    with week2() as ws:
+        own = compare(ws)
+        result = reach_targets(ws)
+        shared = compare(ws, current=(result.graph, result.targets))
+    assert fields(shared.now) == fields(own.now) and fields(shared.then) == fields(own.then)
+    assert shared.state.rows == own.state.rows and len(own.now) == 2 and len(own.then) == 3
