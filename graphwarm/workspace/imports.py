@@ -461,9 +461,8 @@ def _import_export(
         reports.append(report)
         if kind in unchanged:
             report.unchanged = True
-            same = ws.find_import(report.kind, part.sha256, "", member_id)
-            if same is not None:  # the same file, exported again: its later date counts
-                ws.date_export(same, export.named_date, None)
+            # the same file, exported again: its later date counts
+            ws.date_export(unchanged[kind], export.named_date, None)
             if kind == "connections" and messages is not None and "messages" not in unchanged:
                 for _ in connections:  # type: ignore[union-attr]  # messages need its names
                     pass
@@ -595,17 +594,18 @@ def _learn_member_url(ws: Workspace, member_id: int, url: str) -> None:
 
 def _older_imports(
     ws: Workspace, member_id: int | None, parts: list[linkedin_export.Part]
-) -> tuple[set[str], dict[str, tuple[list[int], int]]]:
+) -> tuple[dict[str, int], dict[str, tuple[list[int], int]]]:
     """Which parts were imported before unchanged, and which replace current older imports:
-    ``(unchanged kinds, {kind: (older import ids, rows they imported)})``."""
-    unchanged: set[str] = set()
+    ``({unchanged kind: its import id}, {kind: (older import ids, rows they imported)})``."""
+    unchanged: dict[str, int] = {}
     replaced: dict[str, tuple[list[int], int]] = {}
     if member_id is None:
         return unchanged, replaced
     for part in parts:
         kind = f"linkedin:{part.kind}"
-        if ws.find_import(kind, part.sha256, "", member_id) is not None:
-            unchanged.add(part.kind)
+        same = ws.find_import(kind, part.sha256, "", member_id)
+        if same is not None:
+            unchanged[part.kind] = same
             continue
         rows = ws.conn.execute(
             "SELECT id, rows_imported FROM imports WHERE kind = ? AND member_id = ?"
