@@ -688,22 +688,16 @@ class Workspace:
         settings = settings or self.settings
         q = self.conn.execute
         roster = {name_key(n): n for n in settings.team_members}
-        with_export = {
-            name_key(r[0])
-            for r in q(
-                "SELECT p.name FROM people p WHERE p.is_member AND NOT p.retired AND EXISTS"
-                " (SELECT 1 FROM imports i WHERE i.member_id = p.id AND i.superseded_by IS NULL"
-                " AND i.kind LIKE 'linkedin:%')"
-            )
-        }
+        members = q(
+            "SELECT p.id, p.name, EXISTS (SELECT 1 FROM imports i WHERE i.member_id = p.id"
+            " AND i.superseded_by IS NULL AND i.kind LIKE 'linkedin:%')"
+            " FROM people p WHERE p.is_member AND NOT p.retired"
+        ).fetchall()
+        with_export = {name_key(name) for _, name, exported in members if exported}
         found: dict[str | None, MissingExport] = {}
-        for pid, name in q(
-            "SELECT p.id, p.name FROM people p WHERE p.is_member AND NOT p.retired AND NOT EXISTS"
-            " (SELECT 1 FROM imports i WHERE i.member_id = p.id AND i.superseded_by IS NULL"
-            " AND i.kind LIKE 'linkedin:%')"
-        ):
+        for pid, name, _ in members:
             key = name_key(name)
-            if key in with_export:  # the same name has an export: one person to --member
+            if key in with_export:  # an export of theirs, or of the same name: one person
                 continue
             found[key] = MissingExport(name, self._known_of(pid, key in roster))
         for key, name in roster.items():
